@@ -1,0 +1,154 @@
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { CliError } from '../errors.js';
+import { agentFsPath, normalizeAgentPath, parentAgentPath } from './fs-root.js';
+import {
+  parseDeleteReport,
+  parseListing,
+  parseSize,
+  parseStat,
+  parseTarEntries,
+  ScriptExit,
+  scriptArgv,
+  scripts,
+  type DirListing,
+  type PathStat,
+} from './remote-scripts.js';
+import { agentLabel, type AgentTarget } from './settings.js';
+import type { AgentShell, RemoteResult, RemoteRunOptions } from './ssh.js';
+import { sshFailureError } from './ssh-errors.js';
+
+export type { DirEntry, DirListing, PathStat } from './remote-scripts.js';
+
+/** Per-call knobs every operation accepts. */
+export type OperationOptions = Pick<RemoteRunOptions, 'signal' | 'timeoutMs'>;
+
+/**
+ * Typed operations on an agent's filesystem. Paths are real agent paths (`/var/lib/mesos/...`);
+ * agentFsPath() maps them into a mock agent's sandbox. Each is one ssh call.
+ */
+export class AgentFs {
+  constructor(private readonly shell: AgentShell) {}
+
+  /** The file's content, or null when it does not exist. */
+  async readFile(agent: AgentTarget, path: string, options: OperationOptions = {}): Promise<string | null> {
+    const result = await this.script(agent, 'readFile', [path], `reading ${show(path)}`, options);
+    if (result.exitCode === ScriptExit.ABSENT) return null;
+    this.expectSuccess(agent, result, `reading ${show(path)}`);
+    return result.stdout.toString('utf8');
+  }
+
+  /** lstat-like: symlinks are reported, not followed. null when nothing is there. */
+  async stat(agent: AgentTarget, path: string, options: OperationOptions = {}): Promise<PathStat | null> {
+    const what = `examining ${show(path)}`;
+    const result = await this.script(agent, 'stat', [path, parentAgentPath(path)], what, options);
+    if (result.exitCode === ScriptExit.ABSENT) return null;
+    this.expectSuccess(agent, result, what);
+    return parseStat(result.stdout.toString('utf8'));
+  }
+
+  /** The entries of a directory (not a symlink to one), sorted by name, with the directory's device. */
+  async list(agent: AgentTarget, dir: string, options: OperationOptions = {}): Promise<DirListing> {
+    const what = `listing ${show(dir)}`;
+    const result = await this.script(agent, 'list', [dir], what, options);
+    this.expectDirectoryResult(agent, result, dir, what);
+    return parseListing(result.stdout);
+  }
+
+  /** Apparent size in bytes and number of entries below `dir`, staying on its filesystem. */
+  async directorySize(agent: AgentTarget, dir: string, options: OperationOptions = {}) {
+    const what = `measuring ${show(dir)}`;
+    const result = await this.script(agent, 'size', [dir], what, options);
+    this.expectDirectoryResult(agent, result, dir, what);
+    return parseSize(result.stdout.toString('utf8'));
+  }
+
+  /**
+   * Streams a tar of the directory's contents into `localFile` (created, never overwritten; removed
+   * again on failure). Returns the number of entries below the directory, as counted on the agent.
+   */
+  async tarDirectory(agent: AgentTarget, dir: string, localFile: string, options: OperationOptions = {}) {
+    const what = `archiving ${show(dir)}`;
+    const out = createWriteStream(localFile, { flags: 'wx', mode: 0o600 });
+    try {
+      await once(out, 'open');
+    } catch (e) {
+      const exists = (e as NodeJS.ErrnoException).code === 'EEXIST';
+      throw new CliError('usage', exists ? `${localFile} already exists; not overwriting it` : `cannot create ${localFile}: ${(e as Error).message}`);
+    }
+    let result: RemoteResult;
+    try {
+      result = await this.script(agent, 'tar', [dir], what, { ...options, stdoutTo: out });
+      out.end();
+      await once(out, 'close');
+      this.expectDirectoryResult(agent, result, dir, what, [0, 1]);
+    } catch (e) {
+      out.destroy();
+      await rm(localFile, { force: true });
+      throw e;
+    }
+    const entries = parseTarEntries(result.stderr);
+    if (entries === undefined) throw new CliError('remote', `agent ${agentLabel(agent)}: ${what}: no entry count reported`);
+    // tar exits 1 when a file changed while it was read: the archive is complete but not a snapshot.
+    const warning = result.exitCode === 1 ? 'some files changed while they were archived' : undefined;
+    return { entries, bytes: out.bytesWritten, ...(warning ? { warning } : {}) };
+  }
+
+  /**
+   * Deletes everything inside `dir` (dotfiles included) without crossing into other filesystems and
+   * keeps `dir` itself, then checks it is empty. Returns how many entries were removed.
+   */
+  async deleteContents(agent: AgentTarget, dir: string, options: OperationOptions = {}): Promise<{ removed: number }> {
+    const what = `deleting the contents of ${show(dir)}`;
+    const result = await this.script(agent, 'deleteContents', [dir], what, options);
+    this.expectDirectoryResult(agent, result, dir, what);
+    const report = parseDeleteReport(result.stdout);
+    if (report.remaining > 0) {
+      const sample = report.remainingSample.slice(0, 3).map(show).join(', ');
+      const reason = result.stderr.trim().split('\n')[0]?.replace(/^find: /, '') ?? '';
+      throw new CliError(
+        'remote',
+        `agent ${agentLabel(agent)}: ${show(dir)} is not empty after deleting: ${report.remaining} entries remain (${sample})` +
+          (reason ? `; ${reason}` : ''),
+      );
+    }
+    return { removed: report.before };
+  }
+
+  private script(
+    agent: AgentTarget,
+    name: keyof typeof scripts,
+    paths: string[],
+    what: string,
+    options: RemoteRunOptions,
+  ): Promise<RemoteResult> {
+    const args = paths.map((p) => agentFsPath(agent, normalizeAgentPath(p)));
+    return this.shell.run(agent, scriptArgv(scripts[name], args), { ...options, what });
+  }
+
+  private expectSuccess(agent: AgentTarget, result: RemoteResult, what: string, okCodes = [0]): void {
+    if (!okCodes.includes(result.exitCode)) {
+      throw sshFailureError(agent, { exitCode: result.exitCode, signal: null, stderr: result.stderr }, what);
+    }
+  }
+
+  private expectDirectoryResult(agent: AgentTarget, result: RemoteResult, dir: string, what: string, okCodes = [0]): void {
+    const label = agentLabel(agent);
+    switch (result.exitCode) {
+      case ScriptExit.ABSENT:
+        throw new CliError('not-found', `agent ${label}: ${show(dir)} does not exist`);
+      case ScriptExit.IS_SYMLINK:
+        throw new CliError('refused', `agent ${label}: ${show(dir)} is a symbolic link; refusing to follow it`);
+      case ScriptExit.NOT_DIRECTORY:
+        throw new CliError('refused', `agent ${label}: ${show(dir)} is not a directory`);
+      default:
+        this.expectSuccess(agent, result, what, okCodes);
+    }
+  }
+}
+
+/** A path as it appears in messages: bare when plain, JSON-quoted when it has spaces or odd characters. */
+function show(path: string): string {
+  return /^[A-Za-z0-9_@%+,./:#-]+$/.test(path) ? path : JSON.stringify(path);
+}

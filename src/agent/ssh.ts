@@ -1,0 +1,185 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { CliError } from '../errors.js';
+import type { Logger } from '../output/log.js';
+import { agentLabel, type AgentSshSettings, type AgentTarget } from './settings.js';
+import { sshCommandArgv, sshControlExitArgv, usableControlDir } from './ssh-argv.js';
+import { classifySshOutcome, sshFailureError, type SshOutcome } from './ssh-errors.js';
+
+export interface RemoteRunOptions {
+  /** Names the action in error messages, e.g. "reading /etc/mesos-slave". */
+  what?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Stream stdout here instead of collecting it (no size limit then). */
+  stdoutTo?: Writable;
+  maxStdoutBytes?: number;
+}
+
+/** A remote command that ran; its exit code is the command's own (ssh's failures are thrown). */
+export interface RemoteResult {
+  exitCode: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+const DEFAULT_MAX_STDOUT = 16 * 1024 * 1024;
+const MAX_STDERR = 64 * 1024;
+const KILL_GRACE_MS = 2_000;
+
+/**
+ * Runs commands on agents through the system `ssh` binary (no shell in between, argv only).
+ * One instance per CLI run: it owns the ControlMaster socket directory and removes it in close().
+ */
+export class AgentShell {
+  private controlDir: Promise<string | undefined> | undefined;
+  private readonly contacted = new Map<string, AgentTarget>();
+
+  constructor(
+    readonly settings: AgentSshSettings,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly log?: Logger,
+  ) {}
+
+  /** Runs `argv` on the agent. Throws a CliError for ssh-level failures and timeouts, never for the exit code. */
+  async run(agent: AgentTarget, argv: readonly string[], options: RemoteRunOptions = {}): Promise<RemoteResult> {
+    const controlDir = await this.ensureControlDir();
+    const args = sshCommandArgv(this.settings, agent, argv, controlDir);
+    this.contacted.set(agent.host, agent);
+    this.log?.verbose(`ssh ${agentLabel(agent)}: ${args[args.length - 1] ?? ''}`, 2);
+    const what = options.what ?? 'remote command';
+    const outcome = await this.spawnSsh(args, options);
+    if (outcome.error) throw outcome.error;
+    const failure = classifySshOutcome(outcome);
+    if (failure !== null && failure !== 'remote-failed') throw sshFailureError(agent, outcome, what);
+    if (outcome.tooLarge) {
+      throw new CliError('remote', `agent ${agentLabel(agent)}: ${what} printed more than ${options.maxStdoutBytes ?? DEFAULT_MAX_STDOUT} bytes`);
+    }
+    return { exitCode: outcome.exitCode ?? -1, stdout: outcome.stdout, stderr: outcome.stderr };
+  }
+
+  /** Like run(), but a non-zero exit is an error too. */
+  async runOk(agent: AgentTarget, argv: readonly string[], options: RemoteRunOptions = {}): Promise<RemoteResult> {
+    const result = await this.run(agent, argv, options);
+    if (result.exitCode !== 0) {
+      throw sshFailureError(agent, { exitCode: result.exitCode, signal: null, stderr: result.stderr }, options.what);
+    }
+    return result;
+  }
+
+  /** The private directory holding the shared-connection sockets, once a command has run (for -v output). */
+  get socketDirectory(): Promise<string | undefined> {
+    return this.controlDir ?? Promise.resolve(undefined);
+  }
+
+  /** Closes the shared connections and removes the socket directory. Safe to call twice. */
+  async close(): Promise<void> {
+    const dirPromise = this.controlDir;
+    this.controlDir = undefined;
+    const dir = dirPromise ? await dirPromise : undefined;
+    if (dir === undefined) return;
+    const agents = [...this.contacted.values()];
+    this.contacted.clear();
+    await Promise.all(
+      agents.map((agent) => this.spawnSsh(sshControlExitArgv(this.settings, agent, dir), { timeoutMs: 5_000 })),
+    );
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  private ensureControlDir(): Promise<string | undefined> {
+    if (!this.settings.multiplex) return Promise.resolve(undefined);
+    this.controlDir ??= mkdtemp(join(tmpdir(), 'so-ssh-')).then(async (dir) => {
+      if (usableControlDir(dir)) return dir; // mkdtemp creates it 0700: nobody else can reach our sockets
+      this.log?.verbose(`not sharing SSH connections: socket directory path ${dir} is unusable`);
+      await rm(dir, { recursive: true, force: true });
+      return undefined;
+    });
+    return this.controlDir;
+  }
+
+  private spawnSsh(args: string[], options: RemoteRunOptions): Promise<SpawnOutcome> {
+    return new Promise((resolve) => {
+      const child = spawn(this.settings.sshBinary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: this.env });
+      const maxStdout = options.maxStdoutBytes ?? DEFAULT_MAX_STDOUT;
+      const chunks: Buffer[] = [];
+      let stdoutBytes = 0;
+      let stderr = '';
+      let tooLarge = false;
+      let timedOutAfterMs: number | undefined;
+      let error: Error | undefined;
+      let killTimer: NodeJS.Timeout | undefined;
+
+      const kill = () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill('SIGTERM');
+        killTimer ??= setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+      };
+      const sink = options.stdoutTo;
+      const onSinkError = (e: Error) => {
+        error = new CliError('error', `cannot write what the agent sent: ${e.message}`, { cause: e });
+        child.stdout.resume(); // pipe() let go of it; drain so the process can close
+        kill();
+      };
+      if (sink) {
+        sink.once('error', onSinkError);
+        child.stdout.pipe(sink, { end: false });
+      } else {
+        child.stdout.on('data', (d: Buffer) => {
+          stdoutBytes += d.length;
+          if (stdoutBytes > maxStdout) {
+            tooLarge = true;
+            kill();
+          } else chunks.push(d);
+        });
+      }
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        if (stderr.length < MAX_STDERR) stderr += d.slice(0, MAX_STDERR - stderr.length);
+      });
+      const timeoutMs = options.timeoutMs ?? this.settings.commandTimeoutMs;
+      const timer = setTimeout(() => {
+        timedOutAfterMs = timeoutMs;
+        kill();
+      }, timeoutMs);
+      const onAbort = () => {
+        error = options.signal?.reason instanceof Error ? options.signal.reason : new CliError('interrupted', 'aborted');
+        kill();
+      };
+      if (options.signal?.aborted) onAbort();
+      else options.signal?.addEventListener('abort', onAbort, { once: true });
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        error = new CliError(
+          'config',
+          e.code === 'ENOENT' ? `the ssh client '${this.settings.sshBinary}' was not found on PATH` : `cannot run ssh: ${e.message}`,
+          { cause: e },
+        );
+      });
+      child.on('close', (exitCode, signal) => {
+        clearTimeout(timer);
+        if (killTimer) clearTimeout(killTimer);
+        options.signal?.removeEventListener('abort', onAbort);
+        if (sink) {
+          child.stdout.unpipe(sink);
+          sink.off('error', onSinkError);
+        }
+        resolve({
+          exitCode,
+          signal,
+          stderr,
+          stdout: Buffer.concat(chunks),
+          tooLarge,
+          ...(timedOutAfterMs === undefined ? {} : { timedOutAfterMs }),
+          ...(error === undefined ? {} : { error }),
+        });
+      });
+    });
+  }
+}
+
+interface SpawnOutcome extends SshOutcome {
+  stdout: Buffer;
+  tooLarge: boolean;
+  error?: Error;
+}

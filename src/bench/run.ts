@@ -1,0 +1,18 @@
+import { benchTasksList } from './tasks-list.js';
+
+/** `npm run bench [name...]`: performance targets live here, never in timed tests. */
+const benches: Record<string, () => Promise<void>> = {
+  'tasks-list': benchTasksList,
+};
+
+const wanted = process.argv.slice(2);
+const selected = wanted.length > 0 ? wanted : Object.keys(benches);
+for (const name of selected) {
+  const bench = benches[name];
+  if (!bench) {
+    console.error(`unknown benchmark '${name}'; known: ${Object.keys(benches).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`\n== ${name} ==`);
+  await bench();
+}

@@ -1,0 +1,96 @@
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { processIo, type Io } from './context.js';
+import { createFactory } from './commands/factory.js';
+import { registerCommands } from './commands/index.js';
+import { ExitCode } from './errors.js';
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+const increase = (_value: string, previous: number | undefined) => (previous ?? 0) + 1;
+
+export function buildProgram(io: Io) {
+  const factory = createFactory(io);
+  const program = new Command('stateful-ops')
+    .description(
+      'Operate stateful Marathon apps (local persistent volumes) on DC/OS or plain Mesos+Marathon:\n' +
+        'find waiting tasks and their volumes, wipe them safely, check agent recovery settings.',
+    )
+    .version(packageVersion(), '-V, --version', 'Print the version')
+    .helpOption('-h, --help', 'Show help for a command')
+    .addHelpCommand(false)
+    .showSuggestionAfterError(true)
+    .enablePositionalOptions(false)
+    .option('--json', 'Print machine-readable JSON on stdout')
+    .option('-q, --quiet', 'Print only data and errors')
+    .option('-v, --verbose', 'More detail on stderr (-vv for HTTP traces)', increase, undefined)
+    .option('--no-color', 'Disable colours (also NO_COLOR, or when stderr is not a terminal)')
+    .option('--mock', 'Use the embedded mock DC/OS cluster (offline)')
+    .option('--mock-dir <dir>', 'State directory of the mock cluster (default: $XDG_STATE_HOME/stateful-ops/mock)')
+    .option('--url <url>', 'DC/OS URL (Admin Router); env DCOS_URL, dcos.toml core.dcos_url')
+    .option('--marathon-url <url>', 'Marathon URL, for clusters without DC/OS (env DCOS_MARATHON_URL)')
+    .option('--mesos-url <url>', 'Mesos master URL, for clusters without DC/OS (env DCOS_MESOS_MASTER_URL)')
+    .addOption(new Option('--acs-token <token>', 'ACS token (prefer env DCOS_ACS_TOKEN: flags show up in ps)').hideHelp())
+    .option('--acs-token-file <file>', 'Read the ACS token from a file')
+    .option('--sa-uid <uid>', 'Service account uid for login (env DCOS_SERVICE_ACCOUNT_UID)')
+    .option('--sa-key-file <file>', 'Service account private key, PEM, mode 0600 (env DCOS_SERVICE_ACCOUNT_KEY_FILE)')
+    .option('--ca-bundle <file>', 'Trust this PEM CA bundle (env DCOS_TLS_CA_PATH, core.ssl_verify=<path>)')
+    .option('--insecure', 'Do not verify TLS certificates (unsafe)')
+    .option('--timeout <seconds>', 'Per-request timeout (env DCOS_TIMEOUT, core.timeout; default 180)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ stateful-ops --mock tasks list           # try it offline against the embedded mock cluster
+  $ stateful-ops tasks list --app /db/       # waiting tasks of every app under /db
+  $ stateful-ops --json tasks show postgres.53ab8733-fd96-11e5-8e70-76a1c19f8c3d
+
+Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 refused by a safety check,
+5 partial success, 6 authentication, 7 cluster unreachable/timeout, 8 check failed.
+Use "stateful-ops <command> --help" for more information about a command.`,
+    );
+
+  program.configureOutput({
+    writeOut: (s) => io.stdout.write(s),
+    writeErr: (s) => io.stderr.write(s),
+    outputError: (s, write) => write(`Error: ${s.replace(/^error: /, '')}`),
+  });
+  program.exitOverride();
+  registerCommands(program, factory);
+  // Every subcommand inherits the output routing and the no-exit behaviour.
+  const inherit = (cmd: Command) => {
+    for (const sub of cmd.commands) {
+      sub.copyInheritedSettings(cmd);
+      inherit(sub);
+    }
+  };
+  inherit(program);
+  return { program, factory };
+}
+
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  const { program, factory } = buildProgram(io);
+  try {
+    if (argv.length <= 2) {
+      program.outputHelp({ error: true });
+      return ExitCode.USAGE;
+    }
+    await program.parseAsync(argv);
+    return factory.exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') {
+        return ExitCode.OK;
+      }
+      // A command group without a verb: commander printed its help.
+      if (e.code === 'commander.executeSubCommandAsync' || e.code === 'commander.missingMandatoryOptionValue') {
+        return ExitCode.USAGE;
+      }
+      return ExitCode.USAGE;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,347 @@
+import { readFileSync } from 'node:fs';
+import { Agent, EnvHttpProxyAgent, interceptors, type Dispatcher } from 'undici';
+import type { ClusterConfig } from '../config/types.js';
+import { CliError, isCliError } from '../errors.js';
+import type { Logger } from '../output/log.js';
+import {
+  bodyError,
+  errorCode,
+  isRetryableNetworkError,
+  looksLikeHtml,
+  networkError,
+  shapeError,
+  statusError,
+  timeoutError,
+  type RequestDescription,
+  type ServiceRef,
+} from './http-errors.js';
+import { ShapeError } from './shape-error.js';
+
+export type { ServiceRef } from './http-errors.js';
+
+export interface RequestOptions<T> {
+  service: ServiceRef;
+  body?: unknown;
+  query?: Record<string, string | number | boolean | undefined>;
+  /** Safe to send twice. Defaults to true for GET/HEAD only; only these are retried. */
+  idempotent?: boolean;
+  /** What a 404 means here ("app", "task"…), for the not-found message. */
+  notFound?: string;
+  /** Skip the Authorization header (the login request itself). */
+  anonymous?: boolean;
+  /** Validates and types the parsed JSON; throws ShapeError. */
+  decode?: (doc: unknown) => T;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  /** The parsed body when it was JSON. */
+  json: unknown;
+}
+
+export interface RetryPolicy {
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** Supplies the Authorization header value; may log in on first use. */
+export type AuthorizationSource = () => Promise<string | undefined>;
+
+const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 250, maxDelayMs: 2000 };
+const DIAL_TIMEOUT_MS = 10_000;
+const RETRY_STATUSES = new Set([502, 503, 504]);
+
+/** Marks a failure that ends the retry loop at once: an exhausted deadline. */
+class DeadlineReached extends Error {}
+
+/**
+ * The one HTTP client of a run: a keep-alive undici pool (through HTTP(S)_PROXY when set), bounded
+ * by the configured timeout per request, retrying idempotent requests on connection errors and
+ * 502/503/504 with exponential backoff and jitter. Errors come out as one-line CliErrors.
+ */
+export class HttpClient {
+  private readonly dispatcher: Dispatcher;
+  private readonly closeable: Dispatcher;
+  private readonly secrets = new Set<string>();
+  private readonly trustedOrigins = new Set<string>();
+  private authorization: AuthorizationSource | undefined;
+
+  constructor(
+    private readonly config: Pick<ClusterConfig, 'tls' | 'timeoutMs' | 'proxy'>,
+    private readonly log: Logger,
+    private readonly userAgent: string,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+  ) {
+    this.closeable = createDispatcher(config);
+    this.dispatcher = this.closeable.compose(interceptors.redirect({ maxRedirections: 0 }));
+  }
+
+  /**
+   * The token is only sent to these origins (the configured cluster URLs), never to an agent
+   * address taken from Mesos state or to a redirect target elsewhere.
+   */
+  useAuthorization(source: AuthorizationSource, origins: string[]): void {
+    this.authorization = source;
+    for (const o of origins) this.trustedOrigins.add(new URL(o).origin);
+  }
+
+  /** Strings scrubbed from every error message this client produces. */
+  addSecret(secret: string): void {
+    if (secret.length >= 4) this.secrets.add(secret);
+  }
+
+  /** Parsed (and decoded) JSON of a 2xx answer; anything else throws a CliError. */
+  async request<T = unknown>(method: string, url: string, options: RequestOptions<T>): Promise<T> {
+    return (await this.call(method, url, options)).body;
+  }
+
+  /** Like request(), keeping the status (kill endpoints report it). */
+  async call<T = unknown>(method: string, url: string, options: RequestOptions<T>): Promise<{ status: number; body: T }> {
+    const { response, req } = await this.exchangeDescribed(method, url, options);
+    try {
+      if (response.status < 200 || response.status > 299) throw statusError(response.status, response.text, response.json, req);
+      const doc = this.document(response, req);
+      if (!options.decode) return { status: response.status, body: doc as T };
+      try {
+        return { status: response.status, body: options.decode(doc) };
+      } catch (e) {
+        if (e instanceof ShapeError) throw shapeError(e.path, e.problem, req);
+        throw e;
+      }
+    } catch (e) {
+      throw this.scrub(e);
+    }
+  }
+
+  /** Any status comes back as-is; only network failures and timeouts throw. */
+  async exchange(method: string, url: string, options: RequestOptions<unknown>): Promise<RawResponse> {
+    return (await this.exchangeDescribed(method, url, options)).response;
+  }
+
+  async close(): Promise<void> {
+    await this.closeable.close();
+  }
+
+  private document(response: RawResponse, req: RequestDescription): unknown {
+    if (response.json !== undefined) return response.json;
+    const text = response.text.trim();
+    if (text === '') return undefined;
+    if (looksLikeHtml(text)) throw bodyError('html', '', req);
+    if (text.startsWith('{') || text.startsWith('[')) {
+      try {
+        return JSON.parse(text);
+      } catch (e) {
+        throw bodyError('invalid-json', (e as Error).message, req);
+      }
+    }
+    const type = header(response.headers, 'content-type');
+    throw bodyError('not-json', type ? type.split(';')[0] ?? '' : 'plain text', req);
+  }
+
+  private async exchangeDescribed(method: string, url: string, options: RequestOptions<unknown>) {
+    const target = new URL(url);
+    for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) target.searchParams.set(k, String(v));
+    const idempotent = options.idempotent ?? (method === 'GET' || method === 'HEAD');
+    const authorization = options.anonymous || !this.trustedOrigins.has(target.origin) ? undefined : await this.authValue();
+    const req: RequestDescription = {
+      service: options.service,
+      method,
+      url: target.href,
+      timeoutMs: this.config.timeoutMs,
+      authenticated: authorization !== undefined,
+      redact: (text) => this.redact(text),
+    };
+    if (options.notFound !== undefined) req.notFound = options.notFound;
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.userAgent };
+    if (authorization !== undefined) headers.authorization = authorization;
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] = 'application/json';
+    }
+    try {
+      const response = await this.withRetries(req, idempotent, (signal) => this.once(req, target, headers, body, idempotent, signal));
+      return { response, req };
+    } catch (e) {
+      throw this.scrub(e);
+    }
+  }
+
+  private async authValue(): Promise<string | undefined> {
+    if (!this.authorization) return undefined;
+    try {
+      return await this.authorization();
+    } catch (e) {
+      throw this.scrub(e);
+    }
+  }
+
+  private async withRetries(
+    req: RequestDescription,
+    idempotent: boolean,
+    attempt: (signal: AbortSignal) => Promise<RawResponse>,
+  ): Promise<RawResponse> {
+    const deadline = Date.now() + req.timeoutMs;
+    const attempts = idempotent ? Math.max(1, this.retry.attempts) : 1;
+    for (let n = 1; ; n++) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw timeoutError(req);
+      let response: RawResponse | undefined;
+      let failure: unknown;
+      try {
+        response = await withDeadline(attempt, remaining);
+      } catch (e) {
+        if (e instanceof DeadlineReached) throw timeoutError(req, e.cause);
+        if (!isRetryableNetworkError(e)) throw networkError(e, req, phaseOf(e));
+        failure = e;
+      }
+      const delay = backoff(this.retry, n);
+      const retryable = response === undefined || RETRY_STATUSES.has(response.status);
+      if (!retryable || n >= attempts || Date.now() + delay >= deadline) {
+        if (response) return response;
+        throw networkError(failure, req, phaseOf(failure));
+      }
+      const why = response ? `answered ${response.status}` : 'connection failed';
+      this.log.verbose(`${req.service.name} ${why}; retrying ${req.method} ${req.url} in ${delay} ms (attempt ${n + 1}/${attempts})`);
+      await sleep(delay);
+    }
+  }
+
+  private async once(
+    req: RequestDescription,
+    target: URL,
+    headers: Record<string, string>,
+    body: string | undefined,
+    idempotent: boolean,
+    signal: AbortSignal,
+  ): Promise<RawResponse> {
+    const started = performance.now();
+    const trace = (outcome: string) =>
+      this.log.verbose(`${req.method} ${target.href} → ${outcome} (${Math.round(performance.now() - started)} ms)`, 2);
+    const options = {
+      origin: target.origin,
+      path: `${target.pathname}${target.search}`,
+      method: req.method as Dispatcher.HttpMethod,
+      headers,
+      body,
+      signal,
+      // Read by undici's redirect interceptor: follow (e.g. a standby Mesos master's 307) only when safe to repeat.
+      maxRedirections: idempotent ? 3 : 0,
+    };
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await this.dispatcher.request(options as Dispatcher.RequestOptions);
+    } catch (e) {
+      trace(`failed: ${errorCode(e) ?? String(e)}`);
+      throw e;
+    }
+    let text: string;
+    try {
+      text = await res.body.text();
+    } catch (e) {
+      trace(`${res.statusCode}, body failed: ${errorCode(e) ?? String(e)}`);
+      throw markBody(e);
+    }
+    trace(`${res.statusCode}, ${text.length} chars`);
+    const json = isJsonType(header(res.headers, 'content-type')) ? tryJson(text) : undefined;
+    return { status: res.statusCode, headers: res.headers, text, json };
+  }
+
+  /** `text` with every known secret replaced by ***. */
+  redact(text: string): string {
+    let out = text;
+    for (const s of this.secrets) out = out.split(s).join('***');
+    return out;
+  }
+
+  private scrub(e: unknown): unknown {
+    if (!isCliError(e) || this.secrets.size === 0) return e;
+    const message = this.redact(e.message);
+    const hint = e.hint === undefined ? undefined : this.redact(e.hint);
+    if (message === e.message && hint === e.hint) return e;
+    return new CliError(e.kind, message, { ...(hint === undefined ? {} : { hint }), exitCode: e.exitCode });
+  }
+}
+
+function createDispatcher(config: Pick<ClusterConfig, 'tls' | 'timeoutMs' | 'proxy'>): Dispatcher {
+  const tls = {
+    rejectUnauthorized: config.tls.verify,
+    ...(config.tls.caPath === undefined ? {} : { ca: readFileSync(config.tls.caPath, 'utf8') }),
+  };
+  const agentOptions = {
+    connect: { ...tls, timeout: Math.min(DIAL_TIMEOUT_MS, config.timeoutMs) },
+    headersTimeout: config.timeoutMs,
+    bodyTimeout: config.timeoutMs,
+    keepAliveTimeout: 4_000,
+  };
+  if (!config.proxy) return new Agent(agentOptions);
+  // Empty strings stop undici from falling back to process.env: the resolved config is the only source.
+  return new EnvHttpProxyAgent({
+    ...agentOptions,
+    requestTls: tls,
+    httpProxy: config.proxy.httpProxy ?? '',
+    httpsProxy: config.proxy.httpsProxy ?? config.proxy.httpProxy ?? '',
+    noProxy: config.proxy.noProxy ?? '',
+  });
+}
+
+/** Runs `attempt` with an abort signal that fires at the deadline (headers and body alike). */
+async function withDeadline<T>(run: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DeadlineReached('deadline')), ms);
+  try {
+    return await run(controller.signal);
+  } catch (e) {
+    if (controller.signal.aborted || isUndiciTimeout(e)) throw new DeadlineReached('deadline', { cause: e });
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function isUndiciTimeout(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+}
+
+const BODY_PHASE = Symbol('body phase');
+
+function markBody(e: unknown): unknown {
+  if (typeof e === 'object' && e !== null) (e as Record<symbol, boolean>)[BODY_PHASE] = true;
+  return e;
+}
+
+function phaseOf(e: unknown): 'connect' | 'body' {
+  return typeof e === 'object' && e !== null && (e as Record<symbol, boolean>)[BODY_PHASE] === true ? 'body' : 'connect';
+}
+
+/** Exponential with ±50 % jitter so many clients do not retry in lockstep. */
+function backoff(policy: RetryPolicy, attempt: number): number {
+  const base = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(base * (0.5 + Math.random()));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function isJsonType(type: string | undefined): boolean {
+  return type !== undefined && /^application\/([\w.+-]*\+)?json\b/i.test(type);
+}
+
+function tryJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

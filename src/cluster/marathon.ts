@@ -1,0 +1,84 @@
+import { usageError } from '../errors.js';
+import type { HttpClient, ServiceRef } from './http.js';
+import type { KillOptions, KillResult, MarathonApi, MarathonApp, MarathonInfo, MarathonTask } from './marathon-types.js';
+import { decodeApp, decodeApps, decodeInfo, decodeTasks } from './schemas.js';
+
+/** MarathonApi over HTTP (../shared/reference/marathon/README.md §a, §c, §f). */
+export class HttpMarathon implements MarathonApi {
+  private readonly service: ServiceRef;
+
+  constructor(
+    private readonly http: HttpClient,
+    readonly baseUrl: string,
+  ) {
+    this.service = { name: 'Marathon', baseUrl };
+  }
+
+  info(): Promise<MarathonInfo> {
+    return this.get('/v2/info', decodeInfo);
+  }
+
+  tasks(): Promise<MarathonTask[]> {
+    return this.get('/v2/tasks', decodeTasks);
+  }
+
+  appTasks(appId: string): Promise<MarathonTask[]> {
+    return this.get(`/v2/apps${appPath(appId)}/tasks`, decodeTasks);
+  }
+
+  app(appId: string): Promise<MarathonApp> {
+    return this.get(`/v2/apps${appPath(appId)}`, decodeApp);
+  }
+
+  apps(options: { embedTasks?: boolean } = {}): Promise<MarathonApp[]> {
+    const query = options.embedTasks ? { embed: 'apps.tasks' } : {};
+    return this.http.request('GET', this.url('/v2/apps'), { service: this.service, query, decode: decodeApps });
+  }
+
+  /** One task per call, by its exact id — never the app-wide DELETE that would hit every task. */
+  async killTask(appId: string, taskId: string, options: KillOptions): Promise<KillResult> {
+    refuseScaleWithWipe(options);
+    if (taskId.trim() === '') throw usageError('a task id is required');
+    const path = `/v2/apps${appPath(appId)}/tasks/${encodeURIComponent(taskId)}`;
+    return this.kill('DELETE', path, options, undefined);
+  }
+
+  async killTasks(taskIds: string[], options: KillOptions): Promise<KillResult> {
+    refuseScaleWithWipe(options);
+    if (taskIds.length === 0 || taskIds.some((id) => id.trim() === '')) throw usageError('no task ids to kill');
+    return this.kill('POST', '/v2/tasks/delete', options, { ids: taskIds });
+  }
+
+  private async kill(method: 'DELETE' | 'POST', path: string, options: KillOptions, body: unknown): Promise<KillResult> {
+    const query = { wipe: options.wipe === true, scale: options.scale ? true : undefined, force: options.force ? true : undefined };
+    const request = { service: this.service, query, notFound: 'app/task', idempotent: false, ...(body === undefined ? {} : { body }) };
+    // The body differs per version (task, instance JSON, deployment): informative only, callers re-read.
+    return this.http.call(method, this.url(path), request);
+  }
+
+  private get<T>(path: string, decode: (doc: unknown) => T): Promise<T> {
+    return this.http.request('GET', this.url(path), { service: this.service, decode, notFound: 'app/task' });
+  }
+
+  private url(path: string): string {
+    return `${this.baseUrl}${path}`;
+  }
+}
+
+function refuseScaleWithWipe(options: KillOptions): void {
+  if (options.scale && options.wipe) {
+    throw usageError('scale and wipe cannot be combined (Marathon refuses it: "You cannot use scale and wipe at the same time.")');
+  }
+}
+
+/**
+ * `/db/mysql` → `/db/mysql` with each segment URL-encoded. Empty, `.` and `..` segments are refused:
+ * they would let an app id address another endpoint.
+ */
+export function appPath(appId: string): string {
+  const segments = appId.trim().replace(/^\/+/, '').replace(/\/+$/, '').split('/');
+  if (segments.some((s) => s === '' || s === '.' || s === '..')) {
+    throw usageError(`invalid app id '${appId}'`, 'App ids look like /group/app (lowercase segments separated by /).');
+  }
+  return segments.map((s) => `/${encodeURIComponent(s)}`).join('');
+}

@@ -1,0 +1,125 @@
+/**
+ * Mesos master/agent JSON shapes used by stateful-ops
+ * (../shared/reference/mesos-dcos/README.md §f). Unknown fields are kept by validation.
+ */
+
+export interface MesosLabel {
+  key: string;
+  value?: string;
+}
+
+export interface MesosReservationInfo {
+  type?: 'STATIC' | 'DYNAMIC' | string;
+  role?: string;
+  principal?: string;
+  labels?: { labels?: MesosLabel[] };
+}
+
+export interface MesosDiskInfo {
+  persistence?: { id: string; principal?: string };
+  volume?: { mode?: string; container_path?: string };
+  source?: {
+    type?: 'PATH' | 'MOUNT' | 'BLOCK' | 'RAW' | string;
+    id?: string;
+    mount?: { root?: string };
+    path?: { root?: string };
+  };
+}
+
+/** A Resource in the "endpoint" format of the *_full fields. */
+export interface MesosResource {
+  name: string;
+  type?: string;
+  scalar?: { value: number };
+  ranges?: { range: { begin: number; end: number }[] };
+  /** Deprecated; absent for refined reservations. */
+  role?: string;
+  reservation?: { principal?: string; labels?: { labels?: MesosLabel[] } };
+  reservations?: MesosReservationInfo[];
+  disk?: MesosDiskInfo;
+  allocation_info?: { role?: string };
+  [key: string]: unknown;
+}
+
+/** One entry of the master's /slaves `slaves` array. */
+export interface MesosAgent {
+  id: string;
+  hostname: string;
+  port?: number;
+  pid?: string;
+  active?: boolean;
+  deactivated?: boolean;
+  version?: string;
+  attributes?: Record<string, unknown>;
+  registered_time?: number;
+  reregistered_time?: number;
+  reserved_resources_full?: Record<string, MesosResource[]>;
+  used_resources_full?: MesosResource[];
+  unreserved_resources_full?: MesosResource[];
+  [key: string]: unknown;
+}
+
+export interface MesosSlaves {
+  slaves: MesosAgent[];
+  recovered_slaves?: MesosAgent[];
+}
+
+export interface MesosFramework {
+  id: string;
+  name?: string;
+  checkpoint?: boolean;
+  role?: string;
+  roles?: string[];
+  active?: boolean;
+  [key: string]: unknown;
+}
+
+export interface MesosMasterState {
+  version?: string;
+  leader?: string;
+  flags?: Record<string, string>;
+  frameworks?: MesosFramework[];
+  completed_frameworks?: MesosFramework[];
+  slaves?: MesosAgent[];
+  [key: string]: unknown;
+}
+
+export interface MesosExecutorState {
+  id: string;
+  container?: string;
+  resources?: unknown;
+  tasks?: { id: string; state?: string; resources?: unknown }[];
+  [key: string]: unknown;
+}
+
+export interface MesosAgentState {
+  id?: string;
+  hostname?: string;
+  flags?: Record<string, string>;
+  reserved_resources_full?: Record<string, MesosResource[]>;
+  frameworks?: {
+    id: string;
+    checkpoint?: boolean;
+    executors?: MesosExecutorState[];
+    [key: string]: unknown;
+  }[];
+  [key: string]: unknown;
+}
+
+/** /flags: every value is a string. */
+export type MesosFlags = Record<string, string>;
+
+/** The Mesos operations stateful-ops uses. */
+export interface MesosApi {
+  readonly baseUrl: string;
+  /** GET <mesos>/slaves (the only endpoint with reserved_resources_full). */
+  slaves(): Promise<MesosSlaves>;
+  /** GET <mesos>/master/state */
+  masterState(): Promise<MesosMasterState>;
+  /** GET <mesos>/master/flags */
+  masterFlags(): Promise<MesosFlags>;
+  /** GET /agent/<id>/flags (Admin Router) or http://<pid host:port>/flags (plain Mesos). */
+  agentFlags(agentId: string): Promise<MesosFlags>;
+  /** GET /agent/<id>/state or http://<pid host:port>/state */
+  agentState(agentId: string): Promise<MesosAgentState>;
+}

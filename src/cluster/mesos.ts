@@ -1,0 +1,94 @@
+import { notFound, usageError } from '../errors.js';
+import type { HttpClient, ServiceRef } from './http.js';
+import type { MesosAgent, MesosAgentState, MesosApi, MesosFlags, MesosMasterState, MesosSlaves } from './mesos-types.js';
+import { decodeAgentState, decodeFlags, decodeMasterState, decodeSlaves } from './schemas.js';
+
+/** Admin Router's rule for /agent/<id>/ (mesos-dcos README §h); also keeps ids from rewriting our URLs. */
+const AGENT_ID = /^[0-9a-zA-Z-]+$/;
+
+export type AgentAccess =
+  | { kind: 'admin-router'; dcosUrl: string }
+  /** Plain Mesos: agents answer at the host:port of their pid, same scheme as the master. */
+  | { kind: 'direct'; scheme: 'http:' | 'https:' };
+
+/** MesosApi over HTTP (../shared/reference/mesos-dcos/README.md §f, §h). */
+export class HttpMesos implements MesosApi {
+  private readonly master: ServiceRef;
+  /** Agent id → base URL, from one /slaves read per run (direct access only). */
+  private agentUrls: Promise<Map<string, string>> | undefined;
+
+  constructor(
+    private readonly http: HttpClient,
+    readonly baseUrl: string,
+    private readonly access: AgentAccess,
+  ) {
+    this.master = { name: 'Mesos master', baseUrl };
+  }
+
+  slaves(): Promise<MesosSlaves> {
+    return this.http.request('GET', `${this.baseUrl}/slaves`, { service: this.master, decode: decodeSlaves });
+  }
+
+  masterState(): Promise<MesosMasterState> {
+    return this.http.request('GET', `${this.baseUrl}/master/state`, { service: this.master, decode: decodeMasterState });
+  }
+
+  masterFlags(): Promise<MesosFlags> {
+    return this.http.request('GET', `${this.baseUrl}/master/flags`, { service: this.master, decode: decodeFlags });
+  }
+
+  agentFlags(agentId: string): Promise<MesosFlags> {
+    return this.agentGet(agentId, '/flags', decodeFlags);
+  }
+
+  agentState(agentId: string): Promise<MesosAgentState> {
+    return this.agentGet(agentId, '/state', decodeAgentState);
+  }
+
+  private async agentGet<T>(agentId: string, path: string, decode: (doc: unknown) => T): Promise<T> {
+    if (!AGENT_ID.test(agentId)) throw usageError(`invalid agent id '${agentId}'`, 'Mesos agent ids contain only letters, digits and -.');
+    const base = await this.agentBase(agentId);
+    const service = { name: `agent ${agentId}`, baseUrl: base };
+    return this.http.request('GET', `${base}${path}`, { service, decode, notFound: 'agent' });
+  }
+
+  private async agentBase(agentId: string): Promise<string> {
+    if (this.access.kind === 'admin-router') return `${this.access.dcosUrl}/agent/${agentId}`;
+    let urls = await this.loadAgentUrls(false);
+    // An agent may have registered since the first read: look once more before giving up.
+    if (!urls.has(agentId)) urls = await this.loadAgentUrls(true);
+    const url = urls.get(agentId);
+    if (url === undefined) throw notFound(`agent '${agentId}' not found`, 'List agents with `dcos node list` (or the Mesos UI).');
+    return url;
+  }
+
+  private loadAgentUrls(refresh: boolean): Promise<Map<string, string>> {
+    if (refresh || this.agentUrls === undefined) {
+      const scheme = this.access.kind === 'direct' ? this.access.scheme : 'http:';
+      const pending = this.slaves().then((s) => agentUrlMap(s.slaves, scheme));
+      // A failed read must not stick for the rest of the run.
+      pending.catch(() => {
+        if (this.agentUrls === pending) this.agentUrls = undefined;
+      });
+      this.agentUrls = pending;
+    }
+    return this.agentUrls;
+  }
+}
+
+export function agentUrlMap(agents: MesosAgent[], scheme: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const agent of agents) {
+    const address = agentAddress(agent);
+    if (address !== undefined) map.set(agent.id, `${scheme}//${address}`);
+  }
+  return map;
+}
+
+/** `slave(1)@127.0.0.1:5051` → `127.0.0.1:5051`; the pid is authoritative (the hostname may not resolve). */
+export function agentAddress(agent: Pick<MesosAgent, 'pid' | 'hostname' | 'port'>): string | undefined {
+  const match = agent.pid === undefined ? null : /@([^@:/\s]+):(\d+)$/.exec(agent.pid);
+  if (match) return `${match[1]}:${match[2]}`;
+  if (agent.hostname && agent.port !== undefined) return `${agent.hostname}:${agent.port}`;
+  return undefined;
+}

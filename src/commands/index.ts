@@ -1,0 +1,33 @@
+import { Command, CommanderError } from 'commander';
+import type { Factory } from './factory.js';
+import { newCmdTasksList } from './tasks/list.js';
+import { newCmdTasksShow } from './tasks/show.js';
+import { newCmdVolumesList } from './volumes/list.js';
+import { newCmdMockReset } from './mock/reset.js';
+import { newCmdMockServe } from './mock/serve.js';
+import { newCmdMockStatus } from './mock/status.js';
+
+/** A noun that groups verbs; without a verb it prints its help and exits with the usage code. */
+function group(name: string, description: string, verbs: Command[]): Command {
+  const cmd = new Command(name).description(description);
+  for (const verb of verbs) cmd.addCommand(verb);
+  cmd.action(() => {
+    cmd.outputHelp({ error: true });
+    throw new CommanderError(2, 'stateful-ops.missingVerb', `missing command for '${name}'`);
+  });
+  return cmd;
+}
+
+export function registerCommands(program: Command, f: Factory): void {
+  program.addCommand(
+    group('tasks', 'Stateful Marathon tasks: waiting, running, on lost agents', [newCmdTasksList(f), newCmdTasksShow(f)]),
+  );
+  program.addCommand(group('volumes', 'Persistent volumes and their host paths', [newCmdVolumesList(f)]));
+  program.addCommand(
+    group('mock', 'The embedded mock DC/OS cluster (offline use and tests)', [
+      newCmdMockReset(f),
+      newCmdMockServe(f),
+      newCmdMockStatus(f),
+    ]),
+  );
+}

@@ -1,0 +1,112 @@
+import { Command } from 'commander';
+import type { Ctx } from '../../context.js';
+import { CliError, ExitCode, type ExitCodeValue } from '../../errors.js';
+import { indexReservations } from '../../domain/reservations.js';
+import {
+  reservationOnlyViews,
+  selectStatefulTasks,
+  type StatefulTaskView,
+  type TaskFilter,
+} from '../../domain/stateful-tasks.js';
+import { appFilter } from '../../domain/task-id.js';
+import { renderTable } from '../../output/table.js';
+import type { Factory } from '../factory.js';
+
+export interface TasksListOptions {
+  all?: boolean;
+  app?: string;
+  agent?: string;
+}
+
+export function newCmdTasksList(f: Factory, runF = run): Command {
+  return new Command('list')
+    .description('List waiting stateful tasks (reservations and volumes held, nothing running)')
+    .option('--all', 'Also list running stateful tasks')
+    .option('--app <id>', 'Only this app, or every app under a group prefix ending in / (e.g. /db/)')
+    .option('--agent <id|host>', 'Only tasks on this agent (Mesos agent id or hostname)')
+    .addHelpText(
+      'after',
+      `
+States:
+  waiting     reservation and volume kept, nothing running (scaled down or killed)
+  running     launched on its reservation (staging, running, killing)
+  agent-lost  the agent is gone/inactive or the task is unreachable: the reservation
+              never times out and needs a manual wipe
+
+Examples:
+  $ stateful-ops tasks list
+  $ stateful-ops tasks list --all --app /db/
+  $ stateful-ops --json tasks list --agent 127.0.0.168 | jq '.[].task'`,
+    )
+    .action(async (options: TasksListOptions, cmd: Command) => f.execute(cmd, (ctx) => runF(ctx, options)));
+}
+
+export async function run(ctx: Ctx, options: TasksListOptions): Promise<ExitCodeValue> {
+  const filter: TaskFilter = { includeRunning: options.all === true };
+  if (options.app !== undefined) filter.app = appFilter(options.app);
+  if (options.agent !== undefined) filter.agent = options.agent;
+
+  const { marathon, mesos } = await ctx.cluster();
+  // Two requests, concurrently: every task of every app, and every agent with its reservations.
+  const [tasks, slaves] = await Promise.allSettled([marathon.tasks(), mesos.slaves()]);
+  if (tasks.status === 'rejected' && slaves.status === 'rejected') throw tasks.reason;
+
+  const reservations = indexReservations(slaves.status === 'fulfilled' ? slaves.value : undefined);
+  let rows: StatefulTaskView[];
+  let exitCode: ExitCodeValue = ExitCode.OK;
+  if (tasks.status === 'fulfilled') {
+    rows = selectStatefulTasks(tasks.value, reservations, filter);
+    if (slaves.status === 'rejected') {
+      ctx.log.warn(`Mesos master: ${describe(slaves.reason)} — agent status unknown, lost agents cannot be detected`);
+      exitCode = ExitCode.PARTIAL;
+    }
+  } else {
+    ctx.log.warn(`Marathon: ${describe(tasks.reason)} — showing volumes known to Mesos reservations only`);
+    rows = reservationOnlyViews(reservations, filter);
+    exitCode = ExitCode.PARTIAL;
+  }
+
+  if (options.agent !== undefined && slaves.status === 'fulfilled' && !agentExists(options.agent, reservations.agents, rows)) {
+    throw new CliError('not-found', `no agent '${options.agent}' is known to the Mesos master`);
+  }
+
+  if (ctx.opts.json) {
+    ctx.printJson(rows);
+  } else if (rows.length === 0) {
+    ctx.log.info(options.all ? 'No stateful tasks.' : 'No waiting stateful tasks. (Use --all to include running ones.)');
+  } else {
+    ctx.print(renderTasksTable(rows));
+    const lost = rows.filter((r) => r.needsManualWipe).length;
+    if (lost > 0) {
+      ctx.log.warn(
+        `${lost} task${lost === 1 ? '' : 's'} on lost agents: their reservations and volumes never time out; ` +
+          'wipe them manually (the data stays on that node\'s disk).',
+      );
+    }
+  }
+  return exitCode;
+}
+
+export function renderTasksTable(rows: StatefulTaskView[]): string {
+  return renderTable(
+    [
+      { header: 'APP', value: (r: StatefulTaskView) => r.app },
+      { header: 'TASK', value: (r) => r.task },
+      { header: 'HOST', value: (r) => r.host ?? 'N/A' },
+      { header: 'AGENT', value: (r) => r.agentId ?? 'N/A' },
+      { header: 'STATE', value: (r) => r.state },
+      { header: 'VOLUMES', value: (r) => r.volumes.map((v) => v.containerPath).join(',') },
+    ],
+    rows,
+  );
+}
+
+function agentExists(agent: string, agents: Map<string, { hostname: string }>, rows: StatefulTaskView[]): boolean {
+  if (agents.has(agent) || rows.length > 0) return true;
+  for (const a of agents.values()) if (a.hostname === agent) return true;
+  return false;
+}
+
+function describe(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
+}

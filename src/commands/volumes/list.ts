@@ -1,0 +1,73 @@
+import { Command } from 'commander';
+import type { Ctx } from '../../context.js';
+import { ExitCode, type ExitCodeValue } from '../../errors.js';
+import { appFilter, normalizeAppId } from '../../domain/task-id.js';
+import { printable } from '../../domain/mesos-ids.js';
+import type { VolumeDetail } from '../../domain/volume-details.js';
+import { inventoryVolumes } from '../../inventory/volumes.js';
+import { renderTable } from '../../output/table.js';
+import type { Factory } from '../factory.js';
+
+export interface VolumesListOptions {
+  app?: string;
+  agent?: string;
+  waiting?: boolean;
+}
+
+export function newCmdVolumesList(f: Factory, runF = run): Command {
+  return new Command('list')
+    .description('List persistent volumes of stateful tasks with their host paths on the agents')
+    .option('--app <id>', 'Only this app, or every app under a group prefix ending in / (e.g. /db/)')
+    .option('--agent <id|host>', 'Only volumes on this agent (Mesos agent id or hostname)')
+    .option('--waiting', 'Only volumes of waiting or agent-lost tasks')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ stateful-ops volumes list --app /postgres
+  $ stateful-ops volumes list --waiting --agent 127.0.0.168
+  $ stateful-ops --json volumes list --app /db/ | jq -r '.[].hostPath'`,
+    )
+    .action(async (options: VolumesListOptions, cmd: Command) => f.execute(cmd, (ctx) => runF(ctx, options)));
+}
+
+export async function run(ctx: Ctx, options: VolumesListOptions): Promise<ExitCodeValue> {
+  const clients = await ctx.cluster();
+  const single = options.app !== undefined && !options.app.trim().endsWith('/');
+  const matchesApp = options.app === undefined ? () => true : appFilter(options.app);
+  // One app: GET /v2/apps/<id> (404 → not found). Otherwise one GET /v2/apps?embed=apps.tasks.
+  const apps = single
+    ? clients.marathon.app(normalizeAppId(options.app ?? '')).then((app) => [app])
+    : clients.marathon.apps({ embedTasks: true }).then((all) => all.filter((a) => matchesApp(a.id)));
+  const agent = options.agent;
+  const inventory = await inventoryVolumes(
+    clients,
+    apps,
+    agent === undefined ? undefined : (task) => task.slaveId === agent || task.host === agent,
+  );
+  for (const w of inventory.warnings) ctx.log.warn(w);
+  const details = options.waiting ? inventory.details.filter((d) => d.taskState !== 'running') : inventory.details;
+
+  if (ctx.opts.json) ctx.printJson(details);
+  else if (details.length === 0) ctx.log.info('No persistent volumes match.');
+  else ctx.print(renderVolumesTable(details));
+  return inventory.warnings.length > 0 ? ExitCode.PARTIAL : ExitCode.OK;
+}
+
+export function renderVolumesTable(rows: VolumeDetail[]): string {
+  return renderTable(
+    [
+      { header: 'APP', value: (r: VolumeDetail) => r.app },
+      { header: 'TASK', value: (r) => r.task },
+      { header: 'STATE', value: (r) => r.taskState },
+      { header: 'HOST', value: (r) => r.host ?? 'N/A' },
+      { header: 'CONTAINER PATH', value: (r) => r.containerPath },
+      { header: 'MESOS', value: (r) => (r.mesos.volumeKnown ? 'known' : 'unknown') },
+      {
+        header: 'HOST PATH',
+        value: (r) => (r.hostPath === null ? `(unavailable: ${r.hostPathProblem})` : printable(r.hostPath)),
+      },
+    ],
+    rows,
+  );
+}

@@ -1,0 +1,151 @@
+import type { Readable, Writable } from 'node:stream';
+import { homedir } from 'node:os';
+import { Logger } from './output/log.js';
+import type { ClusterConfig } from './config/types.js';
+import type { MarathonApi } from './cluster/marathon-types.js';
+import type { MesosApi } from './cluster/mesos-types.js';
+import { usageError } from './errors.js';
+
+/** The process's streams and environment, injected so tests never touch the real terminal. */
+export interface Io {
+  stdout: Writable;
+  stderr: Writable;
+  stdin: Readable;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  stdinIsTTY: boolean;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  homedir: string;
+}
+
+export function processIo(): Io {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    stdinIsTTY: Boolean(process.stdin.isTTY),
+    env: process.env,
+    cwd: process.cwd(),
+    homedir: homedir(),
+  };
+}
+
+/** Flags that say how to reach the cluster (resolved against env and dcos.toml). */
+export interface ConnectionFlags {
+  url?: string;
+  marathonUrl?: string;
+  mesosUrl?: string;
+  acsToken?: string;
+  acsTokenFile?: string;
+  saUid?: string;
+  saKeyFile?: string;
+  caBundle?: string;
+  insecure?: boolean;
+  timeout?: string;
+}
+
+/** The global options every command accepts (see README "Global options"). */
+export interface GlobalOptions extends ConnectionFlags {
+  json: boolean;
+  quiet: boolean;
+  verbose: number;
+  color: boolean;
+  mock: boolean;
+  mockDir?: string;
+}
+
+export interface ClusterClients {
+  config: ClusterConfig;
+  marathon: MarathonApi;
+  mesos: MesosApi;
+  /** Set when the CLI runs against the embedded mock cluster. */
+  mock?: { stateDir: string; url: string };
+}
+
+export interface Ctx {
+  io: Io;
+  opts: GlobalOptions;
+  log: Logger;
+  /** Write data (a table, JSON, ids) to stdout. */
+  print(text: string): void;
+  /** Write a JSON document to stdout (4-space indent, like the DC/OS CLI's Go commands). */
+  printJson(value: unknown): void;
+  /** Connect lazily: commands that need no cluster never pay for it. */
+  cluster(): Promise<ClusterClients>;
+  /** Register work to run when the command ends (close sockets, stop the embedded mock). */
+  onClose(fn: () => Promise<void> | void): void;
+  close(): Promise<void>;
+}
+
+export function createContext(io: Io, opts: GlobalOptions): Ctx {
+  const log = new Logger({
+    stderr: io.stderr,
+    quiet: opts.quiet,
+    verbosity: opts.verbose,
+    color: opts.color,
+  });
+  const closers: (() => Promise<void> | void)[] = [];
+  let clusterPromise: Promise<ClusterClients> | undefined;
+
+  const ctx: Ctx = {
+    io,
+    opts,
+    log,
+    print(text) {
+      io.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
+    },
+    printJson(value) {
+      io.stdout.write(`${JSON.stringify(value, null, 4)}\n`);
+    },
+    cluster() {
+      clusterPromise ??= openCluster(ctx);
+      return clusterPromise;
+    },
+    onClose(fn) {
+      closers.push(fn);
+    },
+    async close() {
+      for (const fn of closers.splice(0).reverse()) {
+        try {
+          await fn();
+        } catch (e) {
+          log.verbose(`cleanup failed: ${(e as Error).message}`);
+        }
+      }
+    },
+  };
+  return ctx;
+}
+
+async function openCluster(ctx: Ctx): Promise<ClusterClients> {
+  const { opts, io, log } = ctx;
+  const { connect } = await import('./cluster/connect.js');
+  if (opts.mock) {
+    if (opts.url || opts.marathonUrl || opts.mesosUrl) {
+      throw usageError('--mock cannot be combined with --url, --marathon-url or --mesos-url');
+    }
+    const { startEmbeddedMock } = await import('./mock/embedded.js');
+    const mock = await startEmbeddedMock({
+      ...(opts.mockDir === undefined ? {} : { stateDir: opts.mockDir }),
+      env: io.env,
+      homedir: io.homedir,
+      log,
+    });
+    ctx.onClose(() => mock.close());
+    const { mockClusterConfig } = await import('./config/resolve.js');
+    const config = mockClusterConfig(mock.url, mock.token, opts);
+    log.verbose(`using the embedded mock cluster at ${mock.url} (state in ${mock.stateDir})`);
+    const clients = await connect(config, log);
+    ctx.onClose(() => clients.close());
+    return { ...clients, mock: { stateDir: mock.stateDir, url: mock.url } };
+  }
+  const { resolveClusterConfig } = await import('./config/resolve.js');
+  const config = await resolveClusterConfig({ flags: opts, env: io.env, homedir: io.homedir, cwd: io.cwd });
+  log.verbose(`cluster: Marathon ${config.marathonUrl}, Mesos ${config.mesosUrl} (from ${config.origin})`);
+  const clients = await connect(config, log);
+  ctx.onClose(() => clients.close());
+  return clients;
+}

@@ -1,0 +1,84 @@
+/**
+ * Exit codes are part of the CLI's contract with scripts (documented in README.md).
+ * Keep them stable: CI pipelines branch on them.
+ */
+export const ExitCode = {
+  OK: 0,
+  ERROR: 1,
+  USAGE: 2,
+  NOT_FOUND: 3,
+  REFUSED: 4,
+  PARTIAL: 5,
+  AUTH: 6,
+  UNREACHABLE: 7,
+  CHECK_FAILED: 8,
+  INTERRUPTED: 130,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export type ErrorKind =
+  | 'error'
+  | 'usage'
+  | 'config'
+  | 'not-found'
+  | 'refused'
+  | 'partial'
+  | 'auth'
+  | 'unreachable'
+  | 'timeout'
+  | 'tls'
+  | 'remote'
+  | 'check-failed'
+  | 'interrupted';
+
+const exitCodeByKind: Record<ErrorKind, ExitCodeValue> = {
+  error: ExitCode.ERROR,
+  usage: ExitCode.USAGE,
+  config: ExitCode.USAGE,
+  'not-found': ExitCode.NOT_FOUND,
+  refused: ExitCode.REFUSED,
+  partial: ExitCode.PARTIAL,
+  auth: ExitCode.AUTH,
+  unreachable: ExitCode.UNREACHABLE,
+  timeout: ExitCode.UNREACHABLE,
+  tls: ExitCode.UNREACHABLE,
+  remote: ExitCode.ERROR,
+  'check-failed': ExitCode.CHECK_FAILED,
+  interrupted: ExitCode.INTERRUPTED,
+};
+
+export interface CliErrorOptions {
+  /** A next step for the operator, printed on its own line after the error. */
+  hint?: string;
+  /** Low-level cause, shown only with --verbose. */
+  cause?: unknown;
+  exitCode?: ExitCodeValue;
+}
+
+/** An error meant for the operator: one clear line, a distinct exit code, no stack trace. */
+export class CliError extends Error {
+  readonly kind: ErrorKind;
+  readonly hint: string | undefined;
+  readonly exitCode: ExitCodeValue;
+
+  constructor(kind: ErrorKind, message: string, options: CliErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CliError';
+    this.kind = kind;
+    this.hint = options.hint;
+    this.exitCode = options.exitCode ?? exitCodeByKind[kind];
+  }
+}
+
+export function usageError(message: string, hint?: string): CliError {
+  return new CliError('usage', message, hint === undefined ? {} : { hint });
+}
+
+export function notFound(message: string, hint?: string): CliError {
+  return new CliError('not-found', message, hint === undefined ? {} : { hint });
+}
+
+export function isCliError(e: unknown): e is CliError {
+  return e instanceof CliError;
+}

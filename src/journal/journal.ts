@@ -1,0 +1,105 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync, fsyncSync, openSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+
+export type StepStatus = 'started' | 'done' | 'failed' | 'skipped';
+
+/** One line of a journal: what happened to one item at one step. Never carries secrets. */
+export interface JournalEntry {
+  ts: string;
+  operation: string;
+  item: string;
+  step: string;
+  status: StepStatus;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * An append-only JSON-lines journal for a destructive operation. Each append is fsync'ed before the
+ * next step starts, so after a crash the journal never claims less than what was done.
+ * Re-running the same operation (same key) reads it back and skips finished steps.
+ */
+export class Journal {
+  readonly path: string;
+  private readonly operation: string;
+  private entries: JournalEntry[];
+
+  private constructor(path: string, operation: string, entries: JournalEntry[]) {
+    this.path = path;
+    this.operation = operation;
+    this.entries = entries;
+  }
+
+  static open(dir: string, operation: string, key: string): Journal {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const path = join(dir, `${operation}-${key}.jsonl`);
+    return new Journal(path, operation, existsSync(path) ? readEntries(path) : []);
+  }
+
+  /** Whether this journal already holds steps from an earlier, unfinished run. */
+  get resumed(): boolean {
+    return this.entries.length > 0;
+  }
+
+  record(item: string, step: string, status: StepStatus, detail?: Record<string, unknown>): void {
+    const entry: JournalEntry = { ts: new Date().toISOString(), operation: this.operation, item, step, status };
+    if (detail !== undefined) entry.detail = detail;
+    const fd = openSync(this.path, 'a', 0o600);
+    try {
+      appendFileSync(fd, `${JSON.stringify(entry)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    this.entries.push(entry);
+  }
+
+  /** The last recorded status of a step for an item. */
+  status(item: string, step: string): StepStatus | undefined {
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const e = this.entries[i];
+      if (e && e.item === item && e.step === step) return e.status;
+    }
+    return undefined;
+  }
+
+  isDone(item: string, step: string): boolean {
+    return this.status(item, step) === 'done';
+  }
+
+  /** The detail of the last `done` record of a step (e.g. where a backup was written). */
+  doneDetail(item: string, step: string): Record<string, unknown> | undefined {
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const e = this.entries[i];
+      if (e && e.item === item && e.step === step && e.status === 'done') return e.detail;
+    }
+    return undefined;
+  }
+
+  all(): readonly JournalEntry[] {
+    return this.entries;
+  }
+}
+
+function readEntries(path: string): JournalEntry[] {
+  const entries: JournalEntry[] = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      entries.push(JSON.parse(line) as JournalEntry);
+    } catch {
+      // A torn last line from a crash mid-append: everything before it is intact.
+    }
+  }
+  return entries;
+}
+
+/** A stable key for "the same command again": the cluster plus the sorted item ids. */
+export function journalKey(cluster: string, items: string[]): string {
+  return createHash('sha256')
+    .update(cluster)
+    .update('\u0000')
+    .update([...items].sort().join('\u0000'))
+    .digest('hex')
+    .slice(0, 16);
+}

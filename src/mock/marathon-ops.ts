@@ -1,0 +1,213 @@
+import { nextIncarnationId, sequentialUuid } from './ids.js';
+import { hostPathOf } from './sandbox.js';
+import { addTask, reservationIndexOf } from './scenario-builder.js';
+import type { MockAgent, MockApp, MockDeployment, MockState, MockTask } from './types.js';
+
+/**
+ * What Marathon (and, for reservations, the Mesos master) do on kill, wipe, scale and delete
+ * (../shared/reference/marathon/README.md §c, §d). Pure state changes; the HTTP layer renders the results.
+ */
+
+export interface KillFlags {
+  scale: boolean;
+  wipe: boolean;
+  force: boolean;
+}
+
+/** A volume directory a fresh reservation needs on an agent's disk. */
+export interface NewVolumeDir {
+  agentId: string;
+  hostPath: string;
+}
+
+export type KillOutcome =
+  | { kind: 'tasks'; before: MockTask[]; newVolumes: NewVolumeDir[] }
+  | { kind: 'deployment'; deployment: MockDeployment; newVolumes: NewVolumeDir[] };
+
+export class LockedError extends Error {
+  constructor(readonly deployments: MockDeployment[]) {
+    super('App is locked by one or more deployments.');
+  }
+}
+
+const MUTATION_NODE = '11ee-b000-0242ac13000f';
+
+const nowIso = () => new Date().toISOString();
+
+export function isAgentActive(state: MockState, agentId: string): boolean {
+  const agent = state.agents.find((a) => a.id === agentId);
+  return agent !== undefined && !agent.lost;
+}
+
+/** Instances the app wants running: everything but the waiting (scaled-down) tasks. */
+function wantedCount(state: MockState, appId: string): number {
+  return state.tasks.filter((t) => t.appId === appId && t.kind !== 'waiting').length;
+}
+
+function lockingDeployments(state: MockState, appIds: string[]): MockDeployment[] {
+  return state.deployments.filter((d) => d.affectedApps.some((id) => appIds.includes(id)));
+}
+
+/** 409 unless `force`, which cancels the conflicting deployments (AppLockedException). */
+export function takeLock(state: MockState, appIds: string[], force: boolean): void {
+  const locking = lockingDeployments(state, appIds);
+  if (locking.length === 0) return;
+  if (!force) throw new LockedError(locking);
+  state.deployments = state.deployments.filter((d) => !locking.includes(d));
+}
+
+function newDeployment(state: MockState, appIds: string[]): MockDeployment {
+  state.sequence += 1;
+  return { id: sequentialUuid(0xd0000000 + state.sequence, MUTATION_NODE), version: nowIso(), affectedApps: appIds };
+}
+
+const snapshot = (tasks: MockTask[]) => tasks.map((t) => ({ ...t, ports: [...t.ports], localVolumes: [...t.localVolumes] }));
+
+/** The kill family of endpoints once the matching tasks are known. */
+export function killTasks(state: MockState, matches: MockTask[], flags: KillFlags): KillOutcome {
+  const before = snapshot(matches);
+  const appIds = [...new Set(matches.map((t) => t.appId))];
+  if (flags.scale) {
+    takeLock(state, appIds, flags.force);
+    for (const task of matches) {
+      // scale=true only considers launched tasks: a waiting task cannot be removed this way.
+      const launched = task.kind === 'running' || (task.kind === 'unreachable' && state.flavour !== '1.1');
+      if (!launched) continue;
+      const app = state.apps.find((a) => a.id === task.appId);
+      if (app) app.instances = Math.max(0, app.instances - 1);
+      if (task.kind === 'running') stopTask(state, task);
+    }
+    return { kind: 'deployment', deployment: newDeployment(state, appIds), newVolumes: [] };
+  }
+  if (flags.wipe) {
+    const wiped = new Set(matches);
+    for (const task of matches) {
+      const r = reservationIndexOf(state, task);
+      // The reconciler destroys + unreserves on the agent's next offer; a lost agent never offers again.
+      if (r >= 0 && isAgentActive(state, task.agentId)) state.reservations.splice(r, 1);
+    }
+    // No relaunch here: Marathon replaces wiped instances on its periodic scale check (5 min), not at once.
+    state.tasks = state.tasks.filter((t) => !wiped.has(t));
+    return { kind: 'tasks', before, newVolumes: [] };
+  }
+  const newVolumes: NewVolumeDir[] = [];
+  for (const task of matches) {
+    // 1.1–1.7 route plain kills through the app lock: during a deployment they are skipped, yet answer 200.
+    if (state.flavour !== '1.10' && lockingDeployments(state, [task.appId]).length > 0) continue;
+    if (task.kind !== 'running') continue;
+    if (task.reservationLabel) restartOnReservation(state, task);
+    else {
+      state.tasks = state.tasks.filter((t) => t !== task);
+      newVolumes.push(...launchMissing(state, task.appId));
+    }
+  }
+  return { kind: 'tasks', before, newVolumes };
+}
+
+/** A running task ends: resident ones keep their reservation and become waiting, others disappear. */
+function stopTask(state: MockState, task: MockTask): void {
+  if (!task.reservationLabel) {
+    state.tasks = state.tasks.filter((t) => t !== task);
+    return;
+  }
+  task.kind = 'waiting';
+  task.mesosState = 'TASK_KILLED';
+  task.ports = [];
+}
+
+function restartOnReservation(state: MockState, task: MockTask): void {
+  const now = nowIso();
+  task.id = nextIncarnationId(state.flavour, task.id);
+  task.kind = 'running';
+  task.mesosState = 'TASK_RUNNING';
+  task.stagedAt = now;
+  task.startedAt = now;
+  state.sequence += 1;
+  task.ports = [31000 + (state.sequence % 1000)];
+}
+
+/** Marathon keeps launching until the app has `instances` non-waiting tasks, each on a fresh reservation. */
+export function launchMissing(state: MockState, appId: string): NewVolumeDir[] {
+  const app = state.apps.find((a) => a.id === appId);
+  if (!app) return [];
+  const created: NewVolumeDir[] = [];
+  let missing = app.instances - wantedCount(state, appId);
+  // Scaled-down tasks on live agents resume on their reservations first.
+  for (const task of state.tasks) {
+    if (missing <= 0) break;
+    if (task.appId !== appId || task.kind !== 'waiting' || !isAgentActive(state, task.agentId)) continue;
+    restartOnReservation(state, task);
+    missing -= 1;
+  }
+  for (; missing > 0; missing--) {
+    const agent = pickAgent(state, app);
+    if (!agent) break;
+    created.push(...launchFresh(state, app, agent));
+  }
+  return created;
+}
+
+function pickAgent(state: MockState, app: MockApp): MockAgent | undefined {
+  const load = new Map<string, number>();
+  for (const t of state.tasks) if (t.appId === app.id) load.set(t.agentId, (load.get(t.agentId) ?? 0) + 1);
+  const candidates = state.agents.filter((a) => !a.lost && (!a.public || app.volumes.some((v) => v.type === 'mount')));
+  return candidates.sort((a, b) => (load.get(a.id) ?? 0) - (load.get(b.id) ?? 0))[0];
+}
+
+function launchFresh(state: MockState, app: MockApp, agent: MockAgent): NewVolumeDir[] {
+  const uuids = app.volumes.map(() => {
+    state.sequence += 1;
+    return sequentialUuid(0xa0000000 + state.sequence, MUTATION_NODE);
+  });
+  state.sequence += 1;
+  const uuid = sequentialUuid(0xa0000000 + state.sequence, MUTATION_NODE);
+  const now = nowIso();
+  const mountRoot = app.volumes.some((v) => v.type === 'mount') ? '/dcos/volume0' : undefined;
+  const task = addTask(state, {
+    app,
+    agent,
+    kind: 'running',
+    uuid,
+    volumeUuids: uuids,
+    incarnation: 1,
+    stagedAt: now,
+    startedAt: now,
+    ports: [31000 + (state.sequence % 1000)],
+    ipAddresses: [`127.3.${Math.floor(state.sequence / 250) % 250}.${(state.sequence % 250) + 1}`],
+    ...(mountRoot ? { mountRoot } : {}),
+  });
+  const r = state.reservations[reservationIndexOf(state, task)];
+  return (r?.volumes ?? []).map((v) => ({ agentId: agent.id, hostPath: hostPathOf(r?.role ?? task.role, v) }));
+}
+
+/** PUT /v2/apps/{id} with a new `instances`: scale down youngest-first to waiting, scale up by resuming. */
+export function scaleApp(state: MockState, app: MockApp, instances: number, force: boolean): KillOutcome {
+  takeLock(state, [app.id], force);
+  app.instances = instances;
+  const running = state.tasks
+    .filter((t) => t.appId === app.id && t.kind === 'running')
+    .sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
+  let excess = wantedCount(state, app.id) - instances;
+  for (const task of running) {
+    if (excess <= 0) break;
+    stopTask(state, task);
+    excess -= 1;
+  }
+  const newVolumes = launchMissing(state, app.id);
+  app.version = nowIso();
+  return { kind: 'deployment', deployment: newDeployment(state, [app.id]), newVolumes };
+}
+
+/** DELETE /v2/apps/{id}: tasks go; reservations on live agents are destroyed as they offer (data stays). */
+export function deleteApp(state: MockState, app: MockApp): MockDeployment {
+  const tasks = state.tasks.filter((t) => t.appId === app.id);
+  for (const task of tasks) {
+    const r = reservationIndexOf(state, task);
+    if (r >= 0 && isAgentActive(state, task.agentId)) state.reservations.splice(r, 1);
+  }
+  state.tasks = state.tasks.filter((t) => t.appId !== app.id);
+  state.apps = state.apps.filter((a) => a !== app);
+  // force defaults to true on app delete: its deployments are cancelled.
+  state.deployments = state.deployments.filter((d) => !d.affectedApps.includes(app.id));
+  return newDeployment(state, [app.id]);
+}

@@ -1,0 +1,143 @@
+import { addTask, emptyState, newAgent } from './scenario-builder.js';
+import type { MarathonFlavour, MockApp, MockState } from './types.js';
+
+/**
+ * The `default` scenario. Commands, tests and docs rely on these exact facts:
+ * six agents `…-S0`…`-S5` on 127.0.0.167–172, S2 lost, S4 public; `/postgres` with a running task on S0
+ * (the reference fixtures' task), a waiting one on S1 (the seed's `53ab8733-…`) and one on the lost S2;
+ * `/db/mysql` waiting on S3 with two volumes; `/kafka/broker` on a MOUNT disk on S4; `/web/nginx` stateless
+ * on S0/S5 with a deployment in progress (for 409s).
+ */
+
+const AGENT_PREFIX = 'd935ca7e-e29d-4503-94e7-25fe9f16847c-S';
+const SEED_NODE = 'fd96-11e5-8e70-76a1c19f8c3d';
+const NEW_NODE = '0a4f-11ec-9a03-0242ac130003';
+
+/** Dates of the reference fixtures per flavour, so the renderer can be compared with them field by field. */
+const DAY: Record<MarathonFlavour, string> = { '1.1': '2016-04-08', '1.4': '2017-09-12', '1.10': '2020-07-29' };
+
+export function defaultScenario(flavour: MarathonFlavour): MockState {
+  const state = emptyState('default', flavour);
+  const day = DAY[flavour];
+  const at = (time: string) => `${day}T${time}Z`;
+  const registered = Date.parse(at('08:00:00.000')) / 1000;
+
+  const agents = [
+    newAgent({ id: `${AGENT_PREFIX}0`, hostname: '127.0.0.167', registeredTime: registered }),
+    newAgent({ id: `${AGENT_PREFIX}1`, hostname: '127.0.0.168', registeredTime: registered + 1.5 }),
+    newAgent({ id: `${AGENT_PREFIX}2`, hostname: '127.0.0.169', registeredTime: registered + 2.25, lost: true }),
+    newAgent({
+      id: `${AGENT_PREFIX}3`,
+      hostname: '127.0.0.170',
+      registeredTime: registered + 3.5,
+      operatorOverrides: { MESOS_RECOVERY_TIMEOUT: '48hrs' },
+    }),
+    newAgent({
+      id: `${AGENT_PREFIX}4`,
+      hostname: '127.0.0.171',
+      registeredTime: registered + 4.75,
+      public: true,
+      mountRoots: ['/dcos/volume0'],
+    }),
+    newAgent({
+      id: `${AGENT_PREFIX}5`,
+      hostname: '127.0.0.172',
+      registeredTime: registered + 5.5,
+      operatorOverrides: { MESOS_RECONFIGURATION_POLICY: 'equal' },
+    }),
+  ];
+  state.agents = agents;
+  const [s0, s1, s2, s3, s4, s5] = agents as [typeof agents[0], typeof agents[0], typeof agents[0], typeof agents[0], typeof agents[0], typeof agents[0]];
+
+  const postgres: MockApp = {
+    id: '/postgres',
+    instances: 2,
+    cpus: 0.1,
+    mem: 32,
+    disk: 0,
+    image: 'postgres:9.6',
+    volumes: [{ containerPath: 'pgdata', sizeMb: 512, type: 'root' }],
+    upgradeStrategy: { minimumHealthCapacity: 0.5, maximumOverCapacity: 0 },
+    servicePorts: [10000],
+    labels: {},
+    version: at('09:11:58.924'),
+  };
+  const mysql: MockApp = {
+    id: '/db/mysql',
+    instances: 0,
+    cpus: 0.5,
+    mem: 1024,
+    disk: 0,
+    image: 'mysql:5.7',
+    volumes: [
+      { containerPath: 'data', sizeMb: 1024, type: 'root' },
+      { containerPath: 'logs', sizeMb: 256, type: 'root' },
+    ],
+    upgradeStrategy: { minimumHealthCapacity: 0.5, maximumOverCapacity: 0 },
+    servicePorts: [10001],
+    labels: {},
+    version: at('07:30:00.000'),
+  };
+  const kafka: MockApp = {
+    id: '/kafka/broker',
+    instances: 1,
+    cpus: 0.1,
+    mem: 32,
+    disk: 0,
+    image: 'confluentinc/cp-kafka:5.5.0',
+    volumes: [{ containerPath: 'data', sizeMb: 4096, type: 'mount' }],
+    upgradeStrategy: { minimumHealthCapacity: 0.5, maximumOverCapacity: 0 },
+    servicePorts: [10002],
+    labels: {},
+    version: at('06:45:12.500'),
+  };
+  const nginx: MockApp = {
+    id: '/web/nginx',
+    instances: 2,
+    cpus: 0.25,
+    mem: 128,
+    disk: 0,
+    image: 'nginx:1.19',
+    volumes: [],
+    upgradeStrategy: { minimumHealthCapacity: 1, maximumOverCapacity: 1 },
+    servicePorts: [10003],
+    labels: {},
+    version: at('10:02:41.000'),
+  };
+  state.apps = [postgres, mysql, kafka, nginx];
+
+  addTask(state, {
+    app: postgres, agent: s0, kind: 'running', uuid: `4f2a1c11-${SEED_NODE}`, volumeUuids: [`4f2a1c10-${SEED_NODE}`],
+    incarnation: 2, stagedAt: at('09:12:01.102'), startedAt: at('09:12:05.351'), ports: [31754], ipAddresses: ['127.0.1.2'],
+  });
+  addTask(state, {
+    app: postgres, agent: s1, kind: 'waiting', uuid: `53ab8733-${SEED_NODE}`, volumeUuids: [`53ab8732-${SEED_NODE}`],
+    incarnation: 1, stagedAt: at('09:12:02.240'), startedAt: at('09:12:06.018'), ports: [], ipAddresses: ['127.0.1.3'],
+    lastState: 'TASK_KILLED',
+  });
+  addTask(state, {
+    app: postgres, agent: s2, kind: 'unreachable', uuid: `5e0c4a21-${SEED_NODE}`, volumeUuids: [`5e0c4a20-${SEED_NODE}`],
+    incarnation: 1, stagedAt: at('09:12:03.377'), startedAt: at('09:12:07.912'), ports: [31822], ipAddresses: ['127.0.1.4'],
+  });
+  addTask(state, {
+    app: mysql, agent: s3, kind: 'waiting', uuid: `6a1e3b42-${NEW_NODE}`, volumeUuids: [`6a1e3b40-${NEW_NODE}`, `6a1e3b41-${NEW_NODE}`],
+    incarnation: 3, stagedAt: at('07:31:10.000'), startedAt: at('07:31:14.000'), ports: [], ipAddresses: ['127.0.1.5'],
+    lastState: 'TASK_KILLED',
+  });
+  addTask(state, {
+    app: kafka, agent: s4, kind: 'running', uuid: `7b1c1e53-${NEW_NODE}`, volumeUuids: [`7b1c1e52-${NEW_NODE}`],
+    incarnation: 1, stagedAt: at('06:46:00.125'), startedAt: at('06:46:09.870'), ports: [31090], ipAddresses: ['127.0.1.6'],
+    mountRoot: '/dcos/volume0',
+  });
+  addTask(state, {
+    app: nginx, agent: s0, kind: 'running', uuid: `8c2d2f61-${NEW_NODE}`, volumeUuids: [],
+    incarnation: 1, stagedAt: at('10:03:00.001'), startedAt: at('10:03:02.450'), ports: [31080], ipAddresses: ['127.0.1.7'],
+  });
+  addTask(state, {
+    app: nginx, agent: s5, kind: 'running', uuid: `8c2d2f62-${NEW_NODE}`, volumeUuids: [],
+    incarnation: 1, stagedAt: at('10:03:00.002'), startedAt: at('10:03:02.980'), ports: [31081], ipAddresses: ['127.0.1.8'],
+  });
+
+  state.deployments = [{ id: '97c136bf-5a28-4821-9d94-480d9fbb01c8', version: at('10:05:00.000'), affectedApps: [nginx.id] }];
+  return state;
+}

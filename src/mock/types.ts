@@ -1,0 +1,142 @@
+/**
+ * The mock cluster's state: Marathon's view (apps, tasks, deployments) and Mesos's view
+ * (agents, reservations) kept separately, because the interesting bugs live where they disagree
+ * (a task wiped from Marathon whose reservation stays on a lost agent).
+ */
+
+/** Which Marathon the mock answers like (../shared/reference/marathon/README.md §a): 1.1 = 1.1.1, 1.4 = 1.4.7+, 1.10 = 1.8+. */
+export type MarathonFlavour = '1.1' | '1.4' | '1.10';
+export const MARATHON_FLAVOURS: readonly MarathonFlavour[] = ['1.1', '1.4', '1.10'];
+
+export interface MockAgent {
+  id: string;
+  /** Always a 127.0.0.0/8 address: the mock also listens there for direct (plain Mesos) agent access. */
+  hostname: string;
+  /** Lost = removed from the master: not listed by /slaves, its endpoints 404, its reservations stay forever. */
+  lost: boolean;
+  public: boolean;
+  attributes: Record<string, string | number | boolean>;
+  /** Totals offered by the agent (MB for mem/disk). */
+  resources: { cpus: number; mem: number; disk: number };
+  registeredTime: number;
+  /** Effective `MESOS_*` environment after every EnvironmentFile (§h), the source of /flags. */
+  env: Record<string, string>;
+  /** Lines of the operator override file `/var/lib/dcos/mesos-slave-common`, absent when the agent has none. */
+  operatorOverrides?: Record<string, string>;
+}
+
+export interface MockPersistentVolume {
+  containerPath: string;
+  sizeMb: number;
+  /** Marathon 1.4+ `persistent.type`; `mount` volumes land on a MOUNT disk. */
+  type: 'root' | 'path' | 'mount';
+}
+
+export interface MockApp {
+  id: string;
+  instances: number;
+  cpus: number;
+  mem: number;
+  disk: number;
+  cmd?: string;
+  image?: string;
+  volumes: MockPersistentVolume[];
+  upgradeStrategy: { minimumHealthCapacity: number; maximumOverCapacity: number };
+  /** Service ports (portDefinitions / portMappings servicePort), copied into /v2/tasks `servicePorts`. */
+  servicePorts: number[];
+  acceptedResourceRoles?: string[];
+  labels: Record<string, string>;
+  version: string;
+}
+
+export type TaskKind = 'running' | 'waiting' | 'unreachable';
+
+export interface MockLocalVolume {
+  containerPath: string;
+  persistenceId: string;
+  uuid: string;
+}
+
+export interface MockTask {
+  /** The id exactly as this Marathon flavour lists it. */
+  id: string;
+  appId: string;
+  agentId: string;
+  kind: TaskKind;
+  /** Last Mesos state; for waiting tasks in 1.8+ this is the terminal state shown (usually TASK_KILLED). */
+  mesosState: string;
+  stagedAt: string;
+  startedAt: string | null;
+  version: string;
+  ports: number[];
+  /** Kept after the task ends: Marathon shows the stale NetworkInfo of the last run. */
+  ipAddresses: string[];
+  localVolumes: MockLocalVolume[];
+  role: string;
+  /** The `marathon_task_id` label of the task's reservation (§g); absent for non-resident tasks. */
+  reservationLabel?: string;
+}
+
+export type MockVolumeSource = { type: 'MOUNT'; root: string } | { type: 'PATH'; root: string };
+
+export interface MockReservedVolume {
+  persistenceId: string;
+  containerPath: string;
+  sizeMb: number;
+  source?: MockVolumeSource;
+}
+
+/** One Marathon reservation as the Mesos master holds it (per agent). */
+export interface MockReservation {
+  agentId: string;
+  role: string;
+  principal: string;
+  labels: { key: string; value: string }[];
+  cpus: number;
+  mem: number;
+  volumes: MockReservedVolume[];
+}
+
+export interface MockDeployment {
+  id: string;
+  version: string;
+  affectedApps: string[];
+}
+
+export interface MockServiceAccount {
+  uid: string;
+  publicKeyPem: string;
+}
+
+export interface MockAuth {
+  required: boolean;
+  /** The mock IAM's signing key: issued tokens are RS256 JWTs, like DC/OS's. */
+  iamPrivateKeyPem?: string;
+  iamPublicKeyPem?: string;
+  serviceAccounts: MockServiceAccount[];
+}
+
+export interface MockState {
+  schema: 1;
+  /** Bumped on every mutation; servers use it to invalidate cached renderings. */
+  revision: number;
+  scenario: string;
+  flavour: MarathonFlavour;
+  dcosVersion: string;
+  mesosVersion: string;
+  frameworkId: string;
+  mesosRole: string;
+  principal: string;
+  leaderPresent: boolean;
+  auth: MockAuth;
+  agents: MockAgent[];
+  apps: MockApp[];
+  tasks: MockTask[];
+  reservations: MockReservation[];
+  deployments: MockDeployment[];
+  masterFlags: Record<string, string>;
+  /** Counter for ids, UUIDs, ports and timestamps created by mutations: keeps runs reproducible. */
+  sequence: number;
+  /** Whether agent sandboxes hold volume data files (skipped for big generated scenarios). */
+  sandboxData: boolean;
+}
