@@ -1,8 +1,10 @@
 import { benchTasksList } from './tasks-list.js';
+import { benchValidation } from './validation.js';
 
 /** `npm run bench [name...]`: performance targets live here, never in timed tests. */
 const benches: Record<string, () => Promise<void>> = {
   'tasks-list': benchTasksList,
+  validation: benchValidation,
 };
 
 const wanted = process.argv.slice(2);

@@ -34,7 +34,7 @@ const MUTATION_NODE = '11ee-b000-0242ac13000f';
 
 const nowIso = () => new Date().toISOString();
 
-export function isAgentActive(state: MockState, agentId: string): boolean {
+function isAgentActive(state: MockState, agentId: string): boolean {
   const agent = state.agents.find((a) => a.id === agentId);
   return agent !== undefined && !agent.lost;
 }
@@ -49,7 +49,7 @@ function lockingDeployments(state: MockState, appIds: string[]): MockDeployment[
 }
 
 /** 409 unless `force`, which cancels the conflicting deployments (AppLockedException). */
-export function takeLock(state: MockState, appIds: string[], force: boolean): void {
+function takeLock(state: MockState, appIds: string[], force: boolean): void {
   const locking = lockingDeployments(state, appIds);
   if (locking.length === 0) return;
   if (!force) throw new LockedError(locking);

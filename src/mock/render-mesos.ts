@@ -285,7 +285,6 @@ export function renderAgentState(state: MockState, agent: MockAgent, index: Clus
     unreserved_resources: { ...res.unreserved, ports: PORTS_TEXT },
     reserved_resources_full: res.reservedFull,
     unreserved_resources_full: unreservedFull(res.unreserved),
-    reserved_resources_allocated: res.reserved,
     attributes: agent.attributes,
     master_hostname: '127.0.0.1',
     flags: agentFlags(agent, port),

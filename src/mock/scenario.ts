@@ -7,8 +7,7 @@ import { generatedScenario, type GeneratorOptions } from './scenario-generated.j
 import { writeStateFile } from './store.js';
 import type { MarathonFlavour, MockState } from './types.js';
 
-export const SCENARIOS = ['default', 'generated'] as const;
-export type ScenarioName = (typeof SCENARIOS)[number];
+export type ScenarioName = 'default' | 'generated';
 
 export interface ResetOptions {
   stateDir: string;

@@ -1,15 +1,13 @@
-import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
 import type { RequestHandler } from 'msw';
 import type { FaultRule } from './faults.js';
 import type { MockContext } from './handler-context.js';
 import { createRequestListener, type ListenerInfo } from './http-adapter.js';
-import { agentRoot } from './paths.js';
 import { acsRoutes, adminRouterNotFound, authGate } from './routes-acs.js';
 import { leaderGate, marathonNotFound, marathonReadRoutes } from './routes-marathon-read.js';
 import { marathonWriteRoutes } from './routes-marathon-write.js';
 import { directAgentRoutes, mesosRoutes } from './routes-mesos.js';
+import { createVolumeDir } from './sandbox.js';
 import { MockStore } from './store.js';
 import type { MockState } from './types.js';
 
@@ -79,7 +77,7 @@ export async function startMockServer(o: MockServerOptions): Promise<MockServer>
     port: () => port,
     listenerOf,
     createVolumeDirs(dirs) {
-      for (const d of dirs) mkdirSync(join(agentRoot(o.stateDir, d.agentId), d.hostPath), { recursive: true });
+      for (const d of dirs) createVolumeDir(o.stateDir, d.agentId, d.hostPath);
     },
   };
   const handlers: RequestHandler[] = [
@@ -127,9 +125,11 @@ export async function startMockServer(o: MockServerOptions): Promise<MockServer>
 
   const mainListener = createRequestListener(adapter, {});
   const main = createServer((req, res) => {
-    // Another process may have reset the cluster: agents come and go with the state file.
-    void syncAgentListeners().catch((e: unknown) => log(`mock: ${(e as Error).message}`));
-    mainListener(req, res);
+    // Another process may have reset the cluster: agents come and go with the state file. Synced first,
+    // so once an answer reflects the new cluster its agents answer too.
+    syncAgentListeners()
+      .catch((e: unknown) => log(`mock: ${(e as Error).message}`))
+      .finally(() => mainListener(req, res));
   });
   await listen(main, o.port ?? 0, host);
   const address = main.address();

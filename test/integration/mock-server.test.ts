@@ -306,7 +306,6 @@ describe('Mesos master and agents', () => {
     resetMock({ stateDir: dir, scenario: 'generated', flavour: '1.4', requireAuth: false, generator: { apps: 2, tasksPerApp: 3, waitingRatio: 0.5, agents: 2 } });
     const slaves = (await (await fetch(`${server.url}/mesos/slaves`)).json()) as { slaves: { hostname: string }[] };
     expect(slaves.slaves.map((s) => s.hostname)).toEqual(['127.1.0.1', '127.1.0.2']);
-    await new Promise((resolve) => setTimeout(resolve, 100));
     expect((await fetch(`http://127.1.0.2:${server.port}/flags`)).status).toBe(200);
     await expect(fetch(`http://127.0.0.170:${server.port}/flags`)).rejects.toThrow();
     expect(mockAgentHosts(dir).map((a) => [a.hostname, existsSync(join(a.root, 'opt/mesosphere/etc/mesos-slave-common'))])).toEqual([

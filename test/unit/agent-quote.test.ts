@@ -26,7 +26,12 @@ const RUNS = 100; // BATCH * RUNS = 10,000 arguments per shell
 
 /** What `shell` receives as "$@" after parsing `printf '%s\0' <quoted args>`. */
 function roundTrip(shell: string, args: string[]): string[] {
-  const result = spawnSync(shell, ['-c', `printf '%s\\0' ${shCommand(args)}`], { maxBuffer: 64 * 1024 * 1024 });
+  // No rc files: with stdin a socket (as spawnSync's pipes are) bash would think sshd started it and read ~/.bashrc.
+  const startup = shell.endsWith('bash') ? ['--norc', '--noprofile'] : [];
+  const result = spawnSync(shell, [...startup, '-c', `printf '%s\\0' ${shCommand(args)}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
   expect(result.status, result.stderr?.toString()).toBe(0);
   const fields = result.stdout.toString('utf8').split('\0');
   fields.pop();
