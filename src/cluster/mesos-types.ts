@@ -112,8 +112,13 @@ export type MesosFlags = Record<string, string>;
 /** The Mesos operations stateful-ops uses. */
 export interface MesosApi {
   readonly baseUrl: string;
-  /** GET <mesos>/slaves (the only endpoint with reserved_resources_full). */
-  slaves(): Promise<MesosSlaves>;
+  /**
+   * GET <mesos>/slaves (the only endpoint with reserved_resources_full); with agent ids, only those
+   * agents (`?slave_id=`, concurrently) — an agent the master does not list is simply absent.
+   */
+  slaves(agentIds?: readonly string[]): Promise<MesosSlaves>;
+  /** GET <mesos>/master/state-summary: every agent (id, hostname, pid, active) without reservations. Small. */
+  agents(): Promise<MesosSlaves>;
   /** GET <mesos>/master/state */
   masterState(): Promise<MesosMasterState>;
   /** GET <mesos>/master/flags */

@@ -3,6 +3,9 @@ import type { HttpClient, ServiceRef } from './http.js';
 import type { MesosAgent, MesosAgentState, MesosApi, MesosFlags, MesosMasterState, MesosSlaves } from './mesos-types.js';
 import { decodeAgentState, decodeFlags, decodeMasterState, decodeSlaves } from './schemas.js';
 
+/** Up to this many agents, /slaves is asked per agent (`?slave_id=`) instead of for the whole cluster. */
+const PER_AGENT_SLAVES_LIMIT = 32;
+
 /** Admin Router's rule for /agent/<id>/ (mesos-dcos README §h); also keeps ids from rewriting our URLs. */
 const AGENT_ID = /^[0-9a-zA-Z-]+$/;
 
@@ -25,8 +28,32 @@ export class HttpMesos implements MesosApi {
     this.master = { name: 'Mesos master', baseUrl };
   }
 
-  slaves(): Promise<MesosSlaves> {
-    return this.http.request('GET', `${this.baseUrl}/slaves`, { service: this.master, decode: decodeSlaves });
+  async slaves(agentIds?: readonly string[]): Promise<MesosSlaves> {
+    if (agentIds === undefined || agentIds.length > PER_AGENT_SLAVES_LIMIT) {
+      return this.http.request('GET', `${this.baseUrl}/slaves`, { service: this.master, decode: decodeSlaves });
+    }
+    // A few agents: their own entries only. The full answer repeats every reservation's labels and runs to
+    // hundreds of MB on big clusters.
+    const ids = [...new Set(agentIds)];
+    for (const id of ids) {
+      if (!AGENT_ID.test(id)) throw usageError(`invalid agent id '${id}'`, 'Mesos agent ids contain only letters, digits and -.');
+    }
+    const parts = await Promise.all(
+      ids.map((id) =>
+        this.http.request('GET', `${this.baseUrl}/slaves?slave_id=${encodeURIComponent(id)}`, {
+          service: this.master,
+          decode: decodeSlaves,
+        }),
+      ),
+    );
+    return {
+      slaves: parts.flatMap((p) => p.slaves),
+      recovered_slaves: parts.flatMap((p) => p.recovered_slaves ?? []).filter((a) => ids.includes(a.id)),
+    };
+  }
+
+  agents(): Promise<MesosSlaves> {
+    return this.http.request('GET', `${this.baseUrl}/master/state-summary`, { service: this.master, decode: decodeSlaves });
   }
 
   masterState(): Promise<MesosMasterState> {
@@ -65,7 +92,7 @@ export class HttpMesos implements MesosApi {
   private loadAgentUrls(refresh: boolean): Promise<Map<string, string>> {
     if (refresh || this.agentUrls === undefined) {
       const scheme = this.access.kind === 'direct' ? this.access.scheme : 'http:';
-      const pending = this.slaves().then((s) => agentUrlMap(s.slaves, scheme));
+      const pending = this.agents().then((s) => agentUrlMap(s.slaves, scheme));
       // A failed read must not stick for the rest of the run.
       pending.catch(() => {
         if (this.agentUrls === pending) this.agentUrls = undefined;

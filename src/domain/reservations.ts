@@ -23,6 +23,8 @@ export interface MesosVolume {
 
 /** The reading of a master's /slaves answer that every command needs. */
 export interface ClusterReservations {
+  /** False when built from an agent listing without reservations (state-summary) or from nothing. */
+  readonly reservationsKnown: boolean;
   agents: Map<string, MesosAgent>;
   presenceOf(agentId: string | null | undefined): AgentPresence;
   volumesOn(agentId: string, persistenceId: string): MesosVolume[];
@@ -61,7 +63,11 @@ function volumeKey(agentId: string, persistenceId: string): string {
   return `${agentId}\u0000${persistenceId}`;
 }
 
-export function indexReservations(slaves: MesosSlaves | undefined): ClusterReservations {
+/**
+ * Index a master's agent listing. `withReservations` says whether it carries `reserved_resources_full`
+ * (/slaves does, /state-summary does not).
+ */
+export function indexReservations(slaves: MesosSlaves | undefined, withReservations = true): ClusterReservations {
   const agents = new Map<string, MesosAgent>();
   const recovered = new Set<string>();
   const byVolume = new Map<string, MesosVolume[]>();
@@ -111,6 +117,7 @@ export function indexReservations(slaves: MesosSlaves | undefined): ClusterReser
   }
 
   return {
+    reservationsKnown: slaves !== undefined && withReservations,
     agents,
     presenceOf(agentId) {
       if (slaves === undefined) return 'unknown';

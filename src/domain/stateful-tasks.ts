@@ -31,8 +31,8 @@ export interface VolumeView {
   persistenceIdProblem: string | null;
   uuid: string | null;
   mesos: {
-    /** The Mesos master still lists this persistent volume on the task's agent. */
-    known: boolean;
+    /** The Mesos master still lists this persistent volume on the task's agent; null = not checked. */
+    known: boolean | null;
     role: string | null;
     inUse: boolean;
     source: string | null;
@@ -60,7 +60,7 @@ function volumeView(task: MarathonTask, reservations: ClusterReservations, lv: {
     persistenceIdProblem: check.ok ? null : check.reason,
     uuid: lv.uuid ?? null,
     mesos: {
-      known: known !== undefined,
+      known: reservations.reservationsKnown ? known !== undefined : null,
       role: known?.role ?? null,
       inUse: known?.inUse ?? false,
       source: known ? known.source.type : null,

@@ -19,22 +19,18 @@ export interface VolumeInventory {
 const AGENT_FLAGS_CONCURRENCY = 16;
 
 /**
- * Volume details for the given apps' stateful tasks: Marathon info and the master's reservations are read
- * concurrently with the caller's app request, then each distinct agent's /flags (bounded concurrency) for
- * its work_dir.
+ * Volume details for the given apps' stateful tasks: the apps and Marathon's info concurrently, then,
+ * for just the agents involved, their reservations (/slaves?slave_id=) and live /flags (work_dir).
  */
 export async function inventoryVolumes(
   clients: ClusterClients,
   appsRequest: Promise<MarathonApp[]>,
   taskFilter: (task: MarathonTask) => boolean = () => true,
 ): Promise<VolumeInventory> {
-  const [apps, info, slaves] = await Promise.allSettled([appsRequest, clients.marathon.info(), clients.mesos.slaves()]);
+  const [apps, info] = await Promise.allSettled([appsRequest, clients.marathon.info()]);
   if (apps.status === 'rejected') throw apps.reason;
   const warnings: string[] = [];
   if (info.status === 'rejected') warnings.push(`Marathon /v2/info: ${message(info.reason)} — mesos_role unknown`);
-  if (slaves.status === 'rejected') warnings.push(`Mesos master: ${message(slaves.reason)} — reservations unknown`);
-
-  const reservations = indexReservations(slaves.status === 'fulfilled' ? (slaves.value as MesosSlaves) : undefined);
   const marathonRole = info.status === 'fulfilled' ? (info.value as MarathonInfo).marathon_config.mesos_role : undefined;
 
   const entries = apps.value
@@ -44,7 +40,23 @@ export async function inventoryVolumes(
         .map((task) => ({ app, task: { ...task, appId: task.appId ?? app.id } })),
     )
     .sort((a, b) => compareViews({ app: a.app.id, task: a.task.id }, { app: b.app.id, task: b.task.id }));
-  const workDirs = await agentWorkDirs(clients, reservations, entries.map((e) => e.task.slaveId));
+  const agentIds = [...new Set(entries.map((e) => e.task.slaveId).filter((id): id is string => typeof id === 'string' && id !== ''))];
+
+  // The agents' reservations and their live flags, concurrently, for just the agents involved.
+  const [slaves, flags] = await Promise.all([
+    agentIds.length === 0 ? Promise.resolve<MesosSlaves>({ slaves: [] }) : clients.mesos.slaves(agentIds).catch((e: unknown) => e as Error),
+    mapSettledLimit(agentIds, AGENT_FLAGS_CONCURRENCY, (id) => clients.mesos.agentFlags(id)),
+  ]);
+  if (slaves instanceof Error) warnings.push(`Mesos master: ${message(slaves)} — reservations unknown`);
+  const reservations = indexReservations(slaves instanceof Error ? undefined : slaves);
+
+  const workDirs = new Map<string, AgentWorkDir>();
+  agentIds.forEach((id, i) => {
+    const r = flags[i];
+    if (r?.status === 'fulfilled') workDirs.set(id, workDirFrom(r.value));
+    else if (reservations.presenceOf(id) === 'gone') workDirs.set(id, workDirFrom(undefined, 'the agent is no longer known to the Mesos master'));
+    else workDirs.set(id, workDirFrom(undefined, `agent /flags: ${message(r?.reason)}`));
+  });
   const details = entries.flatMap(({ app, task }) =>
     volumeDetails({
       task,
@@ -56,26 +68,6 @@ export async function inventoryVolumes(
   );
   const tasks = entries.map(({ task }) => statefulTaskView(task, reservations));
   return { tasks, details, reservations, warnings };
-}
-
-async function agentWorkDirs(
-  clients: ClusterClients,
-  reservations: ClusterReservations,
-  agentIds: (string | null | undefined)[],
-): Promise<Map<string, AgentWorkDir>> {
-  const distinct = [...new Set(agentIds.filter((id): id is string => typeof id === 'string' && id !== ''))];
-  const result = new Map<string, AgentWorkDir>();
-  const reachable = distinct.filter((id) => {
-    const presence = reservations.presenceOf(id);
-    if (presence === 'gone') result.set(id, workDirFrom(undefined, 'the agent is no longer known to the Mesos master'));
-    return presence !== 'gone';
-  });
-  const flags = await mapSettledLimit(reachable, AGENT_FLAGS_CONCURRENCY, (id) => clients.mesos.agentFlags(id));
-  reachable.forEach((id, i) => {
-    const r = flags[i];
-    result.set(id, r?.status === 'fulfilled' ? workDirFrom(r.value) : workDirFrom(undefined, `agent /flags: ${message(r?.reason)}`));
-  });
-  return result;
 }
 
 function message(reason: unknown): string {

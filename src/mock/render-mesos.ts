@@ -292,3 +292,40 @@ export function renderAgentState(state: MockState, agent: MockAgent, index: Clus
     completed_frameworks: [],
   };
 }
+
+/**
+ * Master `/state-summary` (what `dcos node list` reads): agents with resource summaries and task counts,
+ * frameworks with counts; no tasks, no *_full — small even on big clusters.
+ */
+export function renderStateSummary(state: MockState, index: ClusterIndex, port: number): Json {
+  const host = '127.0.0.1';
+  const counts = (tasks: MockTask[]) => ({
+    TASK_STAGING: 0,
+    TASK_STARTING: 0,
+    TASK_RUNNING: tasks.filter((t) => t.kind === 'running').length,
+    TASK_KILLING: 0,
+    TASK_FINISHED: 0,
+    TASK_KILLED: 0,
+    TASK_FAILED: 0,
+    TASK_LOST: 0,
+    TASK_ERROR: 0,
+    TASK_UNREACHABLE: 0,
+  });
+  const listed = listedAgents(state);
+  return {
+    hostname: host,
+    cluster: 'stateful-ops-mock',
+    slaves: listed.map((a) => ({
+      ...renderMasterAgent(state, a, index, port, false),
+      ...counts(index.tasksByAgent.get(a.id) ?? []),
+      framework_ids: (index.tasksByAgent.get(a.id) ?? []).some((t) => t.kind === 'running') ? [state.frameworkId] : [],
+    })),
+    frameworks: [
+      {
+        ...frameworkJson(state, host),
+        ...counts(state.tasks.filter((t) => listed.some((a) => a.id === t.agentId))),
+        slave_ids: listed.filter((a) => (index.tasksByAgent.get(a.id) ?? []).some((t) => t.kind === 'running')).map((a) => a.id),
+      },
+    ],
+  };
+}

@@ -1,7 +1,7 @@
 import { http, type RequestHandler } from 'msw';
 import { json, streamJsonArray, text, type MockContext } from './handler-context.js';
 import { agentFlags } from './agent-config.js';
-import { indexCluster, listedAgents, renderAgentState, renderMasterAgent, renderMasterState } from './render-mesos.js';
+import { indexCluster, listedAgents, renderAgentState, renderMasterAgent, renderMasterState, renderStateSummary } from './render-mesos.js';
 import type { MockAgent } from './types.js';
 
 /**
@@ -47,6 +47,12 @@ export function mesosRoutes(ctx: MockContext): RequestHandler[] {
     ...master('slaves').map((p) => http.get(p, ({ request }) => slavesResponse(ctx, request))),
     ...[...master('state'), ...master('state.json')].map((p) => http.get(p, () => masterState(ctx))),
     ...master('flags').map((p) => http.get(p, () => masterFlags(ctx))),
+    ...master('state-summary').map((p) =>
+      http.get(p, () => {
+        const state = ctx.store.current();
+        return json(renderStateSummary(state, indexCluster(state), ctx.port()));
+      }),
+    ),
     http.get('/mesos/version', () => {
       const state = ctx.store.current();
       return json({ version: state.mesosVersion, git_sha: 'd4678d33a3a1b4d8b9b2b7c1e0f7d8c6c1b8a9f0', build_user: 'dcos' });

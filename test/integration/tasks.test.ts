@@ -5,6 +5,7 @@ import { ExitCode } from '../../src/errors.js';
 const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
 const WAITING_PID = 'postgres#pgdata#53ab8732-fd96-11e5-8e70-76a1c19f8c3d';
 const WAITING_UUID = '53ab8733-fd96-11e5-8e70-76a1c19f8c3d';
+const WAITING_PID_DEFAULT = WAITING_PID;
 
 const flavours = {
   '1.1': `postgres.${WAITING_UUID}`,
@@ -19,7 +20,7 @@ interface Row {
   agentId: string | null;
   state: string;
   needsManualWipe: boolean;
-  volumes: { containerPath: string; persistenceId: string; mesos: { known: boolean } }[];
+  volumes: { containerPath: string; persistenceId: string; mesos: { known: boolean | null } }[];
 }
 
 for (const [version, waitingTaskId] of Object.entries(flavours)) {
@@ -40,7 +41,7 @@ for (const [version, waitingTaskId] of Object.entries(flavours)) {
       const waiting = rows.find((x) => x.task === waitingTaskId);
       expect(waiting).toMatchObject({ app: '/postgres', host: '127.0.0.168', agentId: S(1), state: 'waiting', needsManualWipe: false });
       expect(waiting?.volumes).toEqual([
-        expect.objectContaining({ containerPath: 'pgdata', persistenceId: WAITING_PID, mesos: expect.objectContaining({ known: true }) }),
+        expect.objectContaining({ containerPath: "pgdata", persistenceId: WAITING_PID, mesos: expect.objectContaining({ known: null }) }),
       ]);
       const lost = rows.filter((x) => x.agentId === S(2));
       expect(lost).toHaveLength(1);
@@ -60,6 +61,15 @@ for (const [version, waitingTaskId] of Object.entries(flavours)) {
       expect(lines.find((l) => l.includes(waitingTaskId))).toMatch(/^\/postgres +\S+ +127\.0\.0\.168 +\S+-S1 +waiting +pgdata$/);
       expect(lines.find((l) => l.includes('-S2'))).toMatch(/agent-lost +pgdata$/);
       expect(r.stderr).toMatch(/1 task on lost agents/);
+    });
+
+    it('--reservations cross-checks each volume with the master', async () => {
+      const r = await cli('--json', 'tasks', 'list', '--reservations');
+      expect(r.code, r.stderr).toBe(0);
+      const rows = JSON.parse(r.stdout) as Row[];
+      expect(rows.find((x) => x.task === waitingTaskId)?.volumes[0]?.mesos.known).toBe(true);
+      // The lost agent is not listed any more: nothing of its volume is known to Mesos.
+      expect(rows.find((x) => x.agentId === S(2))?.volumes[0]?.mesos.known).toBe(false);
     });
 
     it('--all adds running stateful tasks but never stateless ones', async () => {
@@ -121,6 +131,31 @@ describe('tasks: bad input', () => {
     const unknownApp = await runCli([...mockArgs(dir), 'tasks', 'show', 'nope.instance-00000000-0000-0000-0000-000000000000._app.1']);
     expect(unknownApp.code).toBe(ExitCode.NOT_FOUND);
     expect(unknownApp.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+  });
+
+  it('Mesos down: Marathon rows still shown, the gap named, exit "partial"', async () => {
+    const r = await runCli([...mockArgs(dir), '--json', 'tasks', 'list'], { env: { STATEFUL_OPS_MOCK_FAULTS: 'mesos:status=503' } });
+    expect(r.code).toBe(ExitCode.PARTIAL);
+    const rows = JSON.parse(r.stdout) as Row[];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((x) => (x as unknown as { agentStatus: string }).agentStatus === 'unknown')).toBe(true);
+    expect(r.stderr).toMatch(/Warning: Mesos master: .*lost agents cannot be detected/);
+  });
+
+  it('Marathon down: volumes known to Mesos reservations are shown, exit "partial"', async () => {
+    const r = await runCli([...mockArgs(dir), '--json', 'tasks', 'list'], { env: { STATEFUL_OPS_MOCK_FAULTS: 'marathon:status=503' } });
+    expect(r.code).toBe(ExitCode.PARTIAL);
+    const rows = JSON.parse(r.stdout) as Row[];
+    expect(rows.find((x) => x.volumes.some((v) => v.persistenceId === WAITING_PID_DEFAULT))).toMatchObject({ app: '/postgres', state: 'unknown' });
+    expect(r.stderr).toMatch(/Warning: Marathon: .*reservations only/);
+  });
+
+  it('both down: one error line (plus a hint) and the error\'s exit code', async () => {
+    const r = await runCli([...mockArgs(dir), 'tasks', 'list', '--timeout', '3'], { env: { STATEFUL_OPS_MOCK_FAULTS: 'all:status=503' } });
+    expect(r.code).toBe(ExitCode.UNREACHABLE);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.match(/^Error: /gm)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^Error: Marathon answered 503/);
   });
 
   it('an unknown agent filter is "not found"', async () => {

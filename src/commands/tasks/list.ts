@@ -16,6 +16,7 @@ export interface TasksListOptions {
   all?: boolean;
   app?: string;
   agent?: string;
+  reservations?: boolean;
 }
 
 export function newCmdTasksList(f: Factory, runF = run): Command {
@@ -24,6 +25,7 @@ export function newCmdTasksList(f: Factory, runF = run): Command {
     .option('--all', 'Also list running stateful tasks')
     .option('--app <id>', 'Only this app, or every app under a group prefix ending in / (e.g. /db/)')
     .option('--agent <id|host>', 'Only tasks on this agent (Mesos agent id or hostname)')
+    .option('--reservations', "Cross-check every volume with the master's reservations (reads the full /slaves: large on big clusters)")
     .addHelpText(
       'after',
       `
@@ -36,6 +38,7 @@ States:
 Examples:
   $ stateful-ops tasks list
   $ stateful-ops tasks list --all --app /db/
+  $ stateful-ops tasks list --reservations      # also: is each volume still known to Mesos?
   $ stateful-ops --json tasks list --agent 127.0.0.168 | jq '.[].task'`,
     )
     .action(async (options: TasksListOptions, cmd: Command) => f.execute(cmd, (ctx) => runF(ctx, options)));
@@ -47,11 +50,15 @@ export async function run(ctx: Ctx, options: TasksListOptions): Promise<ExitCode
   if (options.agent !== undefined) filter.agent = options.agent;
 
   const { marathon, mesos } = await ctx.cluster();
-  // Two requests, concurrently: every task of every app, and every agent with its reservations.
-  const [tasks, slaves] = await Promise.allSettled([marathon.tasks(), mesos.slaves()]);
+  // Two requests, concurrently: every task of every app, and every agent (with its reservations on request).
+  const withReservations = options.reservations === true;
+  const [tasks, slaves] = await Promise.allSettled([
+    marathon.tasks(),
+    withReservations ? mesos.slaves() : mesos.agents(),
+  ]);
   if (tasks.status === 'rejected' && slaves.status === 'rejected') throw tasks.reason;
 
-  const reservations = indexReservations(slaves.status === 'fulfilled' ? slaves.value : undefined);
+  const reservations = indexReservations(slaves.status === 'fulfilled' ? slaves.value : undefined, withReservations);
   let rows: StatefulTaskView[];
   let exitCode: ExitCodeValue = ExitCode.OK;
   if (tasks.status === 'fulfilled') {
@@ -62,7 +69,9 @@ export async function run(ctx: Ctx, options: TasksListOptions): Promise<ExitCode
     }
   } else {
     ctx.log.warn(`Marathon: ${describe(tasks.reason)} — showing volumes known to Mesos reservations only`);
-    rows = reservationOnlyViews(reservations, filter);
+    // Without Marathon, the reservations are all there is: read them even if not asked for.
+    const full = withReservations ? reservations : indexReservations(await mesos.slaves().catch(() => undefined));
+    rows = reservationOnlyViews(full, filter);
     exitCode = ExitCode.PARTIAL;
   }
 

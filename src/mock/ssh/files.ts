@@ -34,16 +34,34 @@ export async function ensureMockSshKeys(stateDir: string): Promise<MockSshKeys> 
 async function ensureKeyPair(privatePath: string, publicPath: string, comment: string) {
   try {
     const [privateKey, publicKey] = await Promise.all([readFile(privatePath, 'utf8'), readFile(publicPath, 'utf8')]);
-    // ssh refuses a private key that others can read.
-    await chmod(privatePath, 0o600);
-    return { privateKey, publicKey: publicKey.trim() };
+    if (parses(privateKey)) {
+      // ssh refuses a private key that others can read.
+      await chmod(privatePath, 0o600);
+      return { privateKey, publicKey: publicKey.trim() };
+    }
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
-  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment });
-  await writeFile(privatePath, pair.private, { mode: 0o600 });
+  const pair = generateEd25519KeyPair(comment);
+  await writePrivateFile(privatePath, pair.private);
   await writeFile(publicPath, `${pair.public.trim()}\n`, { mode: 0o644 });
   return { privateKey: pair.private, publicKey: pair.public.trim() };
+}
+
+/**
+ * ssh2 (1.17) writes a malformed OpenSSH key for about 1 ed25519 key in 300 (it then cannot parse
+ * it back itself); such a key is thrown away and another one made.
+ */
+export function generateEd25519KeyPair(comment?: string): { private: string; public: string } {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const pair = ssh2.utils.generateKeyPairSync('ed25519', comment === undefined ? {} : { comment });
+    if (parses(pair.private)) return pair;
+  }
+  throw new Error('could not generate a usable ed25519 key');
+}
+
+function parses(privateKey: string): boolean {
+  return !(ssh2.utils.parseKey(privateKey) instanceof Error);
 }
 
 export interface SshConfigAgent {

@@ -8,6 +8,7 @@ import type { AgentTarget } from '../../agent/settings.js';
 import { checkCommandPaths } from './guard.js';
 import {
   ensureMockSshKeys,
+  generateEd25519KeyPair,
   mockSshPaths,
   renderKnownHosts,
   renderSshConfig,
@@ -73,7 +74,7 @@ export async function startMockSshServer(options: StartMockSshOptions): Promise<
   const user = options.user ?? 'centos';
   const keys = await ensureMockSshKeys(options.stateDir);
   const paths = mockSshPaths(options.stateDir);
-  const otherHostKey = ssh2.utils.generateKeyPairSync('ed25519').private;
+  const otherHostKey = generateEd25519KeyPair().private;
   const listeners = options.agents.map(
     (agent) => new MockAgentListener({ ...agent, root: resolve(agent.root) }, user, keys, otherHostKey),
   );

@@ -1,0 +1,164 @@
+import type { StatefulTaskView } from './stateful-tasks.js';
+import type { VolumeDetail } from './volume-details.js';
+import { buildVolumeHostPath, type VolumeSource } from './volume-path.js';
+import { printable } from './mesos-ids.js';
+
+/** A task picked for wiping, with its volumes as the read path resolved them. */
+export interface WipeCandidate {
+  task: StatefulTaskView;
+  volumes: VolumeDetail[];
+}
+
+/** What was seen on the agent for one volume path, before anything is touched. */
+export interface RemoteVolumeFacts {
+  /** lstat of the path; null = nothing there. */
+  stat: { type: string; isSymlink: boolean; isMountPoint: boolean } | null;
+  size?: { bytes: number; entries: number };
+}
+
+export interface VolumeWipePlan {
+  containerPath: string;
+  persistenceId: string;
+  hostPath: string;
+  /** MOUNT disk: delete the contents, never the mount point itself. */
+  isMountRoot: boolean;
+  /** On disk at preflight; null when the path was already gone (resume) or data is skipped. */
+  bytes: number | null;
+  entries: number | null;
+}
+
+/** The exact Marathon request the expunge step sends. */
+export interface ExpungeRequest {
+  method: 'DELETE';
+  path: string;
+}
+
+export interface TaskWipePlan {
+  app: string;
+  task: string;
+  agentId: string | null;
+  host: string | null;
+  state: StatefulTaskView['state'];
+  /** Only the expunge: the agent is gone and its data stays on that node's disk. */
+  skipData: boolean;
+  volumes: VolumeWipePlan[];
+  expunge: ExpungeRequest;
+}
+
+export interface Refusal {
+  app: string;
+  task: string;
+  reasons: string[];
+}
+
+/** Marathon's per-task wipe endpoint — never the app-wide `DELETE /v2/apps/<app>/tasks?wipe=true`. */
+export function expungeRequest(appId: string, taskId: string): ExpungeRequest {
+  const app = appId.split('/').filter(Boolean).map(encodeURIComponent).join('/');
+  return { method: 'DELETE', path: `/v2/apps/${app}/tasks/${encodeURIComponent(taskId)}?wipe=true` };
+}
+
+const ACTIVE_HINT = (app: string) =>
+  `scale the app down first (e.g. PUT /v2/apps${app} with a lower "instances"), then wipe the task once it is waiting`;
+
+/**
+ * Checks that need no agent access: the task is not running, every volume's id and role pass Mesos's
+ * validation, and its host path rebuilds to the same string, under the roles directory (or a MOUNT root).
+ * Returns the reasons to refuse; empty = go on.
+ */
+export function staticRefusals(candidate: WipeCandidate, skipData: boolean): string[] {
+  const { task, volumes } = candidate;
+  const reasons: string[] = [];
+  if (task.state === 'running') {
+    reasons.push(`task is running${task.marathonState ? ` (${task.marathonState})` : ''}: ${ACTIVE_HINT(task.app)}`);
+    return reasons;
+  }
+  if (task.state === 'unknown') {
+    reasons.push('Marathon could not confirm the task is not running');
+    return reasons;
+  }
+  if (task.state === 'agent-lost' && !skipData) {
+    reasons.push(
+      `${task.note ?? 'the agent is lost'}; its data cannot be reached: re-run with --skip-data to expunge the task only (the data stays on ${task.host ?? 'that node'}'s disk)`,
+    );
+  }
+  if (task.state === 'waiting' && skipData && task.agentStatus === 'active') {
+    reasons.push('--skip-data is for tasks whose agent is gone; this agent is active, so its data can and must be deleted');
+  }
+  if (volumes.length === 0) reasons.push('the task has no persistent volumes');
+  if (skipData) return reasons;
+  for (const v of volumes) reasons.push(...volumeRefusals(v));
+  return reasons;
+}
+
+function volumeRefusals(v: VolumeDetail): string[] {
+  const name = `volume ${v.containerPath}`;
+  if (!v.persistenceIdValid) return [`${name}: persistence id '${printable(v.persistenceId)}' is invalid: ${v.persistenceIdProblem}`];
+  if (v.hostPath === null || v.role === null) return [`${name}: host path unknown: ${v.hostPathProblem ?? 'role unknown'}`];
+  if (!v.mesos.volumeKnown && v.isMountRoot) return [`${name}: MOUNT volume no longer known to Mesos; its root cannot be confirmed`];
+  if (v.mesos.inUse) return [`${name}: Mesos reports the volume in use by a live container`];
+  // Rebuild independently and compare: what we delete must be exactly what the agent would mount.
+  const source: VolumeSource = v.isMountRoot ? { type: 'MOUNT', root: v.hostPath } : sourceFor(v);
+  const rebuilt = buildVolumeHostPath({ workDir: v.workDir, role: v.role, persistenceId: v.persistenceId, source });
+  if (!rebuilt.ok) return [`${name}: ${rebuilt.reason}`];
+  if (rebuilt.path !== v.hostPath) return [`${name}: host path ${printable(v.hostPath)} does not match the rebuilt ${printable(rebuilt.path)}`];
+  if (!rebuilt.isMountRoot) {
+    const rest = rebuilt.path.startsWith(rebuilt.containedIn) ? rebuilt.path.slice(rebuilt.containedIn.length) : undefined;
+    if (rest === undefined || rest.split('/').length !== 2 || !rest.endsWith(`/${v.persistenceId}`)) {
+      return [`${name}: ${printable(rebuilt.path)} is not <roles dir>/<role>/<persistence id> under ${rebuilt.containedIn}`];
+    }
+  }
+  if (v.workDirSource !== 'agent-flags' && !v.isMountRoot) {
+    return [`${name}: the agent's work_dir could not be read from its /flags (${v.notes[0] ?? 'unknown'}); refusing to guess`];
+  }
+  return [];
+}
+
+function sourceFor(v: VolumeDetail): VolumeSource {
+  if (v.mesos.source === 'PATH') {
+    const marker = '/volumes/roles/';
+    const root = v.hostPath?.slice(0, v.hostPath.lastIndexOf(marker)) ?? '';
+    return { type: 'PATH', root };
+  }
+  return { type: 'ROOT' };
+}
+
+/**
+ * Checks on what the agent reports for a volume path. A path that is already gone is fine only when the
+ * journal says this run deleted it before (`alreadyDeleted`); otherwise it is a refusal.
+ */
+export function remoteRefusals(v: VolumeDetail, facts: RemoteVolumeFacts, alreadyDeleted: boolean): string[] {
+  const name = `volume ${v.containerPath}`;
+  const path = printable(v.hostPath ?? '');
+  if (facts.stat === null) return alreadyDeleted ? [] : [`${name}: ${path} does not exist on the agent`];
+  if (facts.stat.isSymlink) return [`${name}: ${path} is a symbolic link; refusing to follow it`];
+  if (facts.stat.type !== 'directory') return [`${name}: ${path} is not a directory`];
+  if (!v.isMountRoot && facts.stat.isMountPoint) {
+    return [`${name}: ${path} is a mount point of another filesystem, not a root-disk volume directory`];
+  }
+  return [];
+}
+
+export function volumePlan(v: VolumeDetail, facts: RemoteVolumeFacts | undefined): VolumeWipePlan {
+  return {
+    containerPath: v.containerPath,
+    persistenceId: v.persistenceId,
+    hostPath: v.hostPath ?? '',
+    isMountRoot: v.isMountRoot,
+    bytes: facts?.size?.bytes ?? null,
+    entries: facts?.size?.entries ?? null,
+  };
+}
+
+export function taskPlan(candidate: WipeCandidate, skipData: boolean, facts: Map<string, RemoteVolumeFacts>): TaskWipePlan {
+  const { task, volumes } = candidate;
+  return {
+    app: task.app,
+    task: task.task,
+    agentId: task.agentId,
+    host: task.host,
+    state: task.state,
+    skipData,
+    volumes: skipData ? [] : volumes.map((v) => volumePlan(v, facts.get(v.hostPath ?? ''))),
+    expunge: expungeRequest(task.app, task.task),
+  };
+}
