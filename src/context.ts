@@ -98,7 +98,7 @@ export function createContext(io: Io, opts: GlobalOptions): Ctx {
       io.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
     },
     printJson(value) {
-      io.stdout.write(`${JSON.stringify(value, null, 4)}\n`);
+      writeJson(io.stdout, value);
     },
     cluster() {
       clusterPromise ??= openCluster(ctx);
@@ -148,4 +148,26 @@ async function openCluster(ctx: Ctx): Promise<ClusterClients> {
   const clients = await connect(config, log);
   ctx.onClose(() => clients.close());
   return clients;
+}
+
+const JSON_FLUSH_BYTES = 64 * 1024;
+
+/**
+ * JSON with a 4-space indent. Arrays are written element by element so a 50,000-row answer never
+ * exists as one giant string.
+ */
+function writeJson(out: Writable, value: unknown): void {
+  if (!Array.isArray(value) || value.length === 0) {
+    out.write(`${JSON.stringify(value, null, 4)}\n`);
+    return;
+  }
+  let buffer = '[\n';
+  value.forEach((element, i) => {
+    buffer += `    ${JSON.stringify(element, null, 4).replaceAll('\n', '\n    ')}${i < value.length - 1 ? ',' : ''}\n`;
+    if (buffer.length >= JSON_FLUSH_BYTES) {
+      out.write(buffer);
+      buffer = '';
+    }
+  });
+  out.write(`${buffer}]\n`);
 }

@@ -71,11 +71,11 @@ export interface PathStat {
 export function parseStat(stdout: string): PathStat {
   const [self, parent] = stdout.split('\n').map((line) => line.split(' '));
   if (!self || self.length < 6 || !parent || parent.length < 6) throw new Error(`unexpected stat output: ${JSON.stringify(stdout)}`);
-  const [type = '', device, inode, size, mode = '', mtime] = self;
-  const type2 = entryType(type);
+  const [findType = '', device, inode, size, mode = '', mtime] = self;
+  const type = entryType(findType);
   return {
-    type: type2,
-    isSymlink: type2 === 'symlink',
+    type,
+    isSymlink: type === 'symlink',
     device: Number(device),
     inode: Number(inode),
     size: Number(size),

@@ -16,6 +16,7 @@ import {
   type ServiceRef,
 } from './http-errors.js';
 import { ShapeError } from './shape-error.js';
+import { collectJsonArray, JsonStreamError } from './json-array-stream.js';
 
 export type { ServiceRef } from './http-errors.js';
 
@@ -31,6 +32,11 @@ export interface RequestOptions<T> {
   anonymous?: boolean;
   /** Validates and types the parsed JSON; throws ShapeError. */
   decode?: (doc: unknown) => T;
+  /**
+   * Read a 2xx JSON answer as a stream and keep only the elements of one top-level array that pass
+   * `keep`; the document handed to `decode` is then `{ [key]: kept }`. For answers too big to hold twice.
+   */
+  streamArray?: { key: string; keep: (element: unknown) => boolean };
 }
 
 export interface RawResponse {
@@ -39,6 +45,8 @@ export interface RawResponse {
   text: string;
   /** The parsed body when it was JSON. */
   json: unknown;
+  /** Why a streamed JSON body could not be read (truncated, invalid). */
+  jsonProblem?: string;
 }
 
 export interface RetryPolicy {
@@ -126,6 +134,7 @@ export class HttpClient {
   }
 
   private document(response: RawResponse, req: RequestDescription): unknown {
+    if (response.jsonProblem !== undefined) throw bodyError('invalid-json', response.jsonProblem, req);
     if (response.json !== undefined) return response.json;
     const text = response.text.trim();
     if (text === '') return undefined;
@@ -163,7 +172,9 @@ export class HttpClient {
       headers['content-type'] = 'application/json';
     }
     try {
-      const response = await this.withRetries(req, idempotent, (signal) => this.once(req, target, headers, body, idempotent, signal));
+      const response = await this.withRetries(req, idempotent, (signal) =>
+        this.once(req, target, headers, body, idempotent, signal, options.streamArray),
+      );
       return { response, req };
     } catch (e) {
       throw this.scrub(e);
@@ -217,6 +228,7 @@ export class HttpClient {
     body: string | undefined,
     idempotent: boolean,
     signal: AbortSignal,
+    streamArray?: RequestOptions<unknown>['streamArray'],
   ): Promise<RawResponse> {
     const started = performance.now();
     const trace = (outcome: string) =>
@@ -238,6 +250,10 @@ export class HttpClient {
       trace(`failed: ${errorCode(e) ?? String(e)}`);
       throw e;
     }
+    const ok = res.statusCode >= 200 && res.statusCode <= 299;
+    if (streamArray && ok && isJsonType(header(res.headers, 'content-type'))) {
+      return this.streamed(res, streamArray, trace);
+    }
     let text: string;
     try {
       text = await res.body.text();
@@ -248,6 +264,26 @@ export class HttpClient {
     trace(`${res.statusCode}, ${text.length} chars`);
     const json = isJsonType(header(res.headers, 'content-type')) ? tryJson(text) : undefined;
     return { status: res.statusCode, headers: res.headers, text, json };
+  }
+
+  private async streamed(
+    res: Dispatcher.ResponseData,
+    stream: NonNullable<RequestOptions<unknown>['streamArray']>,
+    trace: (outcome: string) => void,
+  ): Promise<RawResponse> {
+    const base = { status: res.statusCode, headers: res.headers, text: '' };
+    try {
+      const kept = await collectJsonArray(res.body, stream.key, stream.keep);
+      trace(`${res.statusCode}, streamed, kept ${kept.length} of "${stream.key}"`);
+      return { ...base, json: { [stream.key]: kept } };
+    } catch (e) {
+      if (!(e instanceof JsonStreamError)) {
+        trace(`${res.statusCode}, body failed: ${errorCode(e) ?? String(e)}`);
+        throw markBody(e);
+      }
+      res.body.destroy();
+      return { ...base, json: undefined, jsonProblem: e.message };
+    }
   }
 
   /** `text` with every known secret replaced by ***. */

@@ -118,8 +118,11 @@ export interface KillResult {
 export interface MarathonApi {
   readonly baseUrl: string;
   info(): Promise<MarathonInfo>;
-  /** GET /v2/tasks — every task of every app, one request. */
-  tasks(): Promise<MarathonTask[]>;
+  /**
+   * GET /v2/tasks — every task of every app, one request. `statefulOnly` streams the answer and keeps only
+   * tasks with local volumes, without the fields no command reads (ipAddresses, ports, health results).
+   */
+  tasks(options?: { statefulOnly?: boolean }): Promise<MarathonTask[]>;
   /** GET /v2/apps/{id}/tasks */
   appTasks(appId: string): Promise<MarathonTask[]>;
   /** GET /v2/apps/{id} (tasks embedded by default upstream) */

@@ -18,8 +18,14 @@ export class HttpMarathon implements MarathonApi {
     return this.get('/v2/info', decodeInfo);
   }
 
-  tasks(): Promise<MarathonTask[]> {
-    return this.get('/v2/tasks', decodeTasks);
+  tasks(options: { statefulOnly?: boolean } = {}): Promise<MarathonTask[]> {
+    if (!options.statefulOnly) return this.get('/v2/tasks', decodeTasks);
+    // Streamed: on big clusters the answer is tens of MB and most tasks are not stateful.
+    return this.http.request('GET', this.url('/v2/tasks'), {
+      service: this.service,
+      decode: decodeTasks,
+      streamArray: { key: 'tasks', keep: keepStatefulTrimmed },
+    });
   }
 
   appTasks(appId: string): Promise<MarathonTask[]> {
@@ -81,4 +87,15 @@ export function appPath(appId: string): string {
     throw usageError(`invalid app id '${appId}'`, 'App ids look like /group/app (lowercase segments separated by /).');
   }
   return segments.map((s) => `/${encodeURIComponent(s)}`).join('');
+}
+
+/** Fields of a task no stateful-ops command reads; dropped while streaming to keep memory flat. */
+const UNUSED_TASK_FIELDS = ['ipAddresses', 'healthCheckResults', 'servicePorts', 'ports', 'checkResult'] as const;
+
+function keepStatefulTrimmed(task: unknown): boolean {
+  const t = task as Record<string, unknown> | null;
+  const volumes = t?.localVolumes;
+  if (!t || !Array.isArray(volumes) || volumes.length === 0) return false;
+  for (const field of UNUSED_TASK_FIELDS) delete t[field];
+  return true;
 }

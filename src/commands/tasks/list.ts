@@ -53,7 +53,7 @@ export async function run(ctx: Ctx, options: TasksListOptions): Promise<ExitCode
   // Two requests, concurrently: every task of every app, and every agent (with its reservations on request).
   const withReservations = options.reservations === true;
   const [tasks, slaves] = await Promise.allSettled([
-    marathon.tasks(),
+    marathon.tasks({ statefulOnly: true }),
     withReservations ? mesos.slaves() : mesos.agents(),
   ]);
   if (tasks.status === 'rejected' && slaves.status === 'rejected') throw tasks.reason;

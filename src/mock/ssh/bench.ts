@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fanOut } from '../../agent/fanout.js';
 import { resolveAgentSshSettings } from '../../agent/settings.js';
 import { AgentShell } from '../../agent/ssh.js';
-import { startMockSshServer } from './server.js';
+import { startMockSshServer, type MockSshServerHandle } from './server.js';
 
 export interface SshFanOutBenchInput {
   agents: number;
@@ -34,26 +34,29 @@ export interface SshFanOutBenchResult {
 export async function benchmarkSshFanOut(input: SshFanOutBenchInput): Promise<SshFanOutBenchResult> {
   const concurrency = input.concurrency ?? 16;
   const stateDir = await mkdtemp(join(tmpdir(), 'stateful-ops-ssh-bench-'));
-  const agents = await Promise.all(
-    Array.from({ length: input.agents }, async (_, i) => {
-      const root = join(stateDir, 'agents', `bench-${i}`, 'root');
-      await mkdir(root, { recursive: true });
-      return { id: `bench-${i}`, hostname: `bench-agent-${i}`, root };
-    }),
-  );
-  const faults = Object.fromEntries(agents.map((a) => [a.id, { latencyMs: input.latencyMs }]));
-  const server = await startMockSshServer({ stateDir, agents, faults });
-  const settings = resolveAgentSshSettings({
-    flags: { sshConfigFile: server.configPath, multiplex: false, concurrency },
-    stdinIsTTY: false,
-  });
-  const shell = new AgentShell(settings, { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: stateDir });
-  const targets = server.agents.map((a) => a.target);
-  const command = input.command ?? ['true'];
+  let server: MockSshServerHandle | undefined;
+  let shell: AgentShell | undefined;
   try {
+    const agents = await Promise.all(
+      Array.from({ length: input.agents }, async (_, i) => {
+        const root = join(stateDir, 'agents', `bench-${i}`, 'root');
+        await mkdir(root, { recursive: true });
+        return { id: `bench-${i}`, hostname: `bench-agent-${i}`, root };
+      }),
+    );
+    const faults = Object.fromEntries(agents.map((a) => [a.id, { latencyMs: input.latencyMs }]));
+    server = await startMockSshServer({ stateDir, agents, faults });
+    const settings = resolveAgentSshSettings({
+      flags: { sshConfigFile: server.configPath, multiplex: false, concurrency },
+      stdinIsTTY: false,
+    });
+    const agentShell = new AgentShell(settings, { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: stateDir });
+    shell = agentShell;
+    const targets = server.agents.map((a) => a.target);
+    const command = input.command ?? ['true'];
     let failures = 0;
     const fanStart = performance.now();
-    const outcomes = await fanOut(targets, (agent, signal) => shell.runOk(agent, command, { signal }), {
+    const outcomes = await fanOut(targets, (agent, signal) => agentShell.runOk(agent, command, { signal }), {
       concurrency,
       perAgentTimeoutMs: settings.perAgentTimeoutMs,
     });
@@ -63,7 +66,7 @@ export async function benchmarkSshFanOut(input: SshFanOutBenchInput): Promise<Ss
     const seqStart = performance.now();
     for (const agent of targets) {
       try {
-        await shell.runOk(agent, command);
+        await agentShell.runOk(agent, command);
       } catch {
         failures++;
       }
@@ -71,8 +74,8 @@ export async function benchmarkSshFanOut(input: SshFanOutBenchInput): Promise<Ss
     const sequentialMs = performance.now() - seqStart;
     return { agents: input.agents, latencyMs: input.latencyMs, concurrency, fanOutMs, sequentialMs, failures };
   } finally {
-    await shell.close();
-    await server.close();
+    await shell?.close();
+    await server?.close();
     await rm(stateDir, { recursive: true, force: true });
   }
 }

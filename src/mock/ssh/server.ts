@@ -78,28 +78,27 @@ export async function startMockSshServer(options: StartMockSshOptions): Promise<
   const listeners = options.agents.map(
     (agent) => new MockAgentListener({ ...agent, root: resolve(agent.root) }, user, keys, otherHostKey),
   );
+  const agents = listeners.map((l) => ({
+    ...l.agent,
+    address: l.address,
+    get port() {
+      return l.port;
+    },
+    target: { id: l.agent.id, host: l.agent.hostname, fsRoot: l.agent.root },
+  }));
   try {
     for (const listener of listeners) await listener.start(options.faults?.[listener.agent.id] ?? {});
+    const records = agents.map(({ id, hostname, root, address, port }) => ({ id, hostname, root, address, port }));
+    await writePrivateFile(
+      paths.config,
+      renderSshConfig({ agents: records, user, identityFile: paths.clientKey, knownHostsFile: paths.knownHosts }),
+    );
+    await writePrivateFile(paths.knownHosts, renderKnownHosts(records.map((a) => a.hostname), keys.hostPublicKey));
+    await writeFile(paths.agents, `${JSON.stringify(records, null, 2)}\n`);
   } catch (e) {
     await Promise.all(listeners.map((l) => l.close()));
     throw e;
   }
-  const agents = listeners.map((l) => ({
-    ...l.agent,
-    address: l.address,
-    port: l.port,
-    target: { id: l.agent.id, host: l.agent.hostname, fsRoot: l.agent.root },
-  }));
-  await writeFile(
-    paths.config,
-    renderSshConfig({ agents, user, identityFile: paths.clientKey, knownHostsFile: paths.knownHosts }),
-    { mode: 0o600 },
-  );
-  await writePrivateFile(paths.knownHosts, renderKnownHosts(agents.map((a) => a.hostname), keys.hostPublicKey));
-  await writeFile(
-    paths.agents,
-    `${JSON.stringify(agents.map(({ target: _t, ...a }) => a), null, 2)}\n`,
-  );
   const byId = new Map(listeners.map((l) => [l.agent.id, l]));
   const listenerFor = (agentId: string) => {
     const listener = byId.get(agentId);
@@ -149,6 +148,8 @@ class MockAgentListener {
   ) {
     this.address = agent.address ?? '127.0.0.1';
     if (!isLoopback(this.address)) throw new Error(`mock agent address ${this.address} is not in 127.0.0.0/8`);
+    // The name becomes an ssh_config `Host` pattern: no spaces, no pattern characters.
+    if (!/^[A-Za-z0-9._-]+$/.test(agent.hostname)) throw new Error(`unusable mock agent hostname ${JSON.stringify(agent.hostname)}`);
     this.port = agent.port ?? 0;
     const parsed = ssh2.utils.parseKey(keys.clientPublicKey);
     if (parsed instanceof Error) throw parsed;

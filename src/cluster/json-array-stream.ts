@@ -1,0 +1,126 @@
+/**
+ * Reads one array of a JSON document (`{"tasks":[…], …}`) element by element from a byte stream,
+ * keeping only the elements a predicate wants. Big answers (Marathon's /v2/tasks on a 50,000-task
+ * cluster is ~30 MB) then never exist as one string plus one object graph at once: peak memory is one
+ * chunk plus the elements kept.
+ */
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const COLON = 0x3a;
+
+export class JsonStreamError extends Error {}
+
+interface Segment {
+  chunk: Uint8Array;
+  start: number;
+  end: number;
+}
+
+export async function collectJsonArray<T = unknown>(
+  body: AsyncIterable<Uint8Array>,
+  key: string,
+  keep: (element: unknown) => boolean,
+): Promise<T[]> {
+  const kept: T[] = [];
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let sawTopLevel = false;
+  let sawTarget = false;
+  // Keys of the top-level object: bytes of the last string closed at depth 1, then the key it names.
+  let keyBytes: number[] | undefined;
+  let lastString = '';
+  let currentKey = '';
+  // Inside the target array (at depth 2) and, when inside one of its elements, that element's bytes.
+  let inTarget = false;
+  let element: Segment[] | undefined;
+  let elementStartDepth = 0;
+
+  const finishElement = () => {
+    const bytes = Buffer.concat((element ?? []).map((s) => s.chunk.subarray(s.start, s.end)));
+    element = undefined;
+    let value: unknown;
+    try {
+      value = JSON.parse(bytes.toString('utf8'));
+    } catch (e) {
+      throw new JsonStreamError(`invalid JSON in "${key}": ${(e as Error).message}`);
+    }
+    if (keep(value)) kept.push(value as T);
+  };
+
+  for await (const chunk of body) {
+    let segmentStart = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i] as number;
+      if (inString) {
+        if (keyBytes !== undefined && !(b === QUOTE && !escaped)) keyBytes.push(b);
+        if (escaped) escaped = false;
+        else if (b === BACKSLASH) escaped = true;
+        else if (b === QUOTE) {
+          inString = false;
+          if (keyBytes !== undefined) {
+            lastString = decodeJsonString(keyBytes);
+            keyBytes = undefined;
+          }
+        }
+        continue;
+      }
+      switch (b) {
+        case QUOTE:
+          inString = true;
+          if (depth === 1 && !inTarget) keyBytes = [];
+          break;
+        case COLON:
+          if (depth === 1) currentKey = lastString;
+          break;
+        case OPEN_OBJECT:
+        case OPEN_ARRAY:
+          if (depth === 0) sawTopLevel = true;
+          if (inTarget && depth === 2 && element === undefined) {
+            element = [];
+            segmentStart = i;
+            elementStartDepth = depth;
+          }
+          if (depth === 1 && b === OPEN_ARRAY && currentKey === key && !sawTarget) {
+            inTarget = true;
+            sawTarget = true;
+          }
+          depth++;
+          break;
+        case CLOSE_OBJECT:
+        case CLOSE_ARRAY:
+          depth--;
+          if (depth < 0) throw new JsonStreamError('unbalanced JSON');
+          if (element !== undefined && depth === elementStartDepth) {
+            element.push({ chunk, start: segmentStart, end: i + 1 });
+            finishElement();
+          } else if (inTarget && depth === 1 && b === CLOSE_ARRAY) {
+            inTarget = false;
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    if (element !== undefined) element.push({ chunk, start: segmentStart, end: chunk.length });
+  }
+  if (!sawTopLevel) throw new JsonStreamError('empty body');
+  if (depth !== 0 || inString) throw new JsonStreamError('the JSON document ends early (truncated)');
+  if (!sawTarget) throw new JsonStreamError(`no "${key}" array in the answer`);
+  return kept;
+}
+
+function decodeJsonString(bytes: number[]): string {
+  const raw = Buffer.from(bytes).toString('utf8');
+  if (!raw.includes('\\')) return raw;
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return raw;
+  }
+}
