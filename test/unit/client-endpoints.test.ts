@@ -143,11 +143,11 @@ describe('Mesos endpoints', () => {
     expect(server.seen).toHaveLength(0);
   });
 
-  it('plain Mesos: agents at the host:port of their pid, /slaves read once, no token to agents', async () => {
+  it('plain Mesos: agents at the host:port of their pid, /master/state-summary read once, no token to agents', async () => {
     const agent = await serve(upstream);
     const agentPort = new URL(agent.url).port;
     const master = await serve((req, res) => {
-      if (req.url === '/slaves') {
+      if (req.url === '/master/state-summary') {
         return sendJson(res, 200, { slaves: [{ id: AGENT, hostname: 'agent-1.invalid', pid: `slave(1)@127.0.0.1:${agentPort}` }] });
       }
       return upstream(req, res, undefined as never);
@@ -162,7 +162,7 @@ describe('Mesos endpoints', () => {
     const c = await open(config);
     expect(await c.mesos.agentFlags(AGENT)).toMatchObject({ strict: 'true' });
     expect((await c.mesos.agentState(AGENT)).id).toBe(AGENT);
-    expect(master.seen.map((r) => r.url)).toEqual(['/slaves']);
+    expect(master.seen.map((r) => r.url)).toEqual(['/master/state-summary']);
     expect(agent.seen.map((r) => r.url)).toEqual(['/flags', '/state']);
     expect(master.seen[0]?.headers.authorization).toBe(`token=${TOKEN}`);
     expect(agent.seen.some((r) => r.headers.authorization !== undefined)).toBe(false);
