@@ -5,6 +5,8 @@ import type { ClusterConfig } from './config/types.js';
 import type { MarathonApi } from './cluster/marathon-types.js';
 import type { MesosApi } from './cluster/mesos-types.js';
 import { usageError } from './errors.js';
+import type { AgentAccess } from './agent/access.js';
+import type { AgentSshFlags } from './agent/settings.js';
 
 /** The process's streams and environment, injected so tests never touch the real terminal. */
 export interface Io {
@@ -75,12 +77,16 @@ export interface Ctx {
   printJson(value: unknown): void;
   /** Connect lazily: commands that need no cluster never pay for it. */
   cluster(): Promise<ClusterClients>;
+  /** SSH access to the cluster's agents (the mock's own SSH servers with --mock); opened once per run. */
+  agents(flags: AgentSshFlags): Promise<AgentAccess>;
+  /** Aborted on the first Ctrl-C: long operations finish their current step, then stop. */
+  signal: AbortSignal;
   /** Register work to run when the command ends (close sockets, stop the embedded mock). */
   onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
 }
 
-export function createContext(io: Io, opts: GlobalOptions): Ctx {
+export function createContext(io: Io, opts: GlobalOptions, signal: AbortSignal = new AbortController().signal): Ctx {
   const log = new Logger({
     stderr: io.stderr,
     quiet: opts.quiet,
@@ -89,6 +95,7 @@ export function createContext(io: Io, opts: GlobalOptions): Ctx {
   });
   const closers: (() => Promise<void> | void)[] = [];
   let clusterPromise: Promise<ClusterClients> | undefined;
+  let agentsPromise: Promise<AgentAccess> | undefined;
 
   const ctx: Ctx = {
     io,
@@ -100,9 +107,19 @@ export function createContext(io: Io, opts: GlobalOptions): Ctx {
     printJson(value) {
       writeJson(io.stdout, value);
     },
+    signal,
     cluster() {
       clusterPromise ??= openCluster(ctx);
       return clusterPromise;
+    },
+    agents(flags) {
+      agentsPromise ??= (async () => {
+        const [clients, { openAgentAccess }] = await Promise.all([ctx.cluster(), import('./agent/access.js')]);
+        const access = await openAgentAccess(io, clients, flags, log);
+        ctx.onClose(() => access.close());
+        return access;
+      })();
+      return agentsPromise;
     },
     onClose(fn) {
       closers.push(fn);

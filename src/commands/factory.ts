@@ -26,12 +26,14 @@ export function createFactory(io: Io): Factory {
         factory.exitCode = isCliError(e) ? e.exitCode : ExitCode.USAGE;
         return;
       }
-      const ctx = createContext(io, opts);
+      const interrupt = new AbortController();
+      const ctx = createContext(io, opts, interrupt.signal);
       const onSigint = () => {
         // A second Ctrl-C falls through to Node's default handler and kills the process.
         process.off('SIGINT', onSigint);
         ctx.log.warn('interrupted: finishing the current step, then stopping');
         interrupted = true;
+        interrupt.abort();
       };
       let interrupted = false;
       process.on('SIGINT', onSigint);

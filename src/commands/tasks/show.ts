@@ -8,11 +8,17 @@ import type { VolumeDetail } from '../../domain/volume-details.js';
 import { printable } from '../../domain/mesos-ids.js';
 import { inventoryVolumes } from '../../inventory/volumes.js';
 import type { Factory } from '../factory.js';
+import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from '../ssh-options.js';
+
+export interface TasksShowOptions extends SshCommandOptions {
+  diskUsage?: boolean;
+}
 
 export function newCmdTasksShow(f: Factory, runF = run): Command {
-  return new Command('show')
+  const cmd = new Command('show')
     .description('Show one stateful task: its agent, state and every persistent volume with its host path')
     .argument('<task-id>', 'Marathon task id, as listed by `tasks list`')
+    .option('--disk-usage', 'Measure each volume on its agent over SSH (du)')
     .addHelpText(
       'after',
       `
@@ -21,12 +27,14 @@ The host path is built as the agent builds it: <work_dir>/volumes/roles/<role>/<
 
 Examples:
   $ stateful-ops tasks show postgres.instance-53ab8733-fd96-11e5-8e70-76a1c19f8c3d._app.1
-  $ stateful-ops --json tasks show postgres.53ab8733-fd96-11e5-8e70-76a1c19f8c3d | jq '.volumes[].hostPath'`,
+  $ stateful-ops --json tasks show postgres.53ab8733-fd96-11e5-8e70-76a1c19f8c3d | jq '.volumes[].hostPath'
+  $ stateful-ops tasks show --disk-usage --ssh-proxy 10.0.0.5 postgres.53ab8733-fd96-11e5-8e70-76a1c19f8c3d`,
     )
-    .action(async (taskId: string, _options: unknown, cmd: Command) => f.execute(cmd, (ctx) => runF(ctx, taskId)));
+    .action(async (taskId: string, options: TasksShowOptions, c: Command) => f.execute(c, (ctx) => runF(ctx, taskId, options)));
+  return addSshOptions(cmd);
 }
 
-export async function run(ctx: Ctx, taskId: string): Promise<ExitCodeValue> {
+export async function run(ctx: Ctx, taskId: string, options: TasksShowOptions = {}): Promise<ExitCodeValue> {
   const parsed = parseTaskId(taskId);
   if (!parsed) {
     throw usageError(
@@ -48,13 +56,19 @@ export async function run(ctx: Ctx, taskId: string): Promise<ExitCodeValue> {
 
   const summary = inventory.tasks[0];
   if (!summary) throw notFound(`Task '${taskId}' does not exist`);
+  if (options.diskUsage) {
+    const access = await ctx.agents(sshFlagsFrom(options));
+    const { measureDiskUsage } = await import('../../inventory/disk-usage.js');
+    await measureDiskUsage(access, inventory.details, ctx.signal);
+  }
 
   if (ctx.opts.json) {
     ctx.printJson({ task: summary, volumes: inventory.details });
   } else {
     ctx.print(renderTaskShow(summary, inventory.details));
   }
-  return inventory.warnings.length > 0 ? ExitCode.PARTIAL : ExitCode.OK;
+  const unmeasured = options.diskUsage ? inventory.details.filter((d) => d.sizeOnDisk === null).length : 0;
+  return inventory.warnings.length > 0 || unmeasured > 0 ? ExitCode.PARTIAL : ExitCode.OK;
 }
 
 export function renderTaskShow(task: StatefulTaskView, volumes: VolumeDetail[]): string {

@@ -7,28 +7,33 @@ import type { VolumeDetail } from '../../domain/volume-details.js';
 import { inventoryVolumes } from '../../inventory/volumes.js';
 import { renderTable } from '../../output/table.js';
 import type { Factory } from '../factory.js';
+import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from '../ssh-options.js';
 
-export interface VolumesListOptions {
+export interface VolumesListOptions extends SshCommandOptions {
   app?: string;
   agent?: string;
   waiting?: boolean;
+  diskUsage?: boolean;
 }
 
 export function newCmdVolumesList(f: Factory, runF = run): Command {
-  return new Command('list')
+  const cmd = new Command('list')
     .description('List persistent volumes of stateful tasks with their host paths on the agents')
     .option('--app <id>', 'Only this app, or every app under a group prefix ending in / (e.g. /db/)')
     .option('--agent <id|host>', 'Only volumes on this agent (Mesos agent id or hostname)')
     .option('--waiting', 'Only volumes of waiting or agent-lost tasks')
+    .option('--disk-usage', 'Measure each volume on its agent over SSH (du)')
     .addHelpText(
       'after',
       `
 Examples:
   $ stateful-ops volumes list --app /postgres
   $ stateful-ops volumes list --waiting --agent 127.0.0.168
-  $ stateful-ops --json volumes list --app /db/ | jq -r '.[].hostPath'`,
+  $ stateful-ops --json volumes list --app /db/ | jq -r '.[].hostPath'
+  $ stateful-ops volumes list --waiting --disk-usage --ssh-user core`,
     )
-    .action(async (options: VolumesListOptions, cmd: Command) => f.execute(cmd, (ctx) => runF(ctx, options)));
+    .action(async (options: VolumesListOptions, c: Command) => f.execute(c, (ctx) => runF(ctx, options)));
+  return addSshOptions(cmd);
 }
 
 export async function run(ctx: Ctx, options: VolumesListOptions): Promise<ExitCodeValue> {
@@ -47,11 +52,23 @@ export async function run(ctx: Ctx, options: VolumesListOptions): Promise<ExitCo
   );
   for (const w of inventory.warnings) ctx.log.warn(w);
   const details = options.waiting ? inventory.details.filter((d) => d.taskState !== 'running') : inventory.details;
+  let unmeasured = 0;
+  if (options.diskUsage && details.length > 0) {
+    const access = await ctx.agents(sshFlagsFrom(options));
+    const { measureDiskUsage } = await import('../../inventory/disk-usage.js');
+    await measureDiskUsage(access, details, ctx.signal);
+    for (const d of details) {
+      for (const n of d.notes.filter((x) => x.startsWith('size on disk unknown'))) {
+        unmeasured++;
+        ctx.log.warn(`${d.task} ${d.containerPath}: ${n}`);
+      }
+    }
+  }
 
   if (ctx.opts.json) ctx.printJson(details);
   else if (details.length === 0) ctx.log.info('No persistent volumes match.');
   else ctx.print(renderVolumesTable(details));
-  return inventory.warnings.length > 0 ? ExitCode.PARTIAL : ExitCode.OK;
+  return inventory.warnings.length > 0 || unmeasured > 0 ? ExitCode.PARTIAL : ExitCode.OK;
 }
 
 export function renderVolumesTable(rows: VolumeDetail[]): string {
@@ -63,6 +80,7 @@ export function renderVolumesTable(rows: VolumeDetail[]): string {
       { header: 'HOST', value: (r) => r.host ?? 'N/A' },
       { header: 'CONTAINER PATH', value: (r) => r.containerPath },
       { header: 'MESOS', value: (r) => (r.mesos.volumeKnown ? 'known' : 'unknown') },
+      { header: 'ON DISK', value: (r) => (r.sizeOnDisk === null ? '-' : formatBytes(r.sizeOnDisk)), align: 'right' },
       {
         header: 'HOST PATH',
         value: (r) => (r.hostPath === null ? `(unavailable: ${r.hostPathProblem})` : printable(r.hostPath)),
@@ -70,4 +88,15 @@ export function renderVolumesTable(rows: VolumeDetail[]): string {
     ],
     rows,
   );
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }

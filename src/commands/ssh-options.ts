@@ -1,0 +1,51 @@
+import { Option, type Command } from 'commander';
+import type { AgentSshFlags } from '../agent/settings.js';
+import { usageError } from '../errors.js';
+
+/** The SSH options of every command that works on agents (wipe, volumes --disk-usage, recovery checks…). */
+export interface SshCommandOptions {
+  sshUser?: string;
+  sshIdentity?: string;
+  sshPort?: string;
+  sshOption?: string[];
+  sshConfig?: string;
+  sshProxy?: string;
+  sshConnectTimeout?: string;
+  concurrency?: string;
+  agentTimeout?: string;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function addSshOptions(cmd: Command): Command {
+  return cmd
+    .option('--ssh-user <user>', 'SSH user on the agents (default: core.ssh_user, else centos)')
+    .option('--ssh-identity <file>', 'SSH private key (default: your ssh-agent / ~/.ssh config)')
+    .option('--ssh-port <port>', 'SSH port on the agents')
+    .option('--ssh-option <opt>', 'Extra ssh -o option (repeatable)', collect)
+    .option('--ssh-config <file>', 'ssh_config file to use (ssh -F)')
+    .option('--ssh-proxy <host>', 'Jump host, e.g. the leading master (default: core.ssh_proxy_ip)')
+    .addOption(new Option('--ssh-connect-timeout <seconds>', 'SSH connect timeout').default(undefined))
+    .option('--concurrency <n>', 'Agents worked on at once (default 16)')
+    .option('--agent-timeout <seconds>', 'Budget for all work on one agent (default 120)');
+}
+
+export function sshFlagsFrom(o: SshCommandOptions, yes = false): AgentSshFlags {
+  const flags: AgentSshFlags = { yes };
+  if (o.sshUser !== undefined) flags.sshUser = o.sshUser;
+  if (o.sshIdentity !== undefined) flags.sshIdentity = o.sshIdentity;
+  if (o.sshPort !== undefined) flags.sshPort = positiveInt(o.sshPort, '--ssh-port');
+  if (o.sshOption !== undefined) flags.sshOption = o.sshOption;
+  if (o.sshConfig !== undefined) flags.sshConfigFile = o.sshConfig;
+  if (o.sshProxy !== undefined) flags.proxyJump = o.sshProxy;
+  if (o.sshConnectTimeout !== undefined) flags.connectTimeoutSec = positiveInt(o.sshConnectTimeout, '--ssh-connect-timeout');
+  if (o.concurrency !== undefined) flags.concurrency = positiveInt(o.concurrency, '--concurrency');
+  if (o.agentTimeout !== undefined) flags.perAgentTimeoutMs = positiveInt(o.agentTimeout, '--agent-timeout') * 1000;
+  return flags;
+}
+
+function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw usageError(`${flag} must be a positive whole number, got '${value}'`);
+  return n;
+}
