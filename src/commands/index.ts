@@ -6,6 +6,7 @@ import { newCmdVolumesList } from './volumes/list.js';
 import { newCmdMockReset } from './mock/reset.js';
 import { newCmdMockServe } from './mock/serve.js';
 import { newCmdMockStatus } from './mock/status.js';
+import { newCmdWipe } from './wipe.js';
 
 /** A noun that groups verbs; without a verb it prints its help and exits with the usage code. */
 function group(name: string, description: string, verbs: Command[]): Command {
@@ -23,6 +24,7 @@ export function registerCommands(program: Command, f: Factory): void {
     group('tasks', 'Stateful Marathon tasks: waiting, running, on lost agents', [newCmdTasksList(f), newCmdTasksShow(f)]),
   );
   program.addCommand(group('volumes', 'Persistent volumes and their host paths', [newCmdVolumesList(f)]));
+  program.addCommand(newCmdWipe(f));
   program.addCommand(
     group('mock', 'The embedded mock DC/OS cluster (offline use and tests)', [
       newCmdMockReset(f),

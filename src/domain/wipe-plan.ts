@@ -158,7 +158,8 @@ export function taskPlan(candidate: WipeCandidate, skipData: boolean, facts: Map
     host: task.host,
     state: task.state,
     skipData,
-    volumes: skipData ? [] : volumes.map((v) => volumePlan(v, facts.get(v.hostPath ?? ''))),
+    // With skipData the volumes are listed only to say where the data stays.
+    volumes: volumes.map((v) => volumePlan(v, facts.get(v.hostPath ?? ''))),
     expunge: expungeRequest(task.app, task.task),
   };
 }

@@ -11,6 +11,7 @@
  *   slow-body=<ms>   send the headers, then the body in 8 pieces with <ms> before each
  *   html=1           an HTML error page instead of JSON (a proxy's 502 unless status= says otherwise)
  *   truncate=1       cut the body in half
+ *   method=<METHOD>  only requests with this HTTP method (e.g. DELETE: fail the expunge, not the reads)
  * Example: `marathon:status=503,rate=0.5;agent:latency=200`.
  */
 
@@ -29,6 +30,7 @@ export interface FaultRule {
   slowBodyMs?: number;
   html?: boolean;
   truncate?: boolean;
+  method?: string;
 }
 
 export class FaultSpecError extends Error {}
@@ -75,8 +77,9 @@ export function parseFaultRule(text: string): FaultRule {
       case 'slow-body': rule.slowBodyMs = number(key, value, 0, 3_600_000); break;
       case 'html': rule.html = flag(key, value); break;
       case 'truncate': rule.truncate = flag(key, value); break;
+      case 'method': rule.method = value.toUpperCase(); break;
       default:
-        throw new FaultSpecError(`unknown fault key '${key}' (expected latency, status, rate, drop, hang, slow-body, html, truncate)`);
+        throw new FaultSpecError(`unknown fault key '${key}' (expected latency, status, rate, drop, hang, slow-body, html, truncate, method)`);
     }
   }
   const effects = ['latencyMs', 'status', 'drop', 'hang', 'slowBodyMs', 'html', 'truncate'] as const;
@@ -113,10 +116,16 @@ export interface FaultPlan {
 }
 
 /** Decide, for one request, which rules fire. With rate=1 everything is deterministic. */
-export function planFaults(rules: FaultRule[], scope: RequestScope, random: () => number = Math.random): FaultPlan {
+export function planFaults(
+  rules: FaultRule[],
+  scope: RequestScope,
+  random: () => number = Math.random,
+  method = 'GET',
+): FaultPlan {
   const plan: FaultPlan = { latencyMs: 0, truncate: false };
   for (const rule of rules) {
     if (rule.scope !== 'all' && rule.scope !== scope) continue;
+    if (rule.method !== undefined && rule.method !== method) continue;
     if (rule.drop !== undefined && !plan.replace && random() < rule.drop) plan.replace = { type: 'drop' };
     if (!(random() < rule.rate)) continue;
     plan.latencyMs += rule.latencyMs ?? 0;

@@ -118,7 +118,7 @@ export function createRequestListener(o: AdapterOptions, listener: ListenerInfo)
   async function handle(req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
     const host = req.headers.host ?? '127.0.0.1';
     const url = new URL(req.url ?? '/', `http://${host}`);
-    const plan = planFaults(o.faults(), requestScope(url.pathname, listener.directAgentId !== undefined));
+    const plan = planFaults(o.faults(), requestScope(url.pathname, listener.directAgentId !== undefined), Math.random, req.method ?? 'GET');
     if (plan.replace?.type === 'drop') {
       req.socket.destroy();
       return;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { generateRsaKeyPair } from './jwt.js';
 import { SERVICE_ACCOUNT_UID, serviceAccountKeyPath, stateFilePath } from './paths.js';
@@ -60,6 +61,8 @@ export function resetMock(o: ResetOptions): ResetResult {
   }
   // Remove the old state first: a reader never pairs the new sandboxes with the old cluster.
   rmSync(stateFilePath(o.stateDir), { force: true });
+  // Journals of wipes against the old cluster would make the new one look half-wiped.
+  rmSync(join(o.stateDir, 'journal'), { recursive: true, force: true });
   writeSandboxes(o.stateDir, state);
   writeStateFile(o.stateDir, state);
   return serviceAccount ? { state, serviceAccount } : { state };

@@ -3,7 +3,8 @@ import type { MockSshFaults } from './server.js';
 
 /**
  * `STATEFUL_OPS_MOCK_SSH_FAULTS`: rules separated by `;`, each `<agent id|hostname|*>:key[=value],…`.
- * Keys: latency=<ms>, deny-auth, connection=refused|drop|hang, wrong-host-key, fail=<exit code>.
+ * Keys: latency=<ms>, deny-auth, connection=refused|drop|hang, wrong-host-key, fail=<exit code>,
+ * die-after=<n> (the agent goes down when asked to run command n+1).
  */
 export function parseSshFaults(
   spec: string | undefined,
@@ -44,6 +45,9 @@ function parseFaultList(list: string, rule: string): MockSshFaults {
         break;
       case 'fail':
         faults.failCommandsWith = number();
+        break;
+      case 'die-after':
+        faults.dieAfterCommands = number();
         break;
       case 'connection':
         if (value !== 'refused' && value !== 'drop' && value !== 'hang') {

@@ -40,6 +40,8 @@ export interface MockSshFaults {
   wrongHostKey?: boolean;
   /** Every command exits with this code instead of running. */
   failCommandsWith?: number;
+  /** The agent dies (connections cut, then refused) when asked to run more than this many commands. */
+  dieAfterCommands?: number;
 }
 
 export interface StartMockSshOptions {
@@ -239,6 +241,11 @@ class MockAgentListener {
         session.on('shell', (_accept, reject) => reject?.());
         session.on('exec', (accept, _reject, info) => {
           this.stats.commands++;
+          const { dieAfterCommands } = this.faults;
+          if (dieAfterCommands !== undefined && this.stats.commands > dieAfterCommands) {
+            void this.applyFaults({ ...this.faults, connection: 'refused' });
+            return;
+          }
           void this.exec(accept(), info.command);
         });
       });

@@ -1,0 +1,229 @@
+import { Command } from 'commander';
+import type { Ctx } from '../context.js';
+import { ExitCode, notFound, usageError, type ExitCodeValue } from '../errors.js';
+import { isValidAppId, normalizeAppId, parseTaskId } from '../domain/task-id.js';
+import { printable } from '../domain/mesos-ids.js';
+import type { Refusal, TaskWipePlan, WipeCandidate } from '../domain/wipe-plan.js';
+import type { TaskWipeResult } from '../inventory/wipe-execute.js';
+import { inventoryVolumes } from '../inventory/volumes.js';
+import { Journal, journalKey } from '../journal/journal.js';
+import { renderTable } from '../output/table.js';
+import { clusterIdentity, journalDir } from '../safety/state-dir.js';
+import { mapSettledLimit } from '../util/map-limit.js';
+import type { Factory } from './factory.js';
+import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from './ssh-options.js';
+import { formatBytes } from './volumes/list.js';
+
+export interface WipeOptions extends SshCommandOptions {
+  app?: string;
+  allWaiting?: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
+  backupDir?: string;
+  skipData?: boolean;
+  failFast?: boolean;
+}
+
+export function newCmdWipe(f: Factory, runF = run): Command {
+  const cmd = new Command('wipe')
+    .description('Free waiting tasks: delete their volume data on the agent, then expunge them from Marathon (wipe=true)')
+    .argument('[task-id...]', 'Marathon task ids of waiting tasks')
+    .option('--app <id>', 'With --all-waiting: the app whose waiting tasks to wipe')
+    .option('--all-waiting', 'Every waiting (and agent-lost, with --skip-data) task of --app')
+    .option('--dry-run', 'Run every check and print the plan; change nothing')
+    .option('-y, --yes', 'Do not ask for confirmation (required without a terminal)')
+    .option('--backup-dir <dir>', 'Archive each volume (tar over SSH) here and verify it before deleting')
+    .option('--skip-data', 'Agent gone: only expunge the task; the data stays on that node\'s disk')
+    .option('--fail-fast', 'Stop at the first failed task (default: go on with the others)')
+    .addHelpText(
+      'after',
+      `
+What it does, per task: preflight (the task is not running; persistence id and role pass Mesos's
+validation; the host path is rebuilt and lies under <work_dir>/volumes/roles/; over SSH it is a real
+directory, not a symlink or another mount; no live container uses it) → plan → confirm → optional
+backup → delete the directory's contents (dotfiles too, one filesystem, the directory itself kept) →
+DELETE /v2/apps/<app>/tasks/<task>?wipe=true → re-read Marathon to confirm the task is gone.
+Every step is journaled; re-running the same command after an interruption resumes it.
+
+Examples:
+  $ stateful-ops wipe --dry-run postgres.instance-53ab8733-fd96-11e5-8e70-76a1c19f8c3d._app.1
+  $ stateful-ops wipe --backup-dir ./backups postgres.instance-53ab8733-fd96-11e5-8e70-76a1c19f8c3d._app.1
+  $ stateful-ops wipe --app /db/mysql --all-waiting --yes
+  $ stateful-ops wipe --skip-data --yes postgres.instance-5e0c4a21-fd96-11e5-8e70-76a1c19f8c3d._app.1`,
+    )
+    .action(async (taskIds: string[], options: WipeOptions, c: Command) => f.execute(c, (ctx) => runF(ctx, taskIds, options)));
+  return addSshOptions(cmd);
+}
+
+interface Targets {
+  appIds: string[];
+  taskIds: Set<string> | undefined;
+  journalItems: string[];
+}
+
+function parseTargets(taskIds: string[], options: WipeOptions): Targets {
+  if (taskIds.length > 0 && (options.app !== undefined || options.allWaiting)) {
+    throw usageError('give task ids, or --app with --all-waiting, not both');
+  }
+  if (taskIds.length === 0) {
+    if (!options.app || !options.allWaiting) {
+      throw usageError('name the tasks to wipe, or use --app <id> --all-waiting', 'See `stateful-ops tasks list` for waiting tasks.');
+    }
+    const app = normalizeAppId(options.app);
+    if (!isValidAppId(app)) throw usageError(`'${printable(options.app)}' is not a Marathon app id`);
+    return { appIds: [app], taskIds: undefined, journalItems: [`app:${app}`] };
+  }
+  const apps = new Set<string>();
+  for (const id of taskIds) {
+    const parsed = parseTaskId(id);
+    if (!parsed) throw usageError(`'${printable(id)}' is not a Marathon task id`);
+    apps.add(parsed.appId);
+  }
+  return { appIds: [...apps], taskIds: new Set(taskIds), journalItems: [...new Set(taskIds)] };
+}
+
+export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Promise<ExitCodeValue> {
+  const targets = parseTargets(taskIds, options);
+  const skipData = options.skipData === true;
+  const clients = await ctx.cluster();
+  const journal = Journal.open(journalDir(ctx.io, clients), 'wipe', journalKey(clusterIdentity(clients), targets.journalItems));
+  if (journal.resumed && !options.dryRun) ctx.log.info(`Resuming an earlier run (journal ${journal.path}).`);
+  const expungedBefore = (task: string) => journal.status(task, 'expunge') !== undefined;
+
+  // 1. Resolve the targets from Marathon. An app that is gone is fine only if this journal expunged its tasks.
+  const apps = await mapSettledLimit(targets.appIds, 8, (id) => clients.marathon.app(id));
+  const found = apps.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+  apps.forEach((a, i) => {
+    if (a.status === 'fulfilled') return;
+    const requested = [...(targets.taskIds ?? [])].filter((t) => parseTaskId(t)?.appId === targets.appIds[i]);
+    const resumable = requested.length > 0 && requested.every(expungedBefore);
+    if (!resumable) throw a.reason;
+  });
+  const inventory = await inventoryVolumes(
+    clients,
+    Promise.resolve(found),
+    (t) => targets.taskIds === undefined || targets.taskIds.has(t.id),
+  );
+  const alreadyExpunged: string[] = [];
+  for (const id of targets.taskIds ?? []) {
+    if (inventory.tasks.some((t) => t.task === id)) continue;
+    if (expungedBefore(id)) alreadyExpunged.push(id);
+    else throw notFound(`Task '${id}' does not exist (or has no persistent volumes)`, 'Nothing was changed.');
+  }
+  const candidates: WipeCandidate[] = inventory.tasks
+    .filter((t) => targets.taskIds !== undefined || t.state !== 'running')
+    .map((task) => ({ task, volumes: inventory.details.filter((d) => d.task === task.task) }));
+
+  // 2. Preflight: any doubt refuses the task; nothing is touched.
+  const { preflightWipe } = await import('../inventory/wipe-preflight.js');
+  const uncertain = inventory.warnings.map((w) => `cannot verify: ${w}`);
+  const checked = candidates.filter((c) => uncertain.length === 0 || c.task.state === 'agent-lost');
+  const pre = await preflightWipe(clients, () => ctx.agents(sshFlagsFrom(options, options.yes === true)), checked, {
+    skipData,
+    journal,
+    signal: ctx.signal,
+  });
+  const refusals: Refusal[] = [
+    ...pre.refusals,
+    ...candidates.filter((c) => !checked.includes(c)).map((c) => ({ app: c.task.app, task: c.task.task, reasons: uncertain })),
+  ];
+
+  // 3. The plan: exactly what the execute step will run.
+  const plan = { marathonUrl: clients.marathon.baseUrl, skipData, tasks: pre.plans, refused: refusals, alreadyExpunged, journal: journal.path };
+  if (options.dryRun) {
+    if (ctx.opts.json) ctx.printJson({ dryRun: true, ...plan });
+    else ctx.print(renderPlan(plan));
+    return refusals.length > 0 ? ExitCode.REFUSED : ExitCode.OK;
+  }
+  if (!ctx.opts.json) ctx.print(renderPlan(plan));
+  for (const r of refusals) journal.record(r.task, 'preflight', 'failed', { reasons: r.reasons });
+  if (pre.plans.length === 0) {
+    if (ctx.opts.json) ctx.printJson({ ...plan, results: [] });
+    if (refusals.length > 0) return ExitCode.REFUSED;
+    ctx.log.info('Nothing to do.');
+    return ExitCode.OK;
+  }
+
+  // 4. Confirm, then 5–8: backup, delete, expunge, verify.
+  const { confirmDestruction } = await import('../safety/confirm.js');
+  const appsInPlan = [...new Set(pre.plans.map((p) => p.app))];
+  await confirmDestruction(ctx, {
+    yes: options.yes === true,
+    expected: appsInPlan.length === 1 && pre.plans.length === 1 ? (appsInPlan[0] as string) : String(pre.plans.length),
+    question: `${skipData ? 'Expunge' : 'Delete the data of and expunge'} ${pre.plans.length} task${pre.plans.length === 1 ? '' : 's'} of ${appsInPlan.join(', ')}.`,
+  });
+  const { executeWipe } = await import('../inventory/wipe-execute.js');
+  const access = skipData ? undefined : await ctx.agents(sshFlagsFrom(options, true));
+  const results = await executeWipe(clients, access, pre.plans, {
+    journal,
+    ...(options.backupDir === undefined ? {} : { backupDir: options.backupDir }),
+    failFast: options.failFast === true,
+    concurrency: access?.settings.concurrency ?? 16,
+    signal: ctx.signal,
+    onProgress: (m) => ctx.log.verbose(m),
+  });
+
+  if (ctx.opts.json) ctx.printJson({ ...plan, results });
+  else ctx.print(renderResults(results));
+  reportLeftovers(ctx, results);
+  return exitCodeFor(results, refusals);
+}
+
+function exitCodeFor(results: TaskWipeResult[], refusals: Refusal[]): ExitCodeValue {
+  if (results.some((r) => r.outcome === 'interrupted')) return ExitCode.INTERRUPTED;
+  const ok = results.filter((r) => r.outcome === 'wiped' || r.outcome === 'expunged').length;
+  if (ok === results.length && refusals.length === 0) return ExitCode.OK;
+  return ok === 0 && refusals.length > 0 && results.length === 0 ? ExitCode.REFUSED : ExitCode.PARTIAL;
+}
+
+function reportLeftovers(ctx: Ctx, results: TaskWipeResult[]): void {
+  for (const r of results) {
+    if (r.dataLeftOnDisk && r.outcome === 'expunged') {
+      const where = r.dataLeftOnDisk.paths.map((p) => printable(p)).join(', ') || 'its volume directories';
+      ctx.log.warn(`${r.task}: the data stays on ${r.dataLeftOnDisk.host ?? 'the lost node'}'s disk at ${where}; delete it there if the node comes back.`);
+    }
+  }
+  if (results.some((r) => r.outcome === 'interrupted' || r.outcome === 'failed')) {
+    ctx.log.hint('Re-run the same command to resume: finished steps are not repeated.');
+  }
+}
+
+export function renderPlan(plan: { marathonUrl: string; skipData: boolean; tasks: TaskWipePlan[]; refused: Refusal[]; alreadyExpunged: string[] }): string {
+  const lines: string[] = [];
+  const n = plan.tasks.length;
+  lines.push(`Plan: ${n} task${n === 1 ? '' : 's'} to ${plan.skipData ? 'expunge (data left on disk)' : 'wipe'}`);
+  for (const t of plan.tasks) {
+    lines.push('', `TASK    ${t.task}`, `APP     ${t.app}`, `AGENT   ${t.agentId ?? 'N/A'} (${t.host ?? 'no host'})`);
+    for (const v of t.volumes) {
+      const size = v.bytes === null ? 'size unknown' : `${formatBytes(v.bytes)}, ${v.entries} entries`;
+      const action = plan.skipData ? 'LEAVE ' : 'DELETE';
+      lines.push(`${action}  contents of ${printable(v.hostPath)}${v.isMountRoot ? ' (mount root kept)' : ''} — ${size}`);
+    }
+    lines.push(`THEN    ${t.expunge.method} ${plan.marathonUrl}${t.expunge.path}`);
+  }
+  for (const id of plan.alreadyExpunged) lines.push('', `DONE    ${id}: expunged by an earlier run`);
+  if (plan.refused.length > 0) {
+    lines.push('', `Refused (${plan.refused.length}): nothing of these is touched`);
+    for (const r of plan.refused) {
+      lines.push(`  ${r.task}`);
+      for (const reason of r.reasons) lines.push(`    - ${reason}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+function renderResults(results: TaskWipeResult[]): string {
+  return (
+    '\n' +
+    renderTable(
+      [
+        { header: 'TASK', value: (r: TaskWipeResult) => r.task },
+        { header: 'AGENT', value: (r) => r.host ?? 'N/A' },
+        { header: 'DELETED', value: (r) => (r.dataLeftOnDisk ? 'data left' : formatBytes(r.bytesDeleted)), align: 'right' },
+        { header: 'BACKUP', value: (r) => (r.backups.length > 0 ? r.backups.join(',') : '-') },
+        { header: 'OUTCOME', value: (r) => (r.error ? `${r.outcome}: ${r.error}` : r.outcome) },
+      ],
+      results,
+    )
+  );
+}

@@ -1,0 +1,218 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AgentAccess } from '../agent/access.js';
+import type { ClusterClients } from '../context.js';
+import { CliError, isCliError } from '../errors.js';
+import type { TaskWipePlan, VolumeWipePlan } from '../domain/wipe-plan.js';
+import type { Journal } from '../journal/journal.js';
+import { countTarEntries } from '../safety/tar-verify.js';
+import { mapSettledLimit } from '../util/map-limit.js';
+import { step } from './wipe-preflight.js';
+
+export type WipeOutcome = 'wiped' | 'expunged' | 'failed' | 'interrupted';
+
+/** Per task, what happened (README "JSON output" of `wipe`). */
+export interface TaskWipeResult {
+  app: string;
+  task: string;
+  agentId: string | null;
+  host: string | null;
+  outcome: WipeOutcome;
+  bytesDeleted: number;
+  entriesDeleted: number;
+  backups: string[];
+  /** The step that failed or was not reached, and why. */
+  error: string | null;
+  /** --skip-data: where the data stays. */
+  dataLeftOnDisk: { host: string | null; paths: string[] } | null;
+}
+
+export interface ExecuteOptions {
+  journal: Journal;
+  backupDir?: string;
+  failFast: boolean;
+  concurrency: number;
+  signal: AbortSignal;
+  onProgress: (message: string) => void;
+}
+
+/** A delete or archive of a big volume is slow but legitimate; the SSH connect timeout still applies. */
+const LONG_STEP_MS = 6 * 60 * 60 * 1000;
+
+/**
+ * Carries out exactly the plans it is given, each step journaled before and after. Tasks on different
+ * agents run concurrently (bounded); tasks on one agent one after another. After Ctrl-C (signal) the
+ * current step finishes and nothing new starts.
+ */
+export async function executeWipe(
+  clients: ClusterClients,
+  access: AgentAccess | undefined,
+  plans: TaskWipePlan[],
+  options: ExecuteOptions,
+): Promise<TaskWipeResult[]> {
+  let failed = false;
+  const stop = () => options.signal.aborted || (options.failFast && failed);
+  if (options.backupDir) mkdirSync(options.backupDir, { recursive: true, mode: 0o700 });
+
+  const byAgent = new Map<string, TaskWipePlan[]>();
+  for (const p of plans) byAgent.set(p.agentId ?? p.task, [...(byAgent.get(p.agentId ?? p.task) ?? []), p]);
+  const results = new Map<string, TaskWipeResult>();
+
+  await mapSettledLimit([...byAgent.values()], options.concurrency, async (group) => {
+    for (const plan of group) {
+      const result = newResult(plan);
+      results.set(plan.task, result);
+      if (stop()) {
+        result.outcome = 'interrupted';
+        result.error = 'not started';
+        continue;
+      }
+      try {
+        await wipeOne(clients, access, plan, result, options, stop);
+      } catch (e) {
+        failed = true;
+        result.outcome = 'failed';
+        result.error = isCliError(e) || e instanceof Error ? e.message : String(e);
+      }
+    }
+  });
+  await verifyGone(clients, [...results.values()], options.journal);
+  return plans.map((p) => results.get(p.task) as TaskWipeResult);
+}
+
+async function wipeOne(
+  clients: ClusterClients,
+  access: AgentAccess | undefined,
+  plan: TaskWipePlan,
+  result: TaskWipeResult,
+  options: ExecuteOptions,
+  stop: () => boolean,
+): Promise<void> {
+  const { journal } = options;
+  const task = plan.task;
+  if (!plan.skipData) {
+    if (!access) throw new Error('internal: data steps without agent access');
+    const target = access.target({ id: plan.agentId, host: plan.host ?? '' });
+    for (const v of plan.volumes) {
+      if (options.backupDir) {
+        const done = journal.doneDetail(task, step.backup(v.containerPath));
+        if (done && typeof done.file === 'string') result.backups.push(done.file);
+        else if (!journal.isDone(task, step.delete(v.containerPath))) {
+          result.backups.push(await backup(access, target, plan, v, options));
+        }
+      }
+      if (stop()) return interrupted(result, `before deleting ${v.hostPath}`);
+      if (!journal.isDone(task, step.delete(v.containerPath))) {
+        journal.record(task, step.delete(v.containerPath), 'started', { agent: plan.agentId, path: v.hostPath });
+        options.onProgress(`${task}: deleting the contents of ${v.hostPath} on ${plan.host}`);
+        try {
+          const removed = await access.fs.deleteContents(target, v.hostPath, { timeoutMs: LONG_STEP_MS });
+          journal.record(task, step.delete(v.containerPath), 'done', { removed: removed.removed, bytes: v.bytes });
+          result.entriesDeleted += removed.removed;
+          result.bytesDeleted += v.bytes ?? 0;
+        } catch (e) {
+          journal.record(task, step.delete(v.containerPath), 'failed', { error: (e as Error).message });
+          throw e;
+        }
+      } else {
+        const detail = journal.doneDetail(task, step.delete(v.containerPath));
+        result.entriesDeleted += typeof detail?.removed === 'number' ? detail.removed : 0;
+        result.bytesDeleted += typeof detail?.bytes === 'number' ? detail.bytes : 0;
+      }
+    }
+  }
+  if (stop()) return interrupted(result, 'before the expunge');
+  if (!journal.isDone(task, step.expunge)) {
+    journal.record(task, step.expunge, 'started', { request: `${plan.expunge.method} ${plan.expunge.path}` });
+    options.onProgress(`${task}: ${plan.expunge.method} ${plan.expunge.path}`);
+    try {
+      const answer = await clients.marathon.killTask(plan.app, task, { wipe: true });
+      journal.record(task, step.expunge, 'done', { status: answer.status });
+    } catch (e) {
+      // Already gone (an earlier run expunged it, or Marathon did): that is what we wanted.
+      if (isCliError(e) && e.kind === 'not-found') journal.record(task, step.expunge, 'done', { status: 404 });
+      else {
+        journal.record(task, step.expunge, 'failed', { error: (e as Error).message });
+        throw e;
+      }
+    }
+  }
+  result.outcome = plan.skipData ? 'expunged' : 'wiped';
+}
+
+async function backup(
+  access: AgentAccess,
+  target: ReturnType<AgentAccess['target']>,
+  plan: TaskWipePlan,
+  v: VolumeWipePlan,
+  options: ExecuteOptions,
+): Promise<string> {
+  const { journal } = options;
+  const file = join(options.backupDir as string, backupFileName(plan, v));
+  journal.record(plan.task, step.backup(v.containerPath), 'started', { file });
+  options.onProgress(`${plan.task}: archiving ${v.hostPath} to ${file}`);
+  try {
+    const archived = await access.fs.tarDirectory(target, v.hostPath, file, { timeoutMs: LONG_STEP_MS });
+    const local = await countTarEntries(file);
+    if (local !== archived.entries) {
+      throw new CliError('error', `backup ${file} holds ${local} entries but the agent counted ${archived.entries}; not deleting`);
+    }
+    journal.record(plan.task, step.backup(v.containerPath), 'done', { file, entries: local, bytes: archived.bytes });
+    return file;
+  } catch (e) {
+    journal.record(plan.task, step.backup(v.containerPath), 'failed', { file, error: (e as Error).message });
+    throw e;
+  }
+}
+
+/** `<app>__<task>__<container path>.tar`, with anything unusual in a file name replaced. */
+export function backupFileName(plan: TaskWipePlan, v: VolumeWipePlan): string {
+  const safe = (s: string) => s.replace(/^\/+/, '').replace(/[^A-Za-z0-9._-]/g, '_');
+  return `${safe(plan.app)}__${safe(plan.task)}__${safe(v.containerPath)}.tar`;
+}
+
+function interrupted(result: TaskWipeResult, where: string): void {
+  result.outcome = 'interrupted';
+  result.error = `stopped ${where}`;
+}
+
+function newResult(plan: TaskWipePlan): TaskWipeResult {
+  return {
+    app: plan.app,
+    task: plan.task,
+    agentId: plan.agentId,
+    host: plan.host,
+    outcome: 'failed',
+    bytesDeleted: 0,
+    entriesDeleted: 0,
+    backups: [],
+    error: null,
+    dataLeftOnDisk: plan.skipData ? { host: plan.host, paths: plan.volumes.map((v) => v.hostPath).filter(Boolean) } : null,
+  };
+}
+
+/**
+ * Success is judged by re-reading, not by the DELETE's answer (its body differs per version and the
+ * volume is only destroyed at the agent's next offer): each expunged task must be gone from its app.
+ */
+async function verifyGone(clients: ClusterClients, results: TaskWipeResult[], journal: Journal): Promise<void> {
+  const expunged = results.filter((r) => r.outcome === 'wiped' || r.outcome === 'expunged');
+  const apps = [...new Set(expunged.map((r) => r.app))];
+  const listed = await mapSettledLimit(apps, 8, (app) => clients.marathon.appTasks(app));
+  apps.forEach((app, i) => {
+    const answer = listed[i];
+    const gone = answer?.status === 'rejected' && isCliError(answer.reason) && answer.reason.kind === 'not-found';
+    const ids = answer?.status === 'fulfilled' ? new Set(answer.value.map((t) => t.id)) : undefined;
+    for (const r of expunged.filter((x) => x.app === app)) {
+      if (gone || (ids && !ids.has(r.task))) {
+        journal.record(r.task, step.verify, 'done');
+      } else {
+        r.outcome = 'failed';
+        r.error = ids
+          ? 'Marathon still lists the task after the expunge'
+          : `could not re-read the app to confirm: ${(answer as PromiseRejectedResult).reason?.message ?? 'unknown error'}`;
+        journal.record(r.task, step.verify, 'failed', { error: r.error });
+      }
+    }
+  });
+}

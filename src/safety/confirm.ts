@@ -1,0 +1,37 @@
+import type { Ctx } from '../context.js';
+import { CliError } from '../errors.js';
+
+export interface ConfirmRequest {
+  /** --yes was given: scripts confirm up front. */
+  yes: boolean;
+  /** What the operator must type back (an app id, or a count). */
+  expected: string;
+  /** Says what will be destroyed, shown before the prompt. */
+  question: string;
+}
+
+/**
+ * The confirmation rule of every destructive command: `--yes`, or a terminal on which the operator
+ * types the expected value back. No terminal and no `--yes` is a refusal — never a default "yes".
+ */
+export async function confirmDestruction(ctx: Ctx, request: ConfirmRequest): Promise<void> {
+  if (request.yes) return;
+  if (!ctx.io.stdinIsTTY) {
+    throw new CliError('refused', 'refusing to delete without confirmation: no terminal to ask on', {
+      hint: 'Review the plan (--dry-run), then re-run with --yes.',
+    });
+  }
+  const { input } = await import('@inquirer/prompts');
+  let answer: string;
+  try {
+    answer = await input(
+      { message: `${request.question} Type ${request.expected} to confirm:` },
+      { input: ctx.io.stdin, output: ctx.io.stderr, clearPromptOnDone: false },
+    );
+  } catch {
+    throw new CliError('refused', 'confirmation aborted; nothing was deleted');
+  }
+  if (answer.trim() !== request.expected) {
+    throw new CliError('refused', `confirmation did not match '${request.expected}'; nothing was deleted`);
+  }
+}
