@@ -102,7 +102,8 @@ export class AgentShell {
 
   private spawnSsh(args: string[], options: RemoteRunOptions): Promise<SpawnOutcome> {
     return new Promise((resolve) => {
-      const child = spawn(this.settings.sshBinary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: this.env });
+      // Own process group: a Ctrl-C at the terminal reaches us, not ssh, so the current step can finish.
+      const child = spawn(this.settings.sshBinary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: this.env, detached: true });
       const maxStdout = options.maxStdoutBytes ?? DEFAULT_MAX_STDOUT;
       const chunks: Buffer[] = [];
       let stdoutBytes = 0;

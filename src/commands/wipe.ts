@@ -87,7 +87,7 @@ export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Pr
   const skipData = options.skipData === true;
   const clients = await ctx.cluster();
   const journal = Journal.open(journalDir(ctx.io, clients), 'wipe', journalKey(clusterIdentity(clients), targets.journalItems));
-  if (journal.resumed && !options.dryRun) ctx.log.info(`Resuming an earlier run (journal ${journal.path}).`);
+  if (journal.all().some((e) => e.step !== 'preflight') && !options.dryRun) ctx.log.info(`Resuming an earlier run (journal ${journal.path}).`);
   const expungedBefore = (task: string) => journal.status(task, 'expunge') !== undefined;
 
   // 1. Resolve the targets from Marathon. An app that is gone is fine only if this journal expunged its tasks.
@@ -173,7 +173,8 @@ function exitCodeFor(results: TaskWipeResult[], refusals: Refusal[]): ExitCodeVa
   if (results.some((r) => r.outcome === 'interrupted')) return ExitCode.INTERRUPTED;
   const ok = results.filter((r) => r.outcome === 'wiped' || r.outcome === 'expunged').length;
   if (ok === results.length && refusals.length === 0) return ExitCode.OK;
-  return ok === 0 && refusals.length > 0 && results.length === 0 ? ExitCode.REFUSED : ExitCode.PARTIAL;
+  if (ok > 0) return ExitCode.PARTIAL;
+  return results.length > 0 ? ExitCode.ERROR : ExitCode.REFUSED;
 }
 
 function reportLeftovers(ctx: Ctx, results: TaskWipeResult[]): void {
@@ -196,8 +197,8 @@ export function renderPlan(plan: { marathonUrl: string; skipData: boolean; tasks
     lines.push('', `TASK    ${t.task}`, `APP     ${t.app}`, `AGENT   ${t.agentId ?? 'N/A'} (${t.host ?? 'no host'})`);
     for (const v of t.volumes) {
       const size = v.bytes === null ? 'size unknown' : `${formatBytes(v.bytes)}, ${v.entries} entries`;
-      const action = plan.skipData ? 'LEAVE ' : 'DELETE';
-      lines.push(`${action}  contents of ${printable(v.hostPath)}${v.isMountRoot ? ' (mount root kept)' : ''} — ${size}`);
+      if (plan.skipData) lines.push(`KEEP    ${printable(v.hostPath)} (on the lost node's disk, not touched)`);
+      else lines.push(`DELETE  contents of ${printable(v.hostPath)}${v.isMountRoot ? ' (mount root kept)' : ''} — ${size}`);
     }
     lines.push(`THEN    ${t.expunge.method} ${plan.marathonUrl}${t.expunge.path}`);
   }

@@ -80,6 +80,7 @@ export function staticRefusals(candidate: WipeCandidate, skipData: boolean): str
     reasons.push(
       `${task.note ?? 'the agent is lost'}; its data cannot be reached: re-run with --skip-data to expunge the task only (the data stays on ${task.host ?? 'that node'}'s disk)`,
     );
+    return reasons;
   }
   if (task.state === 'waiting' && skipData && task.agentStatus === 'active') {
     reasons.push('--skip-data is for tasks whose agent is gone; this agent is active, so its data can and must be deleted');
@@ -134,6 +135,9 @@ export function remoteRefusals(v: VolumeDetail, facts: RemoteVolumeFacts, alread
   if (facts.stat.type !== 'directory') return [`${name}: ${path} is not a directory`];
   if (!v.isMountRoot && facts.stat.isMountPoint) {
     return [`${name}: ${path} is a mount point of another filesystem, not a root-disk volume directory`];
+  }
+  if (v.isMountRoot && !facts.stat.isMountPoint) {
+    return [`${name}: ${path} should be a MOUNT disk's mount point but is a plain directory; refusing to empty it`];
   }
   return [];
 }

@@ -36,11 +36,6 @@ export class Journal {
     return new Journal(path, operation, existsSync(path) ? readEntries(path) : []);
   }
 
-  /** Whether this journal already holds steps from an earlier, unfinished run. */
-  get resumed(): boolean {
-    return this.entries.length > 0;
-  }
-
   record(item: string, step: string, status: StepStatus, detail?: Record<string, unknown>): void {
     const entry: JournalEntry = { ts: new Date().toISOString(), operation: this.operation, item, step, status };
     if (detail !== undefined) entry.detail = detail;

@@ -4,7 +4,7 @@ import type { MockSshFaults } from './server.js';
 /**
  * `STATEFUL_OPS_MOCK_SSH_FAULTS`: rules separated by `;`, each `<agent id|hostname|*>:key[=value],…`.
  * Keys: latency=<ms>, deny-auth, connection=refused|drop|hang, wrong-host-key, fail=<exit code>,
- * die-after=<n> (the agent goes down when asked to run command n+1).
+ * die-after=<n> (the agent goes down when asked to run command n+1), truncate-stdout=<bytes>.
  */
 export function parseSshFaults(
   spec: string | undefined,
@@ -45,6 +45,9 @@ function parseFaultList(list: string, rule: string): MockSshFaults {
         break;
       case 'fail':
         faults.failCommandsWith = number();
+        break;
+      case 'truncate-stdout':
+        faults.truncateStdoutBytes = number();
         break;
       case 'die-after':
         faults.dieAfterCommands = number();

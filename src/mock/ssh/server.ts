@@ -42,6 +42,8 @@ export interface MockSshFaults {
   failCommandsWith?: number;
   /** The agent dies (connections cut, then refused) when asked to run more than this many commands. */
   dieAfterCommands?: number;
+  /** Cut every command's stdout after this many bytes (a stream broken mid-transfer). */
+  truncateStdoutBytes?: number;
 }
 
 export interface StartMockSshOptions {
@@ -288,7 +290,15 @@ class MockAgentListener {
     this.children.add(child);
     stream.pipe(child.stdin);
     child.stdin.on('error', () => undefined); // the command may exit without reading its input
-    child.stdout.pipe(stream, { end: false });
+    const limit = this.faults.truncateStdoutBytes;
+    if (limit === undefined) child.stdout.pipe(stream, { end: false });
+    else {
+      let sent = 0;
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (sent < limit) stream.write(chunk.subarray(0, limit - sent));
+        sent += chunk.length;
+      });
+    }
     child.stderr.pipe(stream.stderr, { end: false });
     stream.on('close', () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
