@@ -1,12 +1,14 @@
 import { benchTasksList } from './tasks-list.js';
 import { benchValidation } from './validation.js';
 import { benchSshFanOut } from './ssh-fanout.js';
+import { benchWipe } from './wipe.js';
 
 /** `npm run bench [name...]`: performance targets live here, never in timed tests. */
 const benches: Record<string, () => Promise<void>> = {
   'tasks-list': benchTasksList,
   validation: benchValidation,
   'ssh-fanout': benchSshFanOut,
+  wipe: benchWipe,
 };
 
 const wanted = process.argv.slice(2);

@@ -1,4 +1,4 @@
-import { normalizeMesosDuration } from './mesos-duration.js';
+import { normalizeMesosDuration } from '../domain/recovery/duration.js';
 import type { MockAgent } from './types.js';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatTaskId, instanceKey, isParsableTaskId, nextIncarnationId, persistenceIdFor, reservationLabelFor, safeAppId } from '../../src/mock/ids.js';
-import { formatMesosDuration, normalizeMesosDuration, parseMesosDuration } from '../../src/mock/mesos-duration.js';
+import { formatMesosDuration, normalizeMesosDuration, parseMesosDuration } from '../../src/domain/recovery/duration.js';
 import { defaultMockDir, resolveMockDir } from '../../src/mock/paths.js';
 import { isLoopbackAddress } from '../../src/mock/server.js';
 

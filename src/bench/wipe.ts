@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { cliPath, fmtMs, measure } from './harness.js';
+
+const APPS = 10;
+const TASKS_PER_APP = 10;
+const AGENTS = 20;
+const LATENCY_MS = 50;
+const CONCURRENCY = 16;
+/** Per task: stat + du at preflight, the delete at execution. */
+const SSH_COMMANDS_PER_TASK = 3;
+
+/**
+ * Wipe 100 waiting tasks spread over 20 mock agents with 50 ms injected SSH latency: wall time vs the ideal
+ * concurrency-bounded time, and vs doing them one at a time (--concurrency 1).
+ */
+export async function benchWipe(): Promise<void> {
+  const tasks = APPS * TASKS_PER_APP;
+  const ideal = Math.ceil(AGENTS / CONCURRENCY) * (tasks / AGENTS) * SSH_COMMANDS_PER_TASK * LATENCY_MS;
+  const parallel = await timedWipe(CONCURRENCY);
+  const serial = await timedWipe(1);
+  console.log(`${tasks} waiting tasks on ${AGENTS} agents, ${LATENCY_MS} ms SSH latency`);
+  console.log(`wipe --concurrency ${CONCURRENCY}: ${fmtMs(parallel)} (ideal ${fmtMs(ideal)}, ratio ${(parallel / ideal).toFixed(2)})`);
+  console.log(`wipe --concurrency 1:  ${fmtMs(serial)} (parallel / one-by-one ratio ${(parallel / serial).toFixed(3)})`);
+}
+
+async function timedWipe(concurrency: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'stateful-ops-bench-wipe-'));
+  try {
+    const cli = (...args: string[]) => spawnSync(process.execPath, [cliPath, '--mock', '--mock-dir', dir, ...args], { encoding: 'utf8' });
+    const reset = cli('mock', 'reset', '--apps', String(APPS), '--tasks-per-app', String(TASKS_PER_APP), '--waiting-ratio', '1', '--agents', String(AGENTS));
+    if (reset.status !== 0) throw new Error(`mock reset failed: ${reset.stderr}`);
+    const listed = cli('--json', 'tasks', 'list');
+    const ids = (JSON.parse(listed.stdout) as { task: string }[]).map((t) => t.task);
+    if (ids.length !== APPS * TASKS_PER_APP) throw new Error(`expected ${APPS * TASKS_PER_APP} waiting tasks, got ${ids.length}`);
+    const run = await measure(
+      [process.execPath, cliPath, '--mock', '--mock-dir', dir, '--quiet', 'wipe', '--yes', '--concurrency', String(concurrency), ...ids],
+      { ...process.env, STATEFUL_OPS_MOCK_SSH_FAULTS: `*:latency=${LATENCY_MS}` },
+    );
+    if (run.code !== 0) throw new Error(`wipe failed (${run.code}): ${run.stderr.slice(0, 500)}`);
+    return run.wallMs;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
