@@ -5,6 +5,8 @@ import { CliError } from '../errors.js';
 import { agentFsPath, normalizeAgentPath, parentAgentPath } from './fs-root.js';
 import {
   parseDeleteReport,
+  parseInspect,
+  type InspectedPath,
   parseListing,
   parseSize,
   parseStat,
@@ -46,6 +48,19 @@ export class AgentFs {
     if (result.exitCode === ScriptExit.ABSENT) return null;
     this.expectSuccess(agent, result, what);
     return parseStat(result.stdout.toString('utf8'));
+  }
+
+  /**
+   * stat (symlinks not followed, mount points told) plus, for real directories, size and entry count —
+   * for many paths in one ssh call. Results in the order of `paths`.
+   */
+  async inspect(agent: AgentTarget, paths: readonly string[], options: OperationOptions = {}): Promise<InspectedPath[]> {
+    if (paths.length === 0) return [];
+    const what = `examining ${paths.length === 1 ? show(paths[0] as string) : `${paths.length} paths`}`;
+    const pairs = paths.flatMap((p) => [p, parentAgentPath(p)]);
+    const result = await this.script(agent, 'inspect', pairs, what, options);
+    this.expectSuccess(agent, result, what);
+    return parseInspect(result.stdout.toString('utf8'), paths.length);
   }
 
   /** The entries of a directory (not a symlink to one), sorted by name, with the directory's device. */

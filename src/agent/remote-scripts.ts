@@ -22,6 +22,19 @@ export const scripts = {
   /** $1 the path, $2 its parent: two records, so a device change tells a mount point. Symlinks not followed. */
   stat: `[ -e "$1" ] || [ -L "$1" ] || exit 44; exec find "$1" "$2" -maxdepth 0 -printf '%y %D %i %s %m %T@\\n'`,
 
+  /**
+   * Many paths at once, as (path, parent) pairs: one line each, `absent`, or the two stat records (like
+   * `stat`) then `|` and, for a real directory, its size and entry count (like `size`). No names are
+   * printed, so odd file names cannot break the format.
+   */
+  inspect:
+    `while [ $# -ge 2 ]; do p=$1; q=$2; shift 2; ` +
+    `if [ ! -e "$p" ] && [ ! -L "$p" ]; then echo absent; continue; fi; ` +
+    `s=$(find "$p" "$q" -maxdepth 0 -printf '%y %D %i %s %m %T@ ') || exit $?; ` +
+    `if [ -d "$p" ] && [ ! -L "$p" ]; then b=$(du -sb --one-file-system -- "$p") || exit $?; ` +
+    `n=$(find "$p" -xdev -mindepth 1 -printf x | wc -c); printf '%s| %s %s\n' "$s" "\${b%%[!0-9]*}" "$n"; ` +
+    `else printf '%s|\n' "$s"; fi; done`,
+
   /** The directory itself first (empty name), then each entry: type, device, size, name; NUL-separated. */
   list: `${REQUIRE_REAL_DIRECTORY}exec find "$1" -maxdepth 1 -printf '%y\\0%D\\0%s\\0%P\\0'`,
 
@@ -144,4 +157,22 @@ export function parseDeleteReport(stdout: Buffer): DeleteReport {
   const names = text.slice(newline + 1).split('\0');
   names.pop(); // a name cut by `head -c` has no terminating NUL: drop it
   return { before: Number(m[1]), remaining: Number(m[2]), findStatus: Number(m[3]), remainingSample: names };
+}
+
+export interface InspectedPath {
+  stat: PathStat | null;
+  size?: { bytes: number; entries: number };
+}
+
+export function parseInspect(stdout: string, count: number): InspectedPath[] {
+  const lines = stdout.split('\n').filter((l) => l !== '');
+  if (lines.length !== count) throw new Error(`unexpected inspect output: ${lines.length} records for ${count} paths`);
+  return lines.map((line) => {
+    if (line === 'absent') return { stat: null };
+    const [stats = '', size = ''] = line.split('|');
+    const words = stats.trim().split(' ');
+    const stat = parseStat(`${words.slice(0, 6).join(' ')}\n${words.slice(6, 12).join(' ')}`);
+    const m = /^\s*(\d+) (\d+)\s*$/.exec(size);
+    return m ? { stat, size: { bytes: Number(m[1]), entries: Number(m[2]) } } : { stat };
+  });
 }

@@ -9,8 +9,6 @@ const TASKS_PER_APP = 10;
 const AGENTS = 20;
 const LATENCY_MS = 50;
 const CONCURRENCY = 16;
-/** Per task: stat + du at preflight, the delete at execution. */
-const SSH_COMMANDS_PER_TASK = 3;
 
 /**
  * Wipe 100 waiting tasks spread over 20 mock agents with 50 ms injected SSH latency: wall time vs the ideal
@@ -18,7 +16,8 @@ const SSH_COMMANDS_PER_TASK = 3;
  */
 export async function benchWipe(): Promise<void> {
   const tasks = APPS * TASKS_PER_APP;
-  const ideal = Math.ceil(AGENTS / CONCURRENCY) * (tasks / AGENTS) * SSH_COMMANDS_PER_TASK * LATENCY_MS;
+  // Per agent: one inspect at preflight, then one delete per task.
+  const ideal = Math.ceil(AGENTS / CONCURRENCY) * (1 + tasks / AGENTS) * LATENCY_MS;
   const parallel = await timedWipe(CONCURRENCY);
   const serial = await timedWipe(1);
   console.log(`${tasks} waiting tasks on ${AGENTS} agents, ${LATENCY_MS} ms SSH latency`);

@@ -61,17 +61,14 @@ export async function preflightWipe(
     targets,
     async (target, signal) => {
       const group = groups[targets.indexOf(target)] ?? [];
-      const live = liveTaskBases(await clients.mesos.agentState(target.id ?? ''));
-      const facts = new Map<string, RemoteVolumeFacts>();
-      for (const c of group) {
-        for (const v of c.volumes) {
-          if (v.hostPath === null) continue;
-          const stat = await agents.fs.stat(target, v.hostPath, { signal });
-          const f: RemoteVolumeFacts = { stat };
-          if (stat && stat.type === 'directory' && !stat.isSymlink) f.size = await agents.fs.directorySize(target, v.hostPath, { signal });
-          facts.set(v.hostPath, f);
-        }
-      }
+      // The agent's own Mesos state over HTTP and every volume path of this agent in one ssh call.
+      const paths = group.flatMap((c) => c.volumes.flatMap((v) => (v.hostPath === null ? [] : [v.hostPath])));
+      const [state, inspected] = await Promise.all([
+        clients.mesos.agentState(target.id ?? ''),
+        agents.fs.inspect(target, paths, { signal }),
+      ]);
+      const live = liveTaskBases(state);
+      const facts = new Map<string, RemoteVolumeFacts>(paths.map((p, i) => [p, inspected[i] ?? { stat: null }]));
       return { live, facts };
     },
     { concurrency: agents.settings.concurrency, perAgentTimeoutMs: agents.settings.perAgentTimeoutMs, signal: options.signal },

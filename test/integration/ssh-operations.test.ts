@@ -118,6 +118,19 @@ describe('list', () => {
   });
 });
 
+describe('inspect', () => {
+  it('stats and sizes many paths in one call, in order, agreeing with stat and directorySize', async () => {
+    const paths = [VOLUME, `${ROLES}/symlinked`, `${ROLES}/nope`, `${VOLUME}/PG_VERSION`];
+    const inspected = await agentFs.inspect(agent, paths);
+    expect(inspected).toHaveLength(4);
+    expect(inspected[0]).toEqual({ stat: await agentFs.stat(agent, VOLUME), size: await agentFs.directorySize(agent, VOLUME) });
+    expect(inspected[1]).toEqual({ stat: await agentFs.stat(agent, `${ROLES}/symlinked`) });
+    expect(inspected[2]).toEqual({ stat: null });
+    expect(inspected[3]?.stat).toMatchObject({ type: 'file', size: 4 });
+    expect(inspected[3]?.size).toBeUndefined();
+  });
+});
+
 describe('directorySize', () => {
   it('matches du -sb and the entry count on this machine, without following the symlink out', async () => {
     const size = await agentFs.directorySize(agent, VOLUME);

@@ -44,8 +44,8 @@ describe('wipe in batches', () => {
 
   it('one agent failing mid-batch: the other agent\'s tasks finish, summary and "partial" exit; a re-run completes', async () => {
     const rows = await waiting();
-    // Agent S1: stat + du for each of its 4 tasks (8 commands), then one delete; the 10th command finds it dead.
-    const r = await cli(['wipe', '--app', APP, '--all-waiting', '--yes'], { STATEFUL_OPS_MOCK_SSH_FAULTS: 'S1:die-after=9' });
+    // Agent S1: one inspect for its 4 tasks' volumes, then one delete; the 3rd command finds it dead.
+    const r = await cli(['wipe', '--app', APP, '--all-waiting', '--yes'], { STATEFUL_OPS_MOCK_SSH_FAULTS: 'S1:die-after=2' });
     expect(r.code, r.stdout + r.stderr).toBe(ExitCode.PARTIAL);
     const outcomes = r.stdout.split('\n').filter((l) => / (wiped|failed: .*)$/.test(l));
     expect(outcomes.filter((l) => l.endsWith('wiped'))).toHaveLength(5);

@@ -170,8 +170,8 @@ describe('wipe against the mock', () => {
   it('the agent dies between backup and delete: the task fails, data and backup intact; a re-run resumes', async () => {
     const backups = join(dir, 'backups');
     const before = agentsSnapshot();
-    // Preflight runs stat + du, the backup one tar: the 4th command (the delete) finds the agent gone.
-    const r = await cli(['wipe', '--yes', '--backup-dir', backups, WAITING], { STATEFUL_OPS_MOCK_SSH_FAULTS: 'S1:die-after=3' });
+    // Preflight runs one inspect, the backup one tar: the 3rd command (the delete) finds the agent gone.
+    const r = await cli(['wipe', '--yes', '--backup-dir', backups, WAITING], { STATEFUL_OPS_MOCK_SSH_FAULTS: 'S1:die-after=2' });
     expect(r.code).toBe(ExitCode.ERROR);
     expect(r.stdout).toMatch(/failed: agent d935ca7e-e29d-4503-94e7-25fe9f16847c-S1 \(127\.0\.0\.168\): (ssh failed|cannot connect)/);
     expect(changedPaths(before, agentsSnapshot())).toEqual([]);
