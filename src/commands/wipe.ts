@@ -7,6 +7,7 @@ import type { Refusal, TaskWipePlan, WipeCandidate } from '../domain/wipe-plan.j
 import type { TaskWipeResult } from '../inventory/wipe-execute.js';
 import { inventoryVolumes } from '../inventory/volumes.js';
 import { Journal, journalKey } from '../journal/journal.js';
+import { deleteLine, refusedSection } from '../output/plan.js';
 import { renderTable } from '../output/table.js';
 import { clusterIdentity, journalDir } from '../safety/state-dir.js';
 import { mapSettledLimit } from '../util/map-limit.js';
@@ -29,7 +30,7 @@ export function newCmdWipe(f: Factory, runF = run): Command {
     .description('Free waiting tasks: delete their volume data on the agent, then expunge them from Marathon (wipe=true)')
     .argument('[task-id...]', 'Marathon task ids of waiting tasks')
     .option('--app <id>', 'With --all-waiting: the app whose waiting tasks to wipe')
-    .option('--all-waiting', 'Every waiting (and agent-lost, with --skip-data) task of --app')
+    .option('--all-waiting', 'Every waiting task of --app (with --skip-data: every task of it on a lost agent)')
     .option('--dry-run', 'Run every check and print the plan; change nothing')
     .option('-y, --yes', 'Do not ask for confirmation (required without a terminal)')
     .option('--backup-dir <dir>', 'Archive each volume (tar over SSH) here and verify it before deleting')
@@ -110,9 +111,23 @@ export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Pr
     if (expungedBefore(id)) alreadyExpunged.push(id);
     else throw notFound(`Task '${id}' does not exist (or has no persistent volumes)`, 'Nothing was changed.');
   }
-  const candidates: WipeCandidate[] = inventory.tasks
-    .filter((t) => targets.taskIds !== undefined || t.state !== 'running')
-    .map((task) => ({ task, volumes: inventory.details.filter((d) => d.task === task.task) }));
+  // --all-waiting: the waiting tasks; with --skip-data, those whose agent is lost (their data is unreachable).
+  const wanted = skipData ? 'agent-lost' : 'waiting';
+  const selected = inventory.tasks.filter((t) => targets.taskIds !== undefined || t.state === wanted);
+  if (targets.taskIds === undefined) {
+    const other = inventory.tasks.filter((t) => t.state === (skipData ? 'waiting' : 'agent-lost')).length;
+    if (other > 0) {
+      ctx.log.info(
+        skipData
+          ? `${other} waiting task(s) on live agents not included: wipe them without --skip-data.`
+          : `${other} task(s) on lost agents not included: their data is unreachable; use --skip-data to expunge them.`,
+      );
+    }
+  }
+  const candidates: WipeCandidate[] = selected.map((task) => ({
+    task,
+    volumes: inventory.details.filter((d) => d.task === task.task),
+  }));
 
   // 2. Preflight: any doubt refuses the task; nothing is touched.
   const { preflightWipe } = await import('../inventory/wipe-preflight.js');
@@ -145,11 +160,11 @@ export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Pr
   }
 
   // 4. Confirm, then 5–8: backup, delete, expunge, verify.
-  const { confirmDestruction } = await import('../safety/confirm.js');
+  const { confirmDestruction, expectedConfirmation } = await import('../safety/confirm.js');
   const appsInPlan = [...new Set(pre.plans.map((p) => p.app))];
   await confirmDestruction(ctx, {
     yes: options.yes === true,
-    expected: appsInPlan.length === 1 && pre.plans.length === 1 ? (appsInPlan[0] as string) : String(pre.plans.length),
+    expected: expectedConfirmation(pre.plans.length, appsInPlan[0]),
     question: `${skipData ? 'Expunge' : 'Delete the data of and expunge'} ${pre.plans.length} task${pre.plans.length === 1 ? '' : 's'} of ${appsInPlan.join(', ')}.`,
   });
   const { executeWipe } = await import('../inventory/wipe-execute.js');
@@ -196,20 +211,13 @@ export function renderPlan(plan: { marathonUrl: string; skipData: boolean; tasks
   for (const t of plan.tasks) {
     lines.push('', `TASK    ${t.task}`, `APP     ${t.app}`, `AGENT   ${t.agentId ?? 'N/A'} (${t.host ?? 'no host'})`);
     for (const v of t.volumes) {
-      const size = v.bytes === null ? 'size unknown' : `${formatBytes(v.bytes)}, ${v.entries} entries`;
       if (plan.skipData) lines.push(`KEEP    ${printable(v.hostPath)} (on the lost node's disk, not touched)`);
-      else lines.push(`DELETE  contents of ${printable(v.hostPath)}${v.isMountRoot ? ' (mount root kept)' : ''} — ${size}`);
+      else lines.push(deleteLine({ path: v.hostPath, scope: 'contents', mountRoot: v.isMountRoot, bytes: v.bytes, entries: v.entries }));
     }
     lines.push(`THEN    ${t.expunge.method} ${plan.marathonUrl}${t.expunge.path}`);
   }
   for (const id of plan.alreadyExpunged) lines.push('', `DONE    ${id}: expunged by an earlier run`);
-  if (plan.refused.length > 0) {
-    lines.push('', `Refused (${plan.refused.length}): nothing of these is touched`);
-    for (const r of plan.refused) {
-      lines.push(`  ${r.task}`);
-      for (const reason of r.reasons) lines.push(`    - ${reason}`);
-    }
-  }
+  lines.push(...refusedSection(plan.refused.map((r) => ({ item: r.task, reasons: r.reasons }))));
   return lines.join('\n') + '\n';
 }
 

@@ -227,6 +227,17 @@ describe('wipe against the mock', () => {
     expect(await listed()).not.toContain(LOST);
   });
 
+  it('--app --all-waiting takes the waiting tasks only; --skip-data then takes the lost-agent ones', async () => {
+    const r = await cli(['wipe', '--app', '/postgres', '--all-waiting', '--yes']);
+    expect(r.code, r.stderr).toBe(ExitCode.OK);
+    expect(r.stderr).toMatch(/1 task\(s\) on lost agents not included: .*--skip-data/);
+    expect(await listed()).toEqual(expect.arrayContaining([RUNNING, LOST]));
+    expect(await listed()).not.toContain(WAITING);
+    const lost = await cli(['wipe', '--app', '/postgres', '--all-waiting', '--yes', '--skip-data']);
+    expect(lost.code, lost.stderr).toBe(ExitCode.OK);
+    expect(await listed()).toEqual([RUNNING]);
+  });
+
   it('--skip-data is refused for a task whose agent is alive', async () => {
     const r = await cli(['wipe', '--yes', '--skip-data', WAITING]);
     expect(r.code).toBe(ExitCode.REFUSED);
