@@ -2,9 +2,11 @@ import { benchTasksList } from './tasks-list.js';
 import { benchValidation } from './validation.js';
 import { benchSshFanOut } from './ssh-fanout.js';
 import { benchWipe } from './wipe.js';
+import { benchStartup } from './startup.js';
 
 /** `npm run bench [name...]`: performance targets live here, never in timed tests. */
 const benches: Record<string, () => Promise<void>> = {
+  startup: benchStartup,
   'tasks-list': benchTasksList,
   validation: benchValidation,
   'ssh-fanout': benchSshFanOut,
