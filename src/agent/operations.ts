@@ -131,6 +131,24 @@ export class AgentFs {
     return { removed: report.before };
   }
 
+  /**
+   * Removes `dir` entirely: everything inside (dotfiles included, never crossing into another
+   * filesystem), then the emptied directory itself with rmdir. Returns how many entries were inside.
+   */
+  async removeDirectory(agent: AgentTarget, dir: string, options: OperationOptions = {}): Promise<{ removed: number }> {
+    const what = `removing ${show(dir)}`;
+    const result = await this.script(agent, 'removeDirectory', [dir], what, options);
+    this.expectDirectoryResult(agent, result, dir, what);
+    const report = parseDeleteReport(result.stdout);
+    if (report.remaining > 0 || report.directoryRemains !== false) {
+      const sample = report.remainingSample.slice(0, 3).map(show).join(', ');
+      const reason = result.stderr.trim().split('\n')[0]?.replace(/^(find|rmdir): /, '') ?? '';
+      const left = report.remaining > 0 ? `${report.remaining} entries remain (${sample})` : 'the emptied directory could not be removed';
+      throw new CliError('remote', `agent ${agentLabel(agent)}: ${show(dir)} is still there after deleting: ${left}${reason ? `; ${reason}` : ''}`);
+    }
+    return { removed: report.before };
+  }
+
   private script(
     agent: AgentTarget,
     name: keyof typeof scripts,

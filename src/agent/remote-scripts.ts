@@ -59,6 +59,20 @@ export const scripts = {
     `after=$(find "$1" -mindepth 1 -maxdepth 1 -printf x | wc -c); ` +
     `printf '%s %s %s\\n' "$before" "$after" "$rc"; ` +
     `find "$1" -mindepth 1 -maxdepth 1 -printf '%P\\0' | head -c 4096`,
+
+  /**
+   * Like deleteContents, then removes the emptied $1 itself with rmdir (never `rm -r`: a mount point or
+   * anything left inside stops it). Prints `<before> <after> <status> <present>`, present = 1 when $1 is
+   * still there, then up to 4 KiB of NUL-terminated names still inside.
+   */
+  removeDirectory:
+    `${REQUIRE_REAL_DIRECTORY}before=$(find "$1" -xdev -mindepth 1 -printf x | wc -c); ` +
+    `find "$1" -xdev -mindepth 1 -delete; rc=$?; ` +
+    `after=$(find "$1" -mindepth 1 -maxdepth 1 -printf x | wc -c); ` +
+    `if [ "$after" -eq 0 ]; then rmdir -- "$1" || rc=$?; fi; ` +
+    `if [ -e "$1" ] || [ -L "$1" ]; then present=1; else present=0; fi; ` +
+    `printf '%s %s %s %s\\n' "$before" "$after" "$rc" "$present"; ` +
+    `if [ "$present" -eq 1 ]; then find "$1" -mindepth 1 -maxdepth 1 -printf '%P\\0' | head -c 4096; fi`,
 } as const;
 
 export type EntryType = 'file' | 'directory' | 'symlink' | 'other';
@@ -147,16 +161,21 @@ export interface DeleteReport {
   remaining: number;
   findStatus: number;
   remainingSample: string[];
+  /** removeDirectory only: the directory itself is still there. */
+  directoryRemains?: boolean;
 }
 
+/** The report of deleteContents (3 numbers) or removeDirectory (4). */
 export function parseDeleteReport(stdout: Buffer): DeleteReport {
   const text = stdout.toString('utf8');
   const newline = text.indexOf('\n');
-  const m = /^(\d+) (\d+) (\d+)$/.exec(newline === -1 ? text : text.slice(0, newline));
+  const m = /^(\d+) (\d+) (\d+)(?: ([01]))?$/.exec(newline === -1 ? text : text.slice(0, newline));
   if (!m) throw new Error('unexpected delete report from the agent');
-  const names = text.slice(newline + 1).split('\0');
+  const names = newline === -1 ? [] : text.slice(newline + 1).split('\0');
   names.pop(); // a name cut by `head -c` has no terminating NUL: drop it
-  return { before: Number(m[1]), remaining: Number(m[2]), findStatus: Number(m[3]), remainingSample: names };
+  const report: DeleteReport = { before: Number(m[1]), remaining: Number(m[2]), findStatus: Number(m[3]), remainingSample: names };
+  if (m[4] !== undefined) report.directoryRemains = m[4] === '1';
+  return report;
 }
 
 export interface InspectedPath {

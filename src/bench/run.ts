@@ -3,6 +3,7 @@ import { benchValidation } from './validation.js';
 import { benchSshFanOut } from './ssh-fanout.js';
 import { benchWipe } from './wipe.js';
 import { benchStartup } from './startup.js';
+import { benchRecovery } from './recovery.js';
 
 /** `npm run bench [name...]`: performance targets live here, never in timed tests. */
 const benches: Record<string, () => Promise<void>> = {
@@ -11,6 +12,7 @@ const benches: Record<string, () => Promise<void>> = {
   validation: benchValidation,
   'ssh-fanout': benchSshFanOut,
   wipe: benchWipe,
+  recovery: benchRecovery,
 };
 
 const wanted = process.argv.slice(2);

@@ -129,6 +129,11 @@ export interface MarathonApi {
   app(appId: string): Promise<MarathonApp>;
   /** GET /v2/apps (optionally embedding tasks) */
   apps(options?: { embedTasks?: boolean }): Promise<MarathonApp[]>;
+  /**
+   * GET /v2/pods/::status — the id of every pod instance. Pods hold reservations too (persistent volumes
+   * from 1.6); Marathon before 1.4 has no such endpoint.
+   */
+  podInstanceIds(): Promise<string[]>;
   /** DELETE /v2/apps/{appId}/tasks/{taskId}?wipe=… — never the app-wide variant. */
   killTask(appId: string, taskId: string, options: KillOptions): Promise<KillResult>;
   /** POST /v2/tasks/delete?wipe=… with explicit ids. */

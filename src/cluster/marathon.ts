@@ -2,6 +2,7 @@ import { usageError } from '../errors.js';
 import type { HttpClient, ServiceRef } from './http.js';
 import type { KillOptions, KillResult, MarathonApi, MarathonApp, MarathonInfo, MarathonTask } from './marathon-types.js';
 import { decodeApp, decodeApps, decodeInfo, decodeTasks } from './schemas.js';
+import { ShapeError } from './shape-error.js';
 
 /** MarathonApi over HTTP (../shared/reference/marathon/README.md §a, §c, §f). */
 export class HttpMarathon implements MarathonApi {
@@ -39,6 +40,10 @@ export class HttpMarathon implements MarathonApi {
   apps(options: { embedTasks?: boolean } = {}): Promise<MarathonApp[]> {
     const query = options.embedTasks ? { embed: 'apps.tasks' } : {};
     return this.http.request('GET', this.url('/v2/apps'), { service: this.service, query, decode: decodeApps });
+  }
+
+  podInstanceIds(): Promise<string[]> {
+    return this.get('/v2/pods/::status', decodePodInstanceIds);
   }
 
   /** One task per call, by its exact id — never the app-wide DELETE that would hit every task. */
@@ -98,4 +103,18 @@ function keepStatefulTrimmed(task: unknown): boolean {
   if (!t || !Array.isArray(volumes) || volumes.length === 0) return false;
   for (const field of UNUSED_TASK_FIELDS) delete t[field];
   return true;
+}
+
+/** `[{id, instances: [{id, …}]}]` → every instance id. */
+export function decodePodInstanceIds(doc: unknown): string[] {
+  if (!Array.isArray(doc)) throw new ShapeError('', 'expected an array of pod statuses');
+  return doc.flatMap((pod: unknown, i) => {
+    const instances = (pod as { instances?: unknown } | null)?.instances ?? [];
+    if (!Array.isArray(instances)) throw new ShapeError(`[${i}].instances`, 'expected an array');
+    return instances.map((instance: unknown, j) => {
+      const id = (instance as { id?: unknown } | null)?.id;
+      if (typeof id !== 'string') throw new ShapeError(`[${i}].instances[${j}].id`, 'expected a string');
+      return id;
+    });
+  });
 }

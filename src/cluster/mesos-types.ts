@@ -109,6 +109,14 @@ export interface MesosAgentState {
 /** /flags: every value is a string. */
 export type MesosFlags = Record<string, string>;
 
+/**
+ * The v1 operator API calls stateful-ops sends (POST <mesos>/api/v1, ../shared/reference/mesos-dcos/README.md §g).
+ * Resources go in the "endpoint" format they were read in from `reserved_resources_full`.
+ */
+export type MesosOperatorCall =
+  | { type: 'DESTROY_VOLUMES'; destroy_volumes: { agent_id: { value: string }; volumes: MesosResource[] } }
+  | { type: 'UNRESERVE_RESOURCES'; unreserve_resources: { agent_id: { value: string }; resources: MesosResource[] } };
+
 /** The Mesos operations stateful-ops uses. */
 export interface MesosApi {
   readonly baseUrl: string;
@@ -127,4 +135,11 @@ export interface MesosApi {
   agentFlags(agentId: string): Promise<MesosFlags>;
   /** GET /agent/<id>/state or http://<pid host:port>/state */
   agentState(agentId: string): Promise<MesosAgentState>;
+  /** Where operator calls go: `<mesos>/api/v1`. */
+  readonly operatorUrl: string;
+  /**
+   * POST one operator call. 202 only means the master validated and forwarded it: confirm by re-reading
+   * /slaves. Never retried (a second DESTROY/UNRESERVE would act on something else or fail).
+   */
+  operatorCall(call: MesosOperatorCall): Promise<{ status: number }>;
 }

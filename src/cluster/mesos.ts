@@ -1,6 +1,7 @@
-import { notFound, usageError } from '../errors.js';
+import { CliError, notFound, usageError } from '../errors.js';
+import { statusError } from './http-errors.js';
 import type { HttpClient, ServiceRef } from './http.js';
-import type { MesosAgent, MesosAgentState, MesosApi, MesosFlags, MesosMasterState, MesosSlaves } from './mesos-types.js';
+import type { MesosAgent, MesosAgentState, MesosApi, MesosFlags, MesosMasterState, MesosOperatorCall, MesosSlaves } from './mesos-types.js';
 import { decodeAgentState, decodeFlags, decodeMasterState, decodeSlaves } from './schemas.js';
 
 /** Up to this many agents, /slaves is asked per agent (`?slave_id=`) instead of for the whole cluster. */
@@ -62,6 +63,31 @@ export class HttpMesos implements MesosApi {
 
   masterFlags(): Promise<MesosFlags> {
     return this.http.request('GET', `${this.baseUrl}/master/flags`, { service: this.master, decode: decodeFlags });
+  }
+
+  get operatorUrl(): string {
+    return `${this.baseUrl}/api/v1`;
+  }
+
+  async operatorCall(call: MesosOperatorCall): Promise<{ status: number }> {
+    const agentId = call.type === 'DESTROY_VOLUMES' ? call.destroy_volumes.agent_id.value : call.unreserve_resources.agent_id.value;
+    if (!AGENT_ID.test(agentId)) throw usageError(`invalid agent id '${agentId}'`, 'Mesos agent ids contain only letters, digits and -.');
+    const request = { service: this.master, body: call, idempotent: false };
+    const answer = await this.http.exchange('POST', this.operatorUrl, request);
+    if (answer.status >= 200 && answer.status <= 299) return { status: answer.status };
+    // The master answers validation failures (400) and failed operations (409) in plain text.
+    if (answer.status === 400 || answer.status === 409) {
+      const said = this.http.redact(answer.text).trim().replace(/\s+/g, ' ').slice(0, 300) || `HTTP ${answer.status}`;
+      throw new CliError('remote', `Mesos master refused ${call.type} on agent ${agentId} (${answer.status}): ${said}`);
+    }
+    throw statusError(answer.status, answer.text, answer.json, {
+      service: this.master,
+      method: 'POST',
+      url: this.operatorUrl,
+      timeoutMs: 0,
+      authenticated: true,
+      redact: (t) => this.http.redact(t),
+    });
   }
 
   agentFlags(agentId: string): Promise<MesosFlags> {

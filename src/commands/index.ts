@@ -3,10 +3,13 @@ import type { Factory } from './factory.js';
 import { newCmdTasksList } from './tasks/list.js';
 import { newCmdTasksShow } from './tasks/show.js';
 import { newCmdVolumesList } from './volumes/list.js';
+import { newCmdVolumesOrphans } from './volumes/orphans.js';
+import { newCmdAgentRecoveryConfig } from './agent/recovery-config.js';
 import { newCmdMockReset } from './mock/reset.js';
 import { newCmdMockServe } from './mock/serve.js';
 import { newCmdMockStatus } from './mock/status.js';
 import { newCmdWipe } from './wipe.js';
+import { newCmdAppsCheck } from './apps/check.js';
 
 /** A noun that groups verbs; without a verb it prints its help and exits with the usage code. */
 function group(name: string, description: string, verbs: Command[]): Command {
@@ -23,7 +26,9 @@ export function registerCommands(program: Command, f: Factory): void {
   program.addCommand(
     group('tasks', 'Stateful Marathon tasks: waiting, running, on lost agents', [newCmdTasksList(f), newCmdTasksShow(f)]),
   );
-  program.addCommand(group('volumes', 'Persistent volumes and their host paths', [newCmdVolumesList(f)]));
+  program.addCommand(group('volumes', 'Persistent volumes and their host paths', [newCmdVolumesList(f), newCmdVolumesOrphans(f)]));
+  program.addCommand(group('agent', 'Agent configuration checks', [newCmdAgentRecoveryConfig(f)]));
+  program.addCommand(group('apps', 'Check stateful app definitions', [newCmdAppsCheck(f)]));
   program.addCommand(newCmdWipe(f));
   program.addCommand(
     group('mock', 'The embedded mock DC/OS cluster (offline use and tests)', [

@@ -93,5 +93,22 @@ export function buildVolumeHostPath(input: VolumePathInput): VolumePath {
   }
 }
 
+/**
+ * Why `path` is not exactly the directory the agent uses for this volume, or undefined when it is: the
+ * path is rebuilt from validated inputs and must be equal, and (except for a MOUNT root) lie directly
+ * under `<roles dir>/<role>/`. Every destructive command asks this before deleting a volume directory.
+ */
+export function volumePathMismatch(path: string, input: VolumePathInput): string | undefined {
+  const rebuilt = buildVolumeHostPath(input);
+  if (!rebuilt.ok) return rebuilt.reason;
+  if (rebuilt.path !== path) return `host path ${printable(path)} does not match the rebuilt ${printable(rebuilt.path)}`;
+  if (rebuilt.isMountRoot) return undefined;
+  const rest = rebuilt.path.startsWith(rebuilt.containedIn) ? rebuilt.path.slice(rebuilt.containedIn.length) : undefined;
+  if (rest === undefined || rest.split('/').length !== 2 || !rest.endsWith(`/${input.persistenceId}`)) {
+    return `${printable(rebuilt.path)} is not <roles dir>/<role>/<persistence id> under ${rebuilt.containedIn}`;
+  }
+  return undefined;
+}
+
 /** The DC/OS default agent work_dir (gen/calc.py `mesos_agent_work_dir`); Mesos itself has no default. */
 export const DCOS_DEFAULT_WORK_DIR = '/var/lib/mesos/slave';

@@ -1,7 +1,8 @@
 import type { StatefulTaskView } from './stateful-tasks.js';
 import type { VolumeDetail } from './volume-details.js';
-import { buildVolumeHostPath, type VolumeSource } from './volume-path.js';
+import { volumePathMismatch, type VolumeSource } from './volume-path.js';
 import { printable } from './mesos-ids.js';
+import { remotePathProblem, type RemotePathFacts } from './remote-path.js';
 
 /** A task picked for wiping, with its volumes as the read path resolved them. */
 export interface WipeCandidate {
@@ -10,11 +11,7 @@ export interface WipeCandidate {
 }
 
 /** What was seen on the agent for one volume path, before anything is touched. */
-export interface RemoteVolumeFacts {
-  /** lstat of the path; null = nothing there. */
-  stat: { type: string; isSymlink: boolean; isMountPoint: boolean } | null;
-  size?: { bytes: number; entries: number };
-}
+export type RemoteVolumeFacts = RemotePathFacts;
 
 export interface VolumeWipePlan {
   containerPath: string;
@@ -99,15 +96,8 @@ function volumeRefusals(v: VolumeDetail): string[] {
   if (v.mesos.inUse) return [`${name}: Mesos reports the volume in use by a live container`];
   // Rebuild independently and compare: what we delete must be exactly what the agent would mount.
   const source: VolumeSource = v.isMountRoot ? { type: 'MOUNT', root: v.hostPath } : sourceFor(v);
-  const rebuilt = buildVolumeHostPath({ workDir: v.workDir, role: v.role, persistenceId: v.persistenceId, source });
-  if (!rebuilt.ok) return [`${name}: ${rebuilt.reason}`];
-  if (rebuilt.path !== v.hostPath) return [`${name}: host path ${printable(v.hostPath)} does not match the rebuilt ${printable(rebuilt.path)}`];
-  if (!rebuilt.isMountRoot) {
-    const rest = rebuilt.path.startsWith(rebuilt.containedIn) ? rebuilt.path.slice(rebuilt.containedIn.length) : undefined;
-    if (rest === undefined || rest.split('/').length !== 2 || !rest.endsWith(`/${v.persistenceId}`)) {
-      return [`${name}: ${printable(rebuilt.path)} is not <roles dir>/<role>/<persistence id> under ${rebuilt.containedIn}`];
-    }
-  }
+  const mismatch = volumePathMismatch(v.hostPath, { workDir: v.workDir, role: v.role, persistenceId: v.persistenceId, source });
+  if (mismatch) return [`${name}: ${mismatch}`];
   if (v.workDirSource !== 'agent-flags' && !v.isMountRoot) {
     return [`${name}: the agent's work_dir could not be read from its /flags (${v.notes[0] ?? 'unknown'}); refusing to guess`];
   }
@@ -128,18 +118,8 @@ function sourceFor(v: VolumeDetail): VolumeSource {
  * journal says this run deleted it before (`alreadyDeleted`); otherwise it is a refusal.
  */
 export function remoteRefusals(v: VolumeDetail, facts: RemoteVolumeFacts, alreadyDeleted: boolean): string[] {
-  const name = `volume ${v.containerPath}`;
-  const path = printable(v.hostPath ?? '');
-  if (facts.stat === null) return alreadyDeleted ? [] : [`${name}: ${path} does not exist on the agent`];
-  if (facts.stat.isSymlink) return [`${name}: ${path} is a symbolic link; refusing to follow it`];
-  if (facts.stat.type !== 'directory') return [`${name}: ${path} is not a directory`];
-  if (!v.isMountRoot && facts.stat.isMountPoint) {
-    return [`${name}: ${path} is a mount point of another filesystem, not a root-disk volume directory`];
-  }
-  if (v.isMountRoot && !facts.stat.isMountPoint) {
-    return [`${name}: ${path} should be a MOUNT disk's mount point but is a plain directory; refusing to empty it`];
-  }
-  return [];
+  const problem = remotePathProblem(v.hostPath ?? '', facts, { mountRoot: v.isMountRoot, alreadyDeleted });
+  return problem === undefined ? [] : [`volume ${v.containerPath}: ${problem}`];
 }
 
 export function volumePlan(v: VolumeDetail, facts: RemoteVolumeFacts | undefined): VolumeWipePlan {

@@ -7,6 +7,7 @@ import type { TaskWipePlan, VolumeWipePlan } from '../domain/wipe-plan.js';
 import type { Journal } from '../journal/journal.js';
 import { countTarEntries } from '../safety/tar-verify.js';
 import { mapSettledLimit } from '../util/map-limit.js';
+import { runByAgent } from './agent-batches.js';
 import { step } from './wipe-preflight.js';
 
 export type WipeOutcome = 'wiped' | 'expunged' | 'failed' | 'interrupted';
@@ -50,31 +51,17 @@ export async function executeWipe(
   plans: TaskWipePlan[],
   options: ExecuteOptions,
 ): Promise<TaskWipeResult[]> {
-  let failed = false;
-  const stop = () => options.signal.aborted || (options.failFast && failed);
   if (options.backupDir) mkdirSync(options.backupDir, { recursive: true, mode: 0o700 });
-
-  const byAgent = new Map<string, TaskWipePlan[]>();
-  for (const p of plans) byAgent.set(p.agentId ?? p.task, [...(byAgent.get(p.agentId ?? p.task) ?? []), p]);
-  const results = new Map<string, TaskWipeResult>();
-
-  await mapSettledLimit([...byAgent.values()], options.concurrency, async (group) => {
-    for (const plan of group) {
-      const result = newResult(plan);
-      results.set(plan.task, result);
-      if (stop()) {
-        result.outcome = 'interrupted';
-        result.error = 'not started';
-        continue;
-      }
-      try {
-        await wipeOne(clients, access, plan, result, options, stop);
-      } catch (e) {
-        failed = true;
-        result.outcome = 'failed';
-        result.error = isCliError(e) || e instanceof Error ? e.message : String(e);
-      }
-    }
+  const results = new Map(plans.map((p) => [p.task, newResult(p)]));
+  const outcomes = await runByAgent(
+    plans,
+    { agentOf: (p) => p.agentId ?? p.task, concurrency: options.concurrency, signal: options.signal, failFast: options.failFast },
+    (plan, stop) => wipeOne(clients, access, plan, results.get(plan.task) as TaskWipeResult, options, stop),
+  );
+  outcomes.forEach((outcome, i) => {
+    const result = results.get(plans[i]?.task ?? '') as TaskWipeResult;
+    if (outcome.status === 'not-started') [result.outcome, result.error] = ['interrupted', 'not started'];
+    if (outcome.status === 'failed') [result.outcome, result.error] = ['failed', outcome.error];
   });
   await verifyGone(clients, [...results.values()], options.journal);
   return plans.map((p) => results.get(p.task) as TaskWipeResult);
@@ -94,51 +81,47 @@ async function wipeOne(
     if (!access) throw new Error('internal: data steps without agent access');
     const target = access.target({ id: plan.agentId, host: plan.host ?? '' });
     for (const v of plan.volumes) {
-      if (options.backupDir) {
-        const done = journal.doneDetail(task, step.backup(v.containerPath));
-        if (done && typeof done.file === 'string') result.backups.push(done.file);
-        else if (!journal.isDone(task, step.delete(v.containerPath))) {
-          result.backups.push(await backup(access, target, plan, v, options));
-        }
+      const deleteStep = step.delete(v.containerPath);
+      // A backup already made is reused; none is made for data an earlier run already deleted.
+      if (options.backupDir && (journal.isDone(task, step.backup(v.containerPath)) || !journal.isDone(task, deleteStep))) {
+        result.backups.push(await backup(access, target, plan, v, options));
       }
       if (stop()) return interrupted(result, `before deleting ${v.hostPath}`);
-      if (!journal.isDone(task, step.delete(v.containerPath))) {
-        journal.record(task, step.delete(v.containerPath), 'started', { agent: plan.agentId, path: v.hostPath });
-        options.onProgress(`${task}: deleting the contents of ${v.hostPath} on ${plan.host}`);
-        try {
+      const deleted = await journal.runStep(
+        task,
+        deleteStep,
+        async () => {
+          options.onProgress(`${task}: deleting the contents of ${v.hostPath} on ${plan.host}`);
           const removed = await access.fs.deleteContents(target, v.hostPath, { timeoutMs: LONG_STEP_MS });
-          journal.record(task, step.delete(v.containerPath), 'done', { removed: removed.removed, bytes: v.bytes });
-          result.entriesDeleted += removed.removed;
-          result.bytesDeleted += v.bytes ?? 0;
-        } catch (e) {
-          journal.record(task, step.delete(v.containerPath), 'failed', { error: (e as Error).message });
-          throw e;
-        }
-      } else {
-        const detail = journal.doneDetail(task, step.delete(v.containerPath));
-        result.entriesDeleted += typeof detail?.removed === 'number' ? detail.removed : 0;
-        result.bytesDeleted += typeof detail?.bytes === 'number' ? detail.bytes : 0;
-      }
+          return { removed: removed.removed, bytes: v.bytes };
+        },
+        { started: { agent: plan.agentId, path: v.hostPath } },
+      );
+      result.entriesDeleted += numberOr0(deleted.detail?.removed);
+      result.bytesDeleted += numberOr0(deleted.detail?.bytes);
     }
   }
   if (stop()) return interrupted(result, 'before the expunge');
-  if (!journal.isDone(task, step.expunge)) {
-    journal.record(task, step.expunge, 'started', { request: `${plan.expunge.method} ${plan.expunge.path}` });
-    options.onProgress(`${task}: ${plan.expunge.method} ${plan.expunge.path}`);
-    try {
-      const answer = await clients.marathon.killTask(plan.app, task, { wipe: true });
-      journal.record(task, step.expunge, 'done', { status: answer.status });
-    } catch (e) {
-      // Already gone (an earlier run expunged it, or Marathon did): that is what we wanted.
-      if (isCliError(e) && e.kind === 'not-found') journal.record(task, step.expunge, 'done', { status: 404 });
-      else {
-        journal.record(task, step.expunge, 'failed', { error: (e as Error).message });
+  await journal.runStep(
+    task,
+    step.expunge,
+    async () => {
+      options.onProgress(`${task}: ${plan.expunge.method} ${plan.expunge.path}`);
+      try {
+        const answer = await clients.marathon.killTask(plan.app, task, { wipe: true });
+        return { status: answer.status };
+      } catch (e) {
+        // Already gone (an earlier run expunged it, or Marathon did): that is what we wanted.
+        if (isCliError(e) && e.kind === 'not-found') return { status: 404 };
         throw e;
       }
-    }
-  }
+    },
+    { started: { request: `${plan.expunge.method} ${plan.expunge.path}` } },
+  );
   result.outcome = plan.skipData ? 'expunged' : 'wiped';
 }
+
+const numberOr0 = (value: unknown) => (typeof value === 'number' ? value : 0);
 
 async function backup(
   access: AgentAccess,
@@ -147,22 +130,22 @@ async function backup(
   v: VolumeWipePlan,
   options: ExecuteOptions,
 ): Promise<string> {
-  const { journal } = options;
   const file = join(options.backupDir as string, backupFileName(plan, v));
-  journal.record(plan.task, step.backup(v.containerPath), 'started', { file });
-  options.onProgress(`${plan.task}: archiving ${v.hostPath} to ${file}`);
-  try {
-    const archived = await access.fs.tarDirectory(target, v.hostPath, file, { timeoutMs: LONG_STEP_MS });
-    const local = await countTarEntries(file);
-    if (local !== archived.entries) {
-      throw new CliError('error', `backup ${file} holds ${local} entries but the agent counted ${archived.entries}; not deleting`);
-    }
-    journal.record(plan.task, step.backup(v.containerPath), 'done', { file, entries: local, bytes: archived.bytes });
-    return file;
-  } catch (e) {
-    journal.record(plan.task, step.backup(v.containerPath), 'failed', { file, error: (e as Error).message });
-    throw e;
-  }
+  const outcome = await options.journal.runStep(
+    plan.task,
+    step.backup(v.containerPath),
+    async () => {
+      options.onProgress(`${plan.task}: archiving ${v.hostPath} to ${file}`);
+      const archived = await access.fs.tarDirectory(target, v.hostPath, file, { timeoutMs: LONG_STEP_MS });
+      const local = await countTarEntries(file);
+      if (local !== archived.entries) {
+        throw new CliError('error', `backup ${file} holds ${local} entries but the agent counted ${archived.entries}; not deleting`);
+      }
+      return { file, entries: local, bytes: archived.bytes };
+    },
+    { started: { file }, failed: { file } },
+  );
+  return typeof outcome.detail?.file === 'string' ? outcome.detail.file : file;
 }
 
 /** `<app>__<task>__<container path>.tar`, with anything unusual in a file name replaced. */

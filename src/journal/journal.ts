@@ -4,6 +4,16 @@ import { createHash } from 'node:crypto';
 
 export type StepStatus = 'started' | 'done' | 'failed' | 'skipped';
 
+type Detail = Record<string, unknown>;
+
+/** What runStep did. */
+export interface StepOutcome {
+  /** An earlier run had finished the step: nothing was run this time. */
+  resumed: boolean;
+  /** The detail recorded with `done` (this run's or the earlier one's). */
+  detail: Detail | undefined;
+}
+
 /** One line of a journal: what happened to one item at one step. Never carries secrets. */
 export interface JournalEntry {
   ts: string;
@@ -60,6 +70,30 @@ export class Journal {
 
   isDone(item: string, step: string): boolean {
     return this.status(item, step) === 'done';
+  }
+
+  /**
+   * One journaled step of `item`, the way every destructive command runs its steps: skipped when an
+   * earlier run finished it, else `started` is on disk before `work` runs, then `done` with what `work`
+   * returns, or `failed` with the error (plus `failed` detail), which is rethrown.
+   */
+  async runStep(
+    item: string,
+    step: string,
+    work: () => Promise<Detail | undefined>,
+    detail: { started?: Detail; failed?: Detail } = {},
+  ): Promise<StepOutcome> {
+    if (this.isDone(item, step)) return { resumed: true, detail: this.doneDetail(item, step) };
+    this.record(item, step, 'started', detail.started);
+    let done: Detail | undefined;
+    try {
+      done = await work();
+    } catch (e) {
+      this.record(item, step, 'failed', { ...detail.failed, error: e instanceof Error ? e.message : String(e) });
+      throw e;
+    }
+    this.record(item, step, 'done', done);
+    return { resumed: false, detail: done };
   }
 
   /** The detail of the last `done` record of a step (e.g. where a backup was written). */

@@ -7,7 +7,8 @@ import type { MockAgent } from './types.js';
  */
 
 export const WORK_DIR = '/var/lib/mesos/slave';
-const PKG_PATH = '/opt/mesosphere/packages/mesos--0f8a2c6fb1b7a1f14d8e4d8f2f0d3c1e8b5e4a77';
+/** Where pkgpanda unpacked the agent's Mesos package; the unit's ExecStart= names it. */
+export const PKG_PATH = '/opt/mesosphere/packages/mesos--0f8a2c6fb1b7a1f14d8e4d8f2f0d3c1e8b5e4a77';
 
 /** The generated `/opt/mesosphere/etc/mesos-slave-common` (DC/OS defaults: 24hrs recovery, additive policy). */
 export function generatedSlaveCommon(): Record<string, string> {
@@ -87,13 +88,14 @@ const AGENT_DEFAULTS: Record<string, string> = {
  * What the agent's `/flags` says: env names lower-cased after `MESOS_`, durations re-printed, all strings.
  * `port` is where the mock answers for the agent (its pid says the same).
  */
-export function agentFlags(agent: Pick<MockAgent, 'env'>, port: number): Record<string, string> {
+export function agentFlags(agent: Pick<MockAgent, 'env' | 'commandLineFlags'>, port: number): Record<string, string> {
   const flags: Record<string, string> = { ...AGENT_DEFAULTS, port: String(port) };
+  const set = (name: string, value: string) => (flags[name] = DURATION_FLAGS.has(name) ? normalizeMesosDuration(value) : value);
   for (const [key, value] of Object.entries(agent.env)) {
-    if (!key.startsWith('MESOS_')) continue;
-    const name = key.slice('MESOS_'.length).toLowerCase();
-    flags[name] = DURATION_FLAGS.has(name) ? normalizeMesosDuration(value) : value;
+    if (key.startsWith('MESOS_')) set(key.slice('MESOS_'.length).toLowerCase(), value);
   }
+  // A flag on the command line beats the environment.
+  for (const [name, value] of Object.entries(agent.commandLineFlags ?? {})) set(name, value);
   return flags;
 }
 

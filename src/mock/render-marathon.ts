@@ -211,7 +211,7 @@ export function renderInfo(state: MockState, leader: string): Json {
     leader,
     frameworkId: state.frameworkId,
     marathon_config: {
-      checkpoint: true,
+      checkpoint: state.marathonCheckpoint ?? true,
       decline_offer_duration: 120000,
       failover_timeout: 604800,
       framework_name: 'marathon',

@@ -1,6 +1,6 @@
 import { agentFlags } from './agent-config.js';
 import type { Json } from './render-marathon.js';
-import type { MockAgent, MockReservation, MockState, MockTask } from './types.js';
+import type { MockAgent, MockReservation, MockReservedVolume, MockState, MockTask } from './types.js';
 
 /**
  * Mesos master and agent JSON (../shared/reference/mesos-dcos/README.md §f), in the "endpoint" resource
@@ -45,7 +45,7 @@ const PORTS_TEXT = `[${PORT_RANGES.map(([b, e]) => `${b}-${e}`).join(', ')}]`;
 
 const taskLabelOf = (r: MockReservation) => r.labels.find((l) => l.key === 'marathon_task_id')?.value ?? '';
 
-function reservedResources(r: MockReservation, used: boolean): Json[] {
+export function reservedResources(r: MockReservation, used: boolean): Json[] {
   const labels = { labels: r.labels.map((l) => ({ key: l.key, value: l.value })) };
   const common = (name: string, value: number): Json => {
     const resource: Json = { name, type: 'SCALAR', scalar: { value }, role: r.role };
@@ -54,16 +54,25 @@ function reservedResources(r: MockReservation, used: boolean): Json[] {
     resource.reservations = [{ type: 'DYNAMIC', role: r.role, principal: r.principal, labels }];
     return resource;
   };
-  const out = [common('cpus', r.cpus), common('mem', r.mem)];
+  const sourceJson = (source: MockReservedVolume['source']): Json | undefined =>
+    source?.type === 'MOUNT' ? { type: 'MOUNT', mount: { root: source.root } } : source?.type === 'PATH' ? { type: 'PATH', path: { root: source.root } } : undefined;
+  // A partial UNRESERVE can leave a reservation without cpus or mem.
+  const out = [...(r.cpus > 0 ? [common('cpus', r.cpus)] : []), ...(r.mem > 0 ? [common('mem', r.mem)] : [])];
   for (const v of r.volumes) {
     const disk = common('disk', v.sizeMb);
     const info: Json = {
       persistence: { id: v.persistenceId, principal: r.principal },
       volume: { mode: 'RW', container_path: v.containerPath },
     };
-    if (v.source?.type === 'MOUNT') info.source = { type: 'MOUNT', mount: { root: v.source.root } };
-    if (v.source?.type === 'PATH') info.source = { type: 'PATH', path: { root: v.source.root } };
+    const source = sourceJson(v.source);
+    if (source) info.source = source;
     disk.disk = info;
+    out.push(disk);
+  }
+  for (const d of r.plainDisks ?? []) {
+    const disk = common('disk', d.sizeMb);
+    const source = sourceJson(d.source);
+    if (source) disk.disk = { source };
     out.push(disk);
   }
   return out;
@@ -101,7 +110,7 @@ function agentResources(state: MockState, agent: MockAgent, index: ClusterIndex)
     const inUse = index.runningLabels.has(`${agent.id}\u0000${taskLabelOf(r)}`);
     (reservedFull[r.role] ??= []).push(...reservedResources(r, false));
     const sum = (reserved[r.role] ??= zero());
-    const disk = r.volumes.reduce((acc, v) => acc + (v.source ? 0 : v.sizeMb), 0);
+    const disk = [...r.volumes, ...(r.plainDisks ?? [])].reduce((acc, v) => acc + (v.source ? 0 : v.sizeMb), 0);
     for (const t of [sum, reservedTotal]) {
       t.cpus += r.cpus;
       t.mem += r.mem;
@@ -199,7 +208,7 @@ function frameworkJson(state: MockState, host: string): Json {
     principal: state.principal,
     role: state.mesosRole,
     roles: [state.mesosRole],
-    checkpoint: true,
+    checkpoint: state.marathonCheckpoint ?? true,
     failover_timeout: 604800,
     active: true,
     connected: true,

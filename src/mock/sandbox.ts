@@ -86,9 +86,11 @@ function writeAgentConfig(root: string, agent: MockAgent, mountRoots: string[]):
   writeFile(root, 'opt/mesosphere/etc/proxy.env', '');
   writeFile(root, 'opt/mesosphere/etc/mesos-slave-common', envFileText(generatedSlaveCommon()));
   writeFile(root, `opt/mesosphere/etc/mesos-slave${agent.public ? '-public' : ''}`, envFileText(generatedRoleFile(agent.public)));
-  if (agent.operatorOverrides) {
+  const handWritten = agent.configFiles ?? {};
+  if (agent.operatorOverrides && handWritten['/var/lib/dcos/mesos-slave-common'] === undefined) {
     writeFile(root, 'var/lib/dcos/mesos-slave-common', envFileText(agent.operatorOverrides, '# operator overrides (stateful-ops mock)'));
   }
+  for (const [path, text] of Object.entries(handWritten)) writeFile(root, path.replace(/^\/+/, ''), text);
   const resources = mountResources(mountRoots);
   if (resources) writeFile(root, 'var/lib/dcos/mesos-resources', envFileText(resources));
   const unit = unitName(agent.public);
@@ -107,6 +109,10 @@ export function writeSandboxes(stateDir: string, state: MockState): void {
     const list = volumesByAgent.get(r.agentId) ?? [];
     for (const volume of r.volumes) list.push({ role: r.role, volume });
     volumesByAgent.set(r.agentId, list);
+  }
+  // Orphaned data looks on disk exactly like a volume that is still reserved.
+  for (const { agentId, role, persistenceId, containerPath } of state.strayVolumes ?? []) {
+    volumesByAgent.set(agentId, [...(volumesByAgent.get(agentId) ?? []), { role, volume: { persistenceId, containerPath, sizeMb: 0 } }]);
   }
   for (const agent of state.agents) {
     const root = agentRoot(stateDir, agent.id);

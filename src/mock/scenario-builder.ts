@@ -63,6 +63,8 @@ export interface AgentSpec {
   lost?: boolean;
   public?: boolean;
   operatorOverrides?: Record<string, string>;
+  configFiles?: Record<string, string>;
+  commandLineFlags?: Record<string, string>;
   mountRoots?: string[];
   registeredTime: number;
 }
@@ -80,6 +82,8 @@ export function newAgent(spec: AgentSpec): MockAgent {
     env: effectiveEnv(isPublic, spec.operatorOverrides, spec.mountRoots ?? []),
   };
   if (spec.operatorOverrides) agent.operatorOverrides = spec.operatorOverrides;
+  if (spec.configFiles) agent.configFiles = spec.configFiles;
+  if (spec.commandLineFlags) agent.commandLineFlags = spec.commandLineFlags;
   return agent;
 }
 

@@ -1,4 +1,6 @@
+import { PKG_PATH } from './agent-config.js';
 import { addTask, emptyState, newAgent } from './scenario-builder.js';
+import { plantOrphans } from './scenario-orphans.js';
 import type { MarathonFlavour, MockApp, MockState } from './types.js';
 
 /**
@@ -7,6 +9,14 @@ import type { MarathonFlavour, MockApp, MockState } from './types.js';
  * (the reference fixtures' task), a waiting one on S1 (the seed's `53ab8733-…`) and one on the lost S2;
  * `/db/mysql` waiting on S3 with two volumes; `/kafka/broker` on a MOUNT disk on S4; `/web/nginx` stateless
  * on S0/S5 with a deployment in progress (for 409s).
+ *
+ * Each agent's recovery configuration tells a story `agent recovery-config` must see through:
+ * S0 DC/OS defaults only; S1 an upgrade playbook's leftovers in agent.env (recover=cleanup, strict=false,
+ * a 4-week recovery_timeout); S2 lost (unreachable over SSH); S3 a legitimate override in
+ * /var/lib/dcos/mesos-slave-common (48hrs, which /flags prints as 2days); S4 a unit drop-in copied from
+ * Mesos's doc (KillMode=control-cgroup, RestartSec=6min, --recovery_timeout=10mins on ExecStart); S5 an
+ * override file edited after the agent started (a `#` comment glued to the value, an `export` line, the
+ * `equal` policy removed while the running agent still uses it).
  */
 
 const AGENT_PREFIX = 'd935ca7e-e29d-4503-94e7-25fe9f16847c-S';
@@ -16,6 +26,34 @@ const NEW_NODE = '0a4f-11ec-9a03-0242ac130003';
 /** Dates of the reference fixtures per flavour, so the renderer can be compared with them field by field. */
 const DAY: Record<MarathonFlavour, string> = { '1.1': '2016-04-08', '1.4': '2017-09-12', '1.10': '2020-07-29' };
 
+const UPGRADE_LEFTOVERS = { MESOS_RECOVER: 'cleanup', MESOS_STRICT: 'false', MESOS_RECOVERY_TIMEOUT: '4weeks' };
+const UPGRADE_LEFTOVERS_FILE = [
+  '# Written by the mesos-upgrade playbook (incompatible executor upgrade).',
+  '# Remove once the upgrade window is over.',
+  ...Object.entries(UPGRADE_LEFTOVERS).map(([k, v]) => `${k}=${v}`),
+  '',
+].join('\n');
+
+const DOC_DROP_IN = [
+  '# Copied from the Mesos agent recovery guide.',
+  '[Service]',
+  'KillMode=control-cgroup',
+  '# Give a crashed agent time to release its ports.',
+  'RestartSec=6min',
+  'ExecStart=',
+  `ExecStart=${PKG_PATH}/bin/start_mesos.sh ${PKG_PATH}/bin/mesos-agent \\`,
+  '    --recovery_timeout=10mins',
+  '',
+].join('\n');
+
+const EDITED_OVERRIDES = [
+  '# Operator overrides (OPS-977).',
+  '# MESOS_RECONFIGURATION_POLICY=equal removed 2021-09-30.',
+  'MESOS_RECOVERY_TIMEOUT=2days  # raised for the storage migration',
+  'export MESOS_EXECUTOR_REREGISTRATION_TIMEOUT=15secs',
+  '',
+].join('\n');
+
 export function defaultScenario(flavour: MarathonFlavour): MockState {
   const state = emptyState('default', flavour);
   const day = DAY[flavour];
@@ -24,13 +62,20 @@ export function defaultScenario(flavour: MarathonFlavour): MockState {
 
   const agents = [
     newAgent({ id: `${AGENT_PREFIX}0`, hostname: '127.0.0.167', registeredTime: registered }),
-    newAgent({ id: `${AGENT_PREFIX}1`, hostname: '127.0.0.168', registeredTime: registered + 1.5 }),
+    newAgent({
+      id: `${AGENT_PREFIX}1`,
+      hostname: '127.0.0.168',
+      registeredTime: registered + 1.5,
+      operatorOverrides: UPGRADE_LEFTOVERS,
+      configFiles: { '/etc/mesosphere/mesos/agent.env': UPGRADE_LEFTOVERS_FILE },
+    }),
     newAgent({ id: `${AGENT_PREFIX}2`, hostname: '127.0.0.169', registeredTime: registered + 2.25, lost: true }),
     newAgent({
       id: `${AGENT_PREFIX}3`,
       hostname: '127.0.0.170',
       registeredTime: registered + 3.5,
       operatorOverrides: { MESOS_RECOVERY_TIMEOUT: '48hrs' },
+      configFiles: { '/var/lib/dcos/mesos-slave-common': '# Longer recovery for the nightly MySQL restores (OPS-412).\nMESOS_RECOVERY_TIMEOUT="48hrs"\n' },
     }),
     newAgent({
       id: `${AGENT_PREFIX}4`,
@@ -38,12 +83,16 @@ export function defaultScenario(flavour: MarathonFlavour): MockState {
       registeredTime: registered + 4.75,
       public: true,
       mountRoots: ['/dcos/volume0'],
+      configFiles: { '/etc/systemd/system/dcos-mesos-slave-public.service.d/recovery.conf': DOC_DROP_IN },
+      commandLineFlags: { recovery_timeout: '10mins' },
     }),
     newAgent({
       id: `${AGENT_PREFIX}5`,
       hostname: '127.0.0.172',
       registeredTime: registered + 5.5,
+      // What the running agent started with; the file has been edited since (EDITED_OVERRIDES).
       operatorOverrides: { MESOS_RECONFIGURATION_POLICY: 'equal' },
+      configFiles: { '/var/lib/dcos/mesos-slave-common': EDITED_OVERRIDES },
     }),
   ];
   state.agents = agents;
@@ -139,5 +188,6 @@ export function defaultScenario(flavour: MarathonFlavour): MockState {
   });
 
   state.deployments = [{ id: '97c136bf-5a28-4821-9d94-480d9fbb01c8', version: at('10:05:00.000'), affectedApps: [nginx.id] }];
+  plantOrphans(state);
   return state;
 }

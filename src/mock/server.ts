@@ -6,7 +6,9 @@ import { createRequestListener, type ListenerInfo } from './http-adapter.js';
 import { acsRoutes, adminRouterNotFound, authGate } from './routes-acs.js';
 import { leaderGate, marathonNotFound, marathonReadRoutes } from './routes-marathon-read.js';
 import { marathonWriteRoutes } from './routes-marathon-write.js';
+import { marathonPodRoutes } from './routes-marathon-pods.js';
 import { directAgentRoutes, mesosRoutes } from './routes-mesos.js';
+import { operatorApiRoutes } from './routes-operator.js';
 import { createVolumeDir } from './sandbox.js';
 import { MockStore } from './store.js';
 import type { MockState } from './types.js';
@@ -86,7 +88,9 @@ export async function startMockServer(o: MockServerOptions): Promise<MockServer>
     leaderGate(ctx),
     ...marathonReadRoutes(ctx),
     ...marathonWriteRoutes(ctx),
+    ...marathonPodRoutes(ctx),
     marathonNotFound(ctx),
+    ...operatorApiRoutes(ctx),
     ...mesosRoutes(ctx),
     ...acsRoutes(ctx),
     adminRouterNotFound(),

@@ -21,8 +21,19 @@ export interface MockAgent {
   registeredTime: number;
   /** Effective `MESOS_*` environment after every EnvironmentFile (§h), the source of /flags. */
   env: Record<string, string>;
-  /** Lines of the operator override file `/var/lib/dcos/mesos-slave-common`, absent when the agent has none. */
+  /**
+   * The values the running agent got from operator-written files when it last started (for the generated
+   * `/var/lib/dcos/mesos-slave-common` when `configFiles` does not write that file itself).
+   */
   operatorOverrides?: Record<string, string>;
+  /**
+   * Files an operator wrote by hand, exactly as they are on the agent's disk now (agent path → text):
+   * EnvironmentFiles, unit drop-ins. When they were edited after the agent started, `env` (what /flags
+   * reports) still holds the old values: that is a drift.
+   */
+  configFiles?: Record<string, string>;
+  /** Flags on the unit's ExecStart= when the agent started; they beat the environment in /flags. */
+  commandLineFlags?: Record<string, string>;
 }
 
 export interface MockPersistentVolume {
@@ -95,6 +106,16 @@ export interface MockReservation {
   cpus: number;
   mem: number;
   volumes: MockReservedVolume[];
+  /** Reserved disk holding no volume: what a DESTROY leaves until the UNRESERVE. */
+  plainDisks?: { sizeMb: number; source?: MockVolumeSource }[];
+}
+
+/** A volume directory on an agent's disk that Mesos no longer knows (a pre-1.0 Mesos kept the data on DESTROY). */
+export interface MockStrayVolume {
+  agentId: string;
+  role: string;
+  persistenceId: string;
+  containerPath: string;
 }
 
 export interface MockDeployment {
@@ -135,8 +156,12 @@ export interface MockState {
   reservations: MockReservation[];
   deployments: MockDeployment[];
   masterFlags: Record<string, string>;
+  /** false: Marathon runs with --disable_checkpoint (its framework registered with checkpoint=false). Default true. */
+  marathonCheckpoint?: boolean;
   /** Counter for ids, UUIDs, ports and timestamps created by mutations: keeps runs reproducible. */
   sequence: number;
   /** Whether agent sandboxes hold volume data files (skipped for big generated scenarios). */
   sandboxData: boolean;
+  /** Orphaned volume data: directories under `<work_dir>/volumes/roles/` with no reservation behind them. */
+  strayVolumes?: MockStrayVolume[];
 }

@@ -11,6 +11,14 @@ export interface ConfirmRequest {
 }
 
 /**
+ * What the operator types back: the target's name when exactly one thing is destroyed and it has a
+ * short name (an app id), else how many things. Shared by every destructive command.
+ */
+export function expectedConfirmation(count: number, soleName?: string): string {
+  return count === 1 && soleName !== undefined ? soleName : String(count);
+}
+
+/**
  * The confirmation rule of every destructive command: `--yes`, or a terminal on which the operator
  * types the expected value back. No terminal and no `--yes` is a refusal — never a default "yes".
  */

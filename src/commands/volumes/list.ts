@@ -5,9 +5,12 @@ import { appFilter, normalizeAppId } from '../../domain/task-id.js';
 import { printable } from '../../domain/mesos-ids.js';
 import type { VolumeDetail } from '../../domain/volume-details.js';
 import { inventoryVolumes } from '../../inventory/volumes.js';
+import { formatBytes } from '../../output/bytes.js';
 import { renderTable } from '../../output/table.js';
 import type { Factory } from '../factory.js';
 import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from '../ssh-options.js';
+
+export { formatBytes };
 
 export interface VolumesListOptions extends SshCommandOptions {
   app?: string;
@@ -88,15 +91,4 @@ export function renderVolumesTable(rows: VolumeDetail[]): string {
     ],
     rows,
   );
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }

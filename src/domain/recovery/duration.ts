@@ -27,7 +27,7 @@ export function mesosDurationProblem(text: string): string | undefined {
   if (unit === '') return text === '' ? 'empty duration' : `no unit (Mesos needs one of ${UNITS_ASCENDING.join(', ')})`;
   if (number === '') return 'it must start with a number';
   if (!Number.isFinite(Number(number))) return `'${number}' is not a number`;
-  if (NS_PER[unit] === undefined) return `unknown unit '${unit}' (units: ${UNITS_ASCENDING.join(', ')}; exact case, no spaces)`;
+  if (NS_PER[unit] === undefined) return `unknown unit '${unit}'`;
   if (Number(number) * (NS_PER[unit] as number) > MAX_NS) return 'too large for a Mesos duration';
   return undefined;
 }
@@ -63,9 +63,4 @@ function printDouble(value: number): string {
 export function normalizeMesosDuration(text: string): string {
   const ns = parseMesosDuration(text);
   return ns === undefined ? text : formatMesosDuration(ns);
-}
-
-/** A whole or fractional number of seconds, for messages: `300s`, `1.5s`. */
-export function formatSeconds(seconds: number): string {
-  return `${Number(seconds.toPrecision(6))}s`;
 }

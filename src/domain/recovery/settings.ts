@@ -14,6 +14,8 @@ export interface SettingSpec {
   choices?: readonly string[];
   /** What Mesos uses when nothing sets the flag. */
   mesosDefault: string;
+  /** The largest duration the agent accepts at start-up. */
+  max?: string;
 }
 
 export const SETTINGS: readonly SettingSpec[] = [
@@ -21,7 +23,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { name: 'recover', kind: 'enum', choices: ['reconnect', 'cleanup'], mesosDefault: 'reconnect' },
   { name: 'recovery_timeout', kind: 'duration', mesosDefault: '15mins' },
   { name: 'reconfiguration_policy', kind: 'enum', choices: ['equal', 'additive'], mesosDefault: 'equal' },
-  { name: 'executor_reregistration_timeout', kind: 'duration', mesosDefault: '2secs' },
+  { name: 'executor_reregistration_timeout', kind: 'duration', mesosDefault: '2secs', max: '15secs' },
 ];
 
 export const SETTING_NAMES: readonly SettingName[] = SETTINGS.map((s) => s.name);
@@ -61,6 +63,7 @@ export function parseSettingValue(name: SettingName, raw: string): ParsedValue {
       const problem = mesosDurationProblem(raw);
       if (problem !== undefined) return { ok: false, problem: `'${raw}' is not a Mesos duration: ${problem}` };
       const ns = parseMesosDuration(raw) as number;
+      if (spec.max !== undefined && ns > (parseMesosDuration(spec.max) as number)) return { ok: false, problem: `'${raw}' is above the ${spec.max} Mesos allows for ${name}` };
       return { ok: true, value: ns, canonical: formatMesosDuration(ns) };
     }
     case 'enum':

@@ -1,0 +1,190 @@
+import { Command, Option } from 'commander';
+import type { Ctx } from '../../context.js';
+import { ExitCode, usageError, type ExitCodeValue } from '../../errors.js';
+import { summarize, summaryLine, type AgentReport, type ClusterReport, type FailOn, type RecoveryReport } from '../../domain/recovery/report.js';
+import type { SettingName } from '../../domain/recovery/settings.js';
+import { renderTable } from '../../output/table.js';
+import type { Factory } from '../factory.js';
+import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from '../ssh-options.js';
+
+export interface RecoveryConfigOptions extends SshCommandOptions {
+  agent?: string[];
+  file?: string[];
+  failOn: FailOn;
+  origins?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function newCmdAgentRecoveryConfig(f: Factory, runF = run): Command {
+  const cmd = new Command('recovery-config')
+    .description("Check every agent's recovery settings (strict, recover, recovery_timeout, KillMode…): effective values, origins, drift, rules")
+    .option('--agent <id|host>', 'Only this agent (Mesos agent id or hostname); repeatable', collect)
+    .option('--file <path...>', 'Check local copies offline: an EnvironmentFile, or a directory laid out like an agent (no cluster needed)')
+    .addOption(new Option('--fail-on <level>', 'Exit 8 when a finding is at or above this level').choices(['warning', 'error']).default('error'))
+    .option('--origins', 'Also list where each value comes from (file:line, DC/OS default or Mesos default)')
+    .addHelpText(
+      'after',
+      `
+Reads each agent's systemd unit, its drop-ins and EnvironmentFiles over SSH, layers them as systemd and
+Mesos do, compares with the running agent's /flags, and applies the rules (see README "agent recovery-config").
+Exit codes: 8 when a finding reaches --fail-on, 5 when an agent or a cluster fact could not be checked.
+
+Examples:
+  $ stateful-ops agent recovery-config
+  $ stateful-ops agent recovery-config --agent 127.0.0.168 --origins
+  $ stateful-ops --json agent recovery-config --fail-on warning | jq '.agents[] | select(.verdict != "ok")'
+  $ stateful-ops agent recovery-config --file ./ansible/files/mesos-slave-common --file ./agent-root/`,
+    )
+    .action(async (options: RecoveryConfigOptions, c: Command) => f.execute(c, (ctx) => runF(ctx, options)));
+  return addSshOptions(cmd);
+}
+
+export async function run(ctx: Ctx, options: RecoveryConfigOptions): Promise<ExitCodeValue> {
+  const failOn = options.failOn;
+  let report: RecoveryReport;
+  if (options.file && options.file.length > 0) {
+    if (options.agent) throw usageError('--file checks local copies; it cannot be combined with --agent');
+    const { checkLocalPaths } = await import('../../inventory/recovery.js');
+    const agents = await checkLocalPaths(options.file, ctx.io.cwd);
+    report = { agents, cluster: null, summary: summarize(agents, null, failOn) };
+  } else {
+    const sshFlags = sshFlagsFrom(options);
+    const [clients, { checkClusterRecovery }] = await Promise.all([ctx.cluster(), import('../../inventory/recovery.js')]);
+    const progress = await startProgress(ctx);
+    try {
+      const checked = await checkClusterRecovery(clients, () => ctx.agents(sshFlags), {
+        agents: options.agent ?? [],
+        signal: ctx.signal,
+        onProgress: (done, total) => progress?.update(`Checking recovery settings: ${done}/${total} agents`),
+      });
+      report = { ...checked, summary: summarize(checked.agents, checked.cluster, failOn) };
+    } finally {
+      progress?.stop();
+    }
+  }
+
+  const notes = [...(report.cluster?.notes ?? []), ...report.agents.flatMap((a) => a.notes.map((n) => `${who(a)}: ${n}`))];
+  for (const n of notes) ctx.log.warn(n);
+  if (ctx.opts.json) ctx.printJson(report);
+  else ctx.print(renderReport(report, options.origins === true));
+  if (report.summary.failed) return ExitCode.CHECK_FAILED;
+  return report.summary.unreachable > 0 || notes.length > 0 ? ExitCode.PARTIAL : ExitCode.OK;
+}
+
+/** An ora spinner on an interactive stderr only; never with --json or --quiet. */
+async function startProgress(ctx: Ctx): Promise<{ update(text: string): void; stop(): void } | undefined> {
+  const stream = ctx.io.stderr as NodeJS.WriteStream;
+  // A pseudo-terminal without a size (CI, `script`) reports 0 columns; ora would then never finish clearing.
+  if (!ctx.io.stderrIsTTY || ctx.opts.json || ctx.opts.quiet || !(stream.columns > 0)) return undefined;
+  const { default: ora } = await import('ora');
+  const spinner = ora({ text: 'Reading the agent list', stream, discardStdin: false }).start();
+  return { update: (text) => (spinner.text = text), stop: () => spinner.stop() };
+}
+
+export function renderReport(report: RecoveryReport, withOrigins: boolean): string {
+  const parts = [renderAgentsTable(report.agents)];
+  if (report.cluster) parts.push(renderCluster(report.cluster));
+  const rows: FindingRow[] = [
+    ...(report.cluster?.findings ?? []).map((f) => ({ ...f, who: 'cluster' })),
+    ...report.agents.flatMap((a) => [
+      ...(a.unreachable === null
+        ? []
+        : [{ severity: 'unreachable', rule: null, location: null, who: who(a), reason: a.unreachable, remedy: unreachableRemedy(a) }]),
+      ...a.findings.map((f) => ({ ...f, who: who(a) })),
+    ]),
+  ];
+  if (rows.length > 0) parts.push(['FINDINGS', ...rows.map(renderFinding)].join('\n'));
+  if (withOrigins) parts.push(`ORIGINS\n${renderOrigins(report.agents)}`);
+  parts.push(summaryLine(report.summary, report.cluster === null ? 'path' : 'agent'));
+  return `${parts.join('\n\n')}\n`;
+}
+
+const MAX_CELL = 16;
+const DASH = '-';
+
+function cell(a: AgentReport, name: SettingName): string {
+  const s = a.settings?.[name];
+  if (!s) return DASH;
+  const value = s.value.length > MAX_CELL ? `${s.value.slice(0, MAX_CELL - 1)}…` : s.value;
+  return s.canonical === null ? `${JSON.stringify(value)} (invalid)` : value;
+}
+
+function killModeCell(a: AgentReport): string {
+  if (!a.unit) return DASH;
+  const { value, effective } = a.unit.killMode;
+  return value === null ? effective : value === effective ? value : `${value} (invalid)`;
+}
+
+function driftCell(a: AgentReport): string {
+  // Unknown for an agent whose /flags failed; not applicable to local copies and unreachable agents.
+  if (a.drift === null) return a.unreachable === null && a.path === null ? '?' : DASH;
+  return a.drift.length === 0 ? DASH : a.drift.map((n) => (n === 'reconfiguration_policy' ? 'policy' : n)).join(',');
+}
+
+export function renderAgentsTable(agents: AgentReport[]): string {
+  return renderTable(
+    [
+      { header: 'AGENT', value: (a: AgentReport) => a.agent ?? a.path ?? DASH },
+      { header: 'HOST', value: (a) => a.host ?? DASH },
+      { header: 'STRICT', value: (a) => cell(a, 'strict') },
+      { header: 'RECOVER', value: (a) => cell(a, 'recover') },
+      { header: 'RECOVERY_TIMEOUT', value: (a) => cell(a, 'recovery_timeout') },
+      { header: 'POLICY', value: (a) => cell(a, 'reconfiguration_policy') },
+      { header: 'KILLMODE', value: killModeCell },
+      { header: 'DRIFT', value: driftCell },
+      { header: 'VERDICT', value: (a) => a.verdict },
+    ],
+    agents,
+  ).trimEnd();
+}
+
+function renderCluster(c: ClusterReport): string {
+  const window = c.reregistrationWindow ? c.reregistrationWindow.text : 'unknown';
+  const parts: string[] = [];
+  if (c.checkpoint.marathon !== null) parts.push(`/v2/info checkpoint=${c.checkpoint.marathon}`);
+  if (c.checkpoint.framework) parts.push(`framework ${c.checkpoint.framework.id} checkpoint=${c.checkpoint.framework.checkpoint ?? 'unset'}`);
+  const off = c.checkpoint.marathon === false || c.checkpoint.framework?.checkpoint === false;
+  const checkpoint = parts.length === 0 ? 'unknown' : `${off ? 'off' : 'on'} (${parts.join('; ')})`;
+  return [`Master re-registration window: ${window}`, `Marathon checkpointing: ${checkpoint}`].join('\n');
+}
+
+function who(a: AgentReport): string {
+  if (a.path !== null) return a.path;
+  if (a.agent !== null && a.host !== null) return `${a.agent} (${a.host})`;
+  return a.agent ?? a.host ?? DASH;
+}
+
+function unreachableRemedy(a: AgentReport): string {
+  return a.host === null ? "pass the agent's hostname with --agent to check it over SSH" : 'check SSH access to the agent (--ssh-* options), then run again';
+}
+
+interface FindingRow {
+  severity: string;
+  rule: string | null;
+  who: string;
+  location: string | null;
+  reason: string;
+  remedy: string;
+}
+
+function renderFinding(f: FindingRow): string {
+  const head = [f.severity.padEnd(7), ...(f.rule ? [f.rule] : []), f.who, ...(f.location ? [f.location] : [])].join('  ');
+  return [head, `         ${f.reason}`, `         remedy: ${f.remedy}`].join('\n');
+}
+
+function renderOrigins(agents: AgentReport[]): string {
+  const rows = agents.flatMap((a) =>
+    Object.entries(a.settings ?? {}).map(([name, s]) => ({ who: a.agent ?? a.path ?? DASH, name, s })),
+  );
+  return renderTable(
+    [
+      { header: 'AGENT', value: (r: (typeof rows)[number]) => r.who },
+      { header: 'SETTING', value: (r) => r.name },
+      { header: 'VALUE', value: (r) => r.s.value },
+      { header: 'LIVE', value: (r) => r.s.live ?? DASH },
+      { header: 'ORIGIN', value: (r) => r.s.origin },
+    ],
+    rows,
+  ).trimEnd();
+}

@@ -1,0 +1,137 @@
+import { Command } from 'commander';
+import type { Ctx } from '../../context.js';
+import { ExitCode, type ExitCodeValue } from '../../errors.js';
+import type { OrphanData } from '../../domain/orphan-data.js';
+import type { OrphanReservation } from '../../domain/orphan-reservations.js';
+import type { PurgeResult } from '../../inventory/orphans-purge.js';
+import type { ReleaseResult } from '../../inventory/orphans-release.js';
+import type { OrphanReport } from '../../inventory/orphans.js';
+import type { PlannedRefusal } from '../../output/plan.js';
+import type { Factory } from '../factory.js';
+import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from '../ssh-options.js';
+
+export interface VolumesOrphansOptions extends SshCommandOptions {
+  purge?: boolean;
+  releaseReservations?: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
+}
+
+export function newCmdVolumesOrphans(f: Factory, runF = run): Command {
+  const cmd = new Command('orphans')
+    .description('Find volume data and reservations nothing uses any more; optionally delete / release them')
+    .option('--purge', 'Delete the orphaned volume directories (contents, then the directory)')
+    .option('--release-reservations', 'Release the orphaned reservations (DESTROY_VOLUMES, then UNRESERVE_RESOURCES)')
+    .option('--dry-run', 'With --purge / --release-reservations: run every check, print the plan, change nothing')
+    .option('-y, --yes', 'Do not ask for confirmation (required without a terminal)')
+    .addHelpText(
+      'after',
+      `
+Orphan data: a directory <work_dir>/volumes/roles/<role>/<id> on an agent for which the Mesos master
+lists no persistent volume with that role and id on that agent (a pre-1.0 Mesos kept the data of
+destroyed volumes). Every agent the master lists is examined over SSH; sizes come from du.
+Orphan reservations: reserved resources labelled with Marathon's framework id whose marathon_task_id
+no Marathon task has, and reservations of another framework on Marathon's role. Each is shown with the
+exact Mesos operator API calls that release it. A reservation made in the last few seconds may belong
+to an instance Marathon does not list yet: re-run before releasing.
+
+--purge and --release-reservations check everything again right before acting (same rules as wipe:
+validated role and id, exact path, real directory, no symlink, no other mount), confirm, and journal
+every step; re-running after an interruption resumes.
+
+Examples:
+  $ stateful-ops volumes orphans
+  $ stateful-ops --json volumes orphans | jq '.totals'
+  $ stateful-ops volumes orphans --purge --dry-run
+  $ stateful-ops volumes orphans --purge --release-reservations --yes`,
+    )
+    .action(async (options: VolumesOrphansOptions, c: Command) => f.execute(c, (ctx) => runF(ctx, options)));
+  return addSshOptions(cmd);
+}
+
+export async function run(ctx: Ctx, options: VolumesOrphansOptions): Promise<ExitCodeValue> {
+  const clients = await ctx.cluster();
+  const agents = () => ctx.agents(sshFlagsFrom(options, options.yes === true));
+  const { findOrphans } = await import('../../inventory/orphans.js');
+  const { renderReport, totalsOf } = await import('../../output/orphans.js');
+  const report = await findOrphans(clients, agents, ctx.signal);
+  for (const w of report.warnings) ctx.log.warn(w);
+  const operatorUrl = clients.mesos.operatorUrl;
+  const reportJson = { ...report, totals: totalsOf(report.data, report.reservations) };
+  const incomplete = report.warnings.length > 0 ? ExitCode.PARTIAL : ExitCode.OK;
+  if (!options.purge && !options.releaseReservations) {
+    if (ctx.opts.json) ctx.printJson(reportJson);
+    else ctx.print(renderReport(report.data, report.reservations, report.skipped, operatorUrl));
+    return incomplete;
+  }
+  if (!ctx.opts.json) ctx.print(renderReport(report.data, report.reservations, report.skipped, operatorUrl));
+
+  const plan = await planCleanup(ctx, report, options, agents);
+  const { renderCleanupPlan, renderCleanupResults } = await import('../../output/orphans.js');
+  const planJson = { data: plan.data, reservations: plan.reservations, refused: plan.refused, journal: plan.journal.path };
+  if (!ctx.opts.json) ctx.print(`\n${renderCleanupPlan(plan, operatorUrl)}`);
+  const refusedCode = plan.refused.length > 0 ? ExitCode.REFUSED : incomplete;
+  if (options.dryRun || plan.data.length + plan.reservations.length === 0) {
+    if (ctx.opts.json) ctx.printJson({ ...reportJson, dryRun: options.dryRun === true, plan: planJson, results: [] });
+    if (!options.dryRun) ctx.log.info('Nothing to do.');
+    return refusedCode;
+  }
+
+  const { confirmDestruction, expectedConfirmation } = await import('../../safety/confirm.js');
+  const count = plan.data.length + plan.reservations.length;
+  await confirmDestruction(ctx, {
+    yes: options.yes === true,
+    expected: expectedConfirmation(count),
+    question: `Remove ${plan.data.length} orphaned volume director${plan.data.length === 1 ? 'y' : 'ies'} and release ${plan.reservations.length} reservation${plan.reservations.length === 1 ? '' : 's'}.`,
+  });
+  let purged: PurgeResult[] = [];
+  let released: ReleaseResult[] = [];
+  const progress = (m: string) => ctx.log.verbose(m);
+  if (plan.data.length > 0) {
+    const { executePurge } = await import('../../inventory/orphans-purge.js');
+    purged = await executePurge(await agents(), plan.data, { journal: plan.journal, signal: ctx.signal, onProgress: progress });
+  }
+  if (plan.reservations.length > 0) {
+    const { executeRelease } = await import('../../inventory/orphans-release.js');
+    const concurrency = (await agents()).settings.concurrency;
+    released = await executeRelease(clients, plan.reservations, { journal: plan.journal, signal: ctx.signal, concurrency, onProgress: progress });
+  }
+  if (ctx.opts.json) ctx.printJson({ ...reportJson, plan: planJson, results: { purged, released } });
+  else ctx.print(renderCleanupResults(purged, released));
+  const outcomes = [...purged.map((p) => p.outcome === 'removed'), ...released.map((r) => r.outcome === 'released')];
+  if ([...purged, ...released].some((r) => r.outcome === 'interrupted')) return ExitCode.INTERRUPTED;
+  if ([...purged, ...released].some((r) => r.outcome === 'failed')) ctx.log.hint('Re-run the same command to resume: finished steps are not repeated.');
+  if (outcomes.every(Boolean)) return plan.refused.length > 0 ? ExitCode.PARTIAL : incomplete;
+  return outcomes.some(Boolean) ? ExitCode.PARTIAL : ExitCode.ERROR;
+}
+
+interface CleanupPlan {
+  data: OrphanData[];
+  reservations: OrphanReservation[];
+  refused: PlannedRefusal[];
+  journal: import('../../journal/journal.js').Journal;
+}
+
+/** Preflight of both kinds of cleanup; the journal is keyed on everything that was found. */
+async function planCleanup(
+  ctx: Ctx,
+  report: OrphanReport,
+  options: VolumesOrphansOptions,
+  agents: () => ReturnType<Ctx['agents']>,
+): Promise<CleanupPlan> {
+  const clients = await ctx.cluster();
+  const [{ Journal, journalKey }, { clusterIdentity, journalDir }, { preflightPurge, purgeItem }, { preflightRelease }] = await Promise.all([
+    import('../../journal/journal.js'),
+    import('../../safety/state-dir.js'),
+    import('../../inventory/orphans-purge.js'),
+    import('../../inventory/orphans-release.js'),
+  ]);
+  const data = options.purge ? report.data : [];
+  const reservations = options.releaseReservations ? report.reservations : [];
+  const items = [...data.map(purgeItem), ...reservations.map((r) => r.key)];
+  const journal = Journal.open(journalDir(ctx.io, clients), 'orphans', journalKey(clusterIdentity(clients), items));
+  if (journal.all().length > 0 && !options.dryRun) ctx.log.info(`Resuming an earlier run (journal ${journal.path}).`);
+  const purge = data.length > 0 ? await preflightPurge(clients, await agents(), data, { journal, signal: ctx.signal }) : { plans: [], refusals: [] };
+  const release = reservations.length > 0 ? await preflightRelease(clients, reservations) : { plans: [], refusals: [] };
+  return { data: purge.plans, reservations: release.plans, refused: [...purge.refusals, ...release.refusals], journal };
+}

@@ -1,0 +1,329 @@
+import { setMaxListeners } from 'node:events';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { AgentAccess } from '../agent/access.js';
+import { fanOut } from '../agent/fanout.js';
+import { agentFsPath, normalizeAgentPath } from '../agent/fs-root.js';
+import { scriptArgv } from '../agent/remote-scripts.js';
+import type { AgentTarget } from '../agent/settings.js';
+import type { ClusterClients } from '../context.js';
+import { usageError } from '../errors.js';
+import type { MesosAgent } from '../cluster/mesos-types.js';
+import { layerSettings, type EnvFileInput } from '../domain/recovery/layering.js';
+import { agentReport, unreachableReport, type AgentIdentity, type AgentReport, type ClusterReport } from '../domain/recovery/report.js';
+import { evaluateAgent, evaluateCluster, fileUnreadable, unitNotFound, type Finding } from '../domain/recovery/rules.js';
+import { DCOS_AGENT_UNITS, SYSTEMD_UNIT_DIR, dcosAgentEnvironmentFiles, parseUnit, type UnitConfig, type UnitSource } from '../domain/recovery/unit-file.js';
+import { describeWindow, reregistrationWindow, type ReregistrationWindow } from '../domain/recovery/window.js';
+
+/**
+ * The I/O of `agent recovery-config`: each agent's unit, drop-ins and EnvironmentFiles read over SSH
+ * (bounded fan-out; one round trip per agent, two when the unit has drop-ins) or from local copies, the
+ * running agents' /flags, and the cluster facts (master flags and state, Marathon /v2/info).
+ */
+
+/** What one path held: a file's text, a directory's entry names, nothing, or something we may not read. */
+export type PathContent =
+  | { kind: 'file'; text: string }
+  | { kind: 'directory'; names: string[] }
+  | { kind: 'absent' }
+  | { kind: 'unreadable'; reason: string };
+
+/** Reads many agent paths in one round trip. */
+export interface ConfigReader {
+  read(paths: readonly string[]): Promise<Map<string, PathContent>>;
+}
+
+/**
+ * One line per path, in argument order: `F <base64>` (a file), `D <base64 of NUL-terminated names>`,
+ * `A` (absent) or `E` (not readable). Paths are positional parameters, never spliced into the script.
+ */
+const READ_PATHS_SCRIPT =
+  'for p do ' +
+  `if [ -d "$p" ]; then printf 'D %s' "$(find "$p" -mindepth 1 -maxdepth 1 -printf '%f\\0' | base64 -w0)"; ` +
+  `elif [ ! -e "$p" ]; then printf A; ` +
+  `elif b=$(base64 -w0 < "$p" 2>/dev/null); then printf 'F %s' "$b"; ` +
+  'else printf E; fi; echo; done';
+
+export function parseReadPaths(stdout: string, paths: readonly string[]): Map<string, PathContent> {
+  const lines = stdout.split('\n').slice(0, -1);
+  if (lines.length !== paths.length) throw new Error(`unexpected answer: ${lines.length} records for ${paths.length} paths`);
+  const decode = (b64: string) => Buffer.from(b64, 'base64').toString('utf8');
+  return new Map(
+    paths.map((path, i): [string, PathContent] => {
+      const line = lines[i] as string;
+      if (line.startsWith('F ')) return [path, { kind: 'file', text: decode(line.slice(2)) }];
+      if (line.startsWith('D ')) return [path, { kind: 'directory', names: decode(line.slice(2)).split('\0').filter(Boolean).sort() }];
+      if (line === 'A') return [path, { kind: 'absent' }];
+      return [path, { kind: 'unreadable', reason: 'permission denied' }];
+    }),
+  );
+}
+
+export function sshConfigReader(access: AgentAccess, agent: AgentTarget, signal: AbortSignal): ConfigReader {
+  return {
+    async read(paths) {
+      const argv = scriptArgv(READ_PATHS_SCRIPT, paths.map((p) => agentFsPath(agent, p)));
+      const result = await access.shell.runOk(agent, argv, { signal, what: `reading ${paths.length} configuration paths` });
+      return parseReadPaths(result.stdout.toString('utf8'), paths);
+    },
+  };
+}
+
+/** A directory laid out like an agent's `/`. */
+export function localConfigReader(root: string): ConfigReader {
+  const readOne = async (path: string): Promise<PathContent> => {
+    let local: string;
+    try {
+      local = join(root, normalizeAgentPath(path));
+    } catch (e) {
+      return { kind: 'unreadable', reason: (e as Error).message };
+    }
+    try {
+      if ((await stat(local)).isDirectory()) return { kind: 'directory', names: (await readdir(local)).sort() };
+      return { kind: 'file', text: await readFile(local, 'utf8') };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? '';
+      return ['ENOENT', 'ENOTDIR'].includes(code) ? { kind: 'absent' } : { kind: 'unreadable', reason: (e as Error).message };
+    }
+  };
+  return { read: async (paths) => new Map(await Promise.all(paths.map(async (p) => [p, await readOne(p)] as const))) };
+}
+
+export interface CollectedConfig {
+  unitPath: string | null;
+  dropIns: string[];
+  unit: UnitConfig | null;
+  envFiles: EnvFileInput[];
+  readFindings: Finding[];
+}
+
+const UNIT_PATHS = [DCOS_AGENT_UNITS.private, DCOS_AGENT_UNITS.public].map((u) => `${SYSTEMD_UNIT_DIR}/${u}`);
+/** Read in the first round on speculation: what a DC/OS agent's unit names, private or public. */
+const STANDARD_ENV_FILES = [...new Set([...dcosAgentEnvironmentFiles(false), ...dcosAgentEnvironmentFiles(true)].map((f) => f.path))];
+
+/**
+ * Round 1 reads both possible units, their drop-in directories and every EnvironmentFile a DC/OS unit
+ * names; round 2, only when needed, the drop-ins and files the unit adds; round 3 files only drop-ins add.
+ */
+export async function collectAgentConfig(reader: ConfigReader, o: { preferPublic?: boolean; offline: boolean }): Promise<CollectedConfig> {
+  const contents = new Map<string, PathContent>();
+  const fetch = async (paths: string[]) => {
+    const missing = [...new Set(paths)].filter((p) => !contents.has(p));
+    if (missing.length === 0) return;
+    for (const [path, content] of await reader.read(missing)) contents.set(path, content);
+  };
+  const text = (path: string) => {
+    const c = contents.get(path);
+    return c?.kind === 'file' ? c.text : null;
+  };
+  await fetch([...UNIT_PATHS, ...UNIT_PATHS.map((u) => `${u}.d`), ...STANDARD_ENV_FILES]);
+
+  const present = UNIT_PATHS.filter((u) => ['file', 'unreadable'].includes(contents.get(u)?.kind ?? ''));
+  const unitPath = present.length > 1 ? (UNIT_PATHS[o.preferPublic ? 1 : 0] as string) : (present[0] ?? null);
+  let unit: UnitConfig | null = null;
+  let dropIns: string[] = [];
+  if (unitPath !== null && text(unitPath) !== null) {
+    const dir = contents.get(`${unitPath}.d`);
+    dropIns = dir?.kind === 'directory' ? dir.names.filter((n) => n.endsWith('.conf')).sort().map((n) => `${unitPath}.d/${n}`) : [];
+    const main = parseUnit([{ path: unitPath, text: text(unitPath) as string }]);
+    await fetch([...dropIns, ...main.environmentFiles.map((f) => f.path)]);
+    const sources: UnitSource[] = [unitPath, ...dropIns].flatMap((path) => (text(path) === null ? [] : [{ path, text: text(path) as string }]));
+    unit = parseUnit(sources);
+    await fetch(unit.environmentFiles.map((f) => f.path));
+  }
+  const declared: Omit<EnvFileInput, 'text'>[] = unit
+    ? unit.environmentFiles.map((f) => ({ path: f.path, optional: f.optional, declaredAt: { file: f.file, line: f.line } }))
+    : dcosAgentEnvironmentFiles(o.preferPublic ?? false);
+
+  const readFindings: Finding[] = unitPath === null ? [unitNotFound(SYSTEMD_UNIT_DIR, o.offline)] : [];
+  for (const path of [...(unitPath ? [unitPath] : []), ...dropIns]) {
+    const c = contents.get(path);
+    if (c?.kind === 'unreadable') readFindings.push(fileUnreadable(path, c.reason, undefined));
+  }
+  const envFiles: EnvFileInput[] = [];
+  for (const f of declared) {
+    const c = contents.get(f.path);
+    if (c?.kind === 'unreadable') readFindings.push(fileUnreadable(f.path, c.reason, f.declaredAt));
+    else if (c?.kind === 'directory') readFindings.push(fileUnreadable(f.path, 'it is a directory', f.declaredAt));
+    else envFiles.push({ ...f, text: c?.kind === 'file' ? c.text : null });
+  }
+  return { unitPath: unit ? unitPath : null, dropIns, unit, envFiles, readFindings };
+}
+
+/** Layering, rules and the report for one agent's collected configuration. */
+export function checkCollected(
+  identity: AgentIdentity,
+  collected: CollectedConfig,
+  context: { live: Readonly<Record<string, string>> | null; window: ReregistrationWindow | null; offline: boolean; notes: string[] },
+): AgentReport {
+  const { unit } = collected;
+  const layered = layerSettings({ unit, envFiles: collected.envFiles });
+  const unitName = collected.unitPath?.split('/').pop() ?? DCOS_AGENT_UNITS.private;
+  const evaluation = evaluateAgent({
+    layered,
+    unit: unit && { name: unitName, killMode: unit.killMode, restartSec: unit.restartSec },
+    live: context.live,
+    window: context.window,
+    offline: context.offline,
+  });
+  return agentReport({
+    identity,
+    layered,
+    evaluation,
+    readFindings: collected.readFindings,
+    unit:
+      unit && collected.unitPath
+        ? { path: collected.unitPath, dropIns: collected.dropIns, environmentFiles: unit.environmentFiles, killMode: unit.killMode, restartSec: unit.restartSec }
+        : null,
+    live: context.live,
+    notes: context.notes,
+  });
+}
+
+export interface ClusterCheckOptions {
+  /** `--agent` values (id or hostname); all agents the master lists when empty. */
+  agents: readonly string[];
+  signal: AbortSignal;
+  /** Called once the agents are known, then after each agent. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ClusterCheck {
+  agents: AgentReport[];
+  cluster: ClusterReport;
+}
+
+const AGENT_ID = /^[0-9a-zA-Z-]+-S\d+$/;
+
+export async function checkClusterRecovery(
+  clients: ClusterClients,
+  openAccess: () => Promise<AgentAccess>,
+  o: ClusterCheckOptions,
+): Promise<ClusterCheck> {
+  const clusterFacts = gatherClusterFacts(clients);
+  clusterFacts.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+  const listed = (await clients.mesos.agents()).slaves;
+  const { known, unknown } = selectAgents(listed, o.agents);
+  const access = await openAccess();
+  // fanOut listens on the signal once per agent in flight.
+  setMaxListeners(Math.max(10, access.settings.concurrency + 10), o.signal);
+  const meta = new Map<AgentTarget, { agent: MesosAgent | null; identity: AgentIdentity }>();
+  for (const a of known) meta.set(access.target({ id: a.id, host: a.hostname }), { agent: a, identity: { agent: a.id, host: a.hostname, path: null } });
+  const notContacted: AgentReport[] = [];
+  for (const value of unknown) {
+    const isId = AGENT_ID.test(value);
+    const identity = { agent: isId ? value : null, host: isId ? null : value, path: null };
+    const target = isId ? undefined : access.target({ host: value });
+    if (!target) {
+      notContacted.push(unreachableReport(identity, `agent ${value} is not known to the Mesos master (removed, or a wrong id): give its hostname to check it over SSH`));
+    } else if (clients.mock && target.fsRoot === undefined) {
+      // The mock's world is loopback only: a host that is none of its agents is never contacted.
+      notContacted.push(unreachableReport(identity, `${value} is not an agent of the mock cluster`));
+    } else meta.set(target, { agent: null, identity });
+  }
+  const targets = [...meta.keys()];
+  let done = 0;
+  o.onProgress?.(done, targets.length);
+  const outcomes = await fanOut(
+    targets,
+    async (target, signal) => {
+      const { agent, identity } = meta.get(target) as { agent: MesosAgent | null; identity: AgentIdentity };
+      const notes: string[] = [];
+      const live = agent
+        ? clients.mesos.agentFlags(agent.id).catch((e: Error) => {
+            notes.push(`live /flags unavailable (${e.message}): drift not checked`);
+            return null;
+          })
+        : Promise.resolve(null);
+      if (!agent) notes.push('not known to the Mesos master: drift not checked');
+      const preferPublic = agent?.attributes?.public_ip === 'true' || agent?.attributes?.public_ip === true;
+      const collected = await collectAgentConfig(sshConfigReader(access, target, signal), { preferPublic, offline: false });
+      const { window } = await clusterFacts;
+      return checkCollected(identity, collected, { live: await live, window, offline: false, notes });
+    },
+    {
+      concurrency: access.settings.concurrency,
+      perAgentTimeoutMs: access.settings.perAgentTimeoutMs,
+      signal: o.signal,
+      onSettled: () => o.onProgress?.(++done, targets.length),
+    },
+  );
+  const reports = outcomes.map((out) => (out.ok ? out.value : unreachableReport((meta.get(out.agent) as { identity: AgentIdentity }).identity, out.error.message)));
+  return { agents: [...reports, ...notContacted], cluster: (await clusterFacts).report };
+}
+
+/** The master's agents in its order, restricted to the `--agent` values; values it does not know are kept apart. */
+export function selectAgents(listed: readonly MesosAgent[], wanted: readonly string[]): { known: MesosAgent[]; unknown: string[] } {
+  if (wanted.length === 0) return { known: [...listed], unknown: [] };
+  const matches = (a: MesosAgent, v: string) => a.id === v || a.hostname === v;
+  return {
+    known: listed.filter((a) => wanted.some((v) => matches(a, v))),
+    unknown: [...new Set(wanted.filter((v) => !listed.some((a) => matches(a, v))))],
+  };
+}
+
+async function gatherClusterFacts(clients: ClusterClients): Promise<{ window: ReregistrationWindow | null; report: ClusterReport }> {
+  const notes: string[] = [];
+  const [flags, info, state] = await Promise.allSettled([clients.mesos.masterFlags(), clients.marathon.info(), clients.mesos.masterState()]);
+  let window: ReregistrationWindow | null = null;
+  if (flags.status === 'fulfilled') {
+    const w = reregistrationWindow(flags.value);
+    if ('problem' in w) notes.push(`re-registration window unknown: ${w.problem}`);
+    else window = w;
+  } else notes.push(`master /flags unavailable (${messageOf(flags.reason)}): re-registration window not checked`);
+
+  const marathon = info.status === 'fulfilled' ? info.value : undefined;
+  if (info.status === 'rejected') notes.push(`Marathon /v2/info unavailable (${messageOf(info.reason)}): its checkpoint setting not checked`);
+  const marathonCheckpoint = typeof marathon?.marathon_config.checkpoint === 'boolean' ? marathon.marathon_config.checkpoint : undefined;
+  let framework: { id: string; checkpoint: boolean | undefined } | undefined;
+  if (state.status === 'fulfilled') {
+    const name = marathon?.marathon_config.framework_name ?? 'marathon';
+    const all = state.value.frameworks ?? [];
+    const found = all.find((f) => marathon?.frameworkId && f.id === marathon.frameworkId) ?? all.find((f) => f.name === name);
+    if (found) framework = { id: found.id, checkpoint: typeof found.checkpoint === 'boolean' ? found.checkpoint : undefined };
+    else notes.push(`Marathon's framework is not registered with the Mesos master: its checkpoint flag not checked`);
+  } else notes.push(`master /state unavailable (${messageOf(state.reason)}): framework checkpointing not checked`);
+
+  const findings = evaluateCluster({ ...(marathonCheckpoint === undefined ? {} : { marathonCheckpoint }), ...(framework ? { framework } : {}) });
+  return {
+    window,
+    report: {
+      reregistrationWindow: window && { ...window, text: describeWindow(window) },
+      checkpoint: {
+        marathon: marathonCheckpoint ?? null,
+        framework: framework ? { id: framework.id, checkpoint: framework.checkpoint ?? null } : null,
+      },
+      findings,
+      notes,
+    },
+  };
+}
+
+const messageOf = (reason: unknown) => (reason instanceof Error ? reason.message : String(reason));
+
+/** `--file`: each path is an EnvironmentFile, or a directory laid out like an agent's `/`. No cluster needed. */
+export async function checkLocalPaths(paths: readonly string[], cwd: string): Promise<AgentReport[]> {
+  const reports: AgentReport[] = [];
+  for (const given of paths) {
+    const path = resolve(cwd, given);
+    const info = await stat(path).catch((e: NodeJS.ErrnoException) => {
+      throw usageError(`--file ${given}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.message}`);
+    });
+    const identity = { agent: null, host: null, path: given };
+    const context = { live: null, window: null, offline: true, notes: [] };
+    if (info.isDirectory()) {
+      reports.push(checkCollected(identity, await collectAgentConfig(localConfigReader(path), { offline: true }), context));
+      continue;
+    }
+    const text = await readFile(path, 'utf8');
+    if (/^\s*\[(Unit|Service|Install)\]\s*$/m.test(text)) {
+      throw usageError(
+        `--file ${given} is a systemd unit, not an EnvironmentFile`,
+        'To check a unit, pass a directory laid out like an agent (<dir>/etc/systemd/system/<unit> and its EnvironmentFiles).',
+      );
+    }
+    const collected: CollectedConfig = { unitPath: null, dropIns: [], unit: null, envFiles: [{ path: given, optional: false, text }], readFindings: [] };
+    reports.push(checkCollected(identity, collected, context));
+  }
+  return reports;
+}

@@ -1,0 +1,97 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgentFs } from '../../src/agent/operations.js';
+import { resolveAgentSshSettings, type AgentTarget } from '../../src/agent/settings.js';
+import { AgentShell } from '../../src/agent/ssh.js';
+import { ExitCode, type CliError } from '../../src/errors.js';
+import { startMockSshServer, type MockSshServerHandle } from '../../src/mock/ssh/server.js';
+
+// AgentFs.removeDirectory through the real `ssh` binary to a mock agent's SSH server.
+const ROLES = '/var/lib/mesos/slave/volumes/roles/slave_public';
+const ODD = `-old a*$'"#volume`;
+
+let stateDir: string;
+let root: string;
+let outside: string;
+let server: MockSshServerHandle;
+let shell: AgentShell;
+let agentFs: AgentFs;
+let agent: AgentTarget;
+const local = (agentPath: string) => join(root, agentPath);
+
+beforeAll(async () => {
+  stateDir = mkdtempSync(join(tmpdir(), 'so-ssh-rmdir-'));
+  root = join(stateDir, 'agents', 'S5', 'root');
+  outside = join(stateDir, 'outside');
+  mkdirSync(outside, { recursive: true });
+  writeFileSync(join(outside, 'keep.txt'), 'must survive\n');
+  server = await startMockSshServer({ stateDir, agents: [{ id: 'S5', hostname: 'agent-5', root }] });
+  agent = server.agents[0]!.target;
+  shell = new AgentShell(resolveAgentSshSettings({ flags: { sshConfigFile: server.configPath }, stdinIsTTY: false }), {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: stateDir,
+  });
+  agentFs = new AgentFs(shell);
+});
+
+afterAll(async () => {
+  await shell?.close();
+  await server?.close();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+function makeOrphan(agentPath: string): void {
+  const dir = local(agentPath);
+  mkdirSync(join(dir, '.dotdir', 'deeper'), { recursive: true });
+  mkdirSync(join(dir, 'sub dir'), { recursive: true });
+  writeFileSync(join(dir, 'PG_VERSION'), '9.6\n');
+  writeFileSync(join(dir, '.hidden'), 'x\n');
+  writeFileSync(join(dir, '.dotdir', 'deeper', '.inner'), 'y'.repeat(3000));
+  writeFileSync(join(dir, 'sub dir', 'line\nbreak'), 'z\n');
+  symlinkSync(outside, join(dir, 'link-outside'));
+}
+
+async function rejection(p: Promise<unknown>): Promise<CliError> {
+  return p.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e: CliError) => e,
+  );
+}
+
+describe('removeDirectory', () => {
+  it('removes the directory and everything in it (dotfiles, odd names), never what a symlink points to', async () => {
+    const path = `${ROLES}/${ODD}`;
+    makeOrphan(path);
+    // Siblings a glob or an unquoted name would also hit.
+    mkdirSync(local(`${ROLES}/-old a`), { recursive: true });
+    writeFileSync(local(`${ROLES}/-old a/keep`), 'sibling\n');
+    const removed = await agentFs.removeDirectory(agent, path);
+    expect(removed.removed).toBe(8);
+    expect(existsSync(local(path))).toBe(false);
+    expect(readdirSync(local(ROLES))).toEqual(['-old a']);
+    expect(readFileSync(join(outside, 'keep.txt'), 'utf8')).toBe('must survive\n');
+  });
+
+  it('refuses a symlink to a directory and leaves both alone', async () => {
+    const target = local('/data/elsewhere');
+    mkdirSync(target, { recursive: true });
+    writeFileSync(join(target, 'file'), 'kept\n');
+    symlinkSync(target, local(`${ROLES}/linked`));
+    const e = await rejection(agentFs.removeDirectory(agent, `${ROLES}/linked`));
+    expect(e.exitCode).toBe(ExitCode.REFUSED);
+    expect(e.message).toMatch(/is a symbolic link; refusing to follow it/);
+    expect(readdirSync(target)).toEqual(['file']);
+  });
+
+  it('reports a missing directory as not found and a file as not a directory', async () => {
+    expect((await rejection(agentFs.removeDirectory(agent, `${ROLES}/gone`))).exitCode).toBe(ExitCode.NOT_FOUND);
+    writeFileSync(local(`${ROLES}/plain-file`), 'x');
+    const e = await rejection(agentFs.removeDirectory(agent, `${ROLES}/plain-file`));
+    expect(e.message).toMatch(/is not a directory/);
+    expect(existsSync(local(`${ROLES}/plain-file`))).toBe(true);
+  });
+});
