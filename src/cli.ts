@@ -72,6 +72,11 @@ Use "stateful-ops <command> --help" for more information about a command.`,
 }
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  // `stateful-ops … | head`: a reader that stops early is not an error.
+  io.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   const { program, factory } = buildProgram(io);
   try {
     if (argv.length <= 2) {

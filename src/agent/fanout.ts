@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { CliError, isCliError } from '../errors.js';
 import { mapSettledLimit } from '../util/map-limit.js';
 import { agentLabel, type AgentTarget } from './settings.js';
@@ -27,6 +28,8 @@ export async function fanOut<T>(
   task: (agent: AgentTarget, signal: AbortSignal) => Promise<T>,
   options: FanOutOptions,
 ): Promise<AgentOutcome<T>[]> {
+  // Each agent in flight listens on the caller's signal: room for all of them without Node's leak warning.
+  if (options.signal) setMaxListeners(Math.max(10, Math.floor(options.concurrency) + 10), options.signal);
   const settled = await mapSettledLimit(agents, Math.max(1, Math.floor(options.concurrency)), (agent) =>
     runOne(agent, task, options),
   );

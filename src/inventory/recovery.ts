@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { AgentAccess } from '../agent/access.js';
@@ -206,7 +205,6 @@ export async function checkClusterRecovery(
   const { known, unknown } = selectAgents(listed, o.agents);
   const access = await openAccess();
   // fanOut listens on the signal once per agent in flight.
-  setMaxListeners(Math.max(10, access.settings.concurrency + 10), o.signal);
   const meta = new Map<AgentTarget, { agent: MesosAgent | null; identity: AgentIdentity }>();
   for (const a of known) meta.set(access.target({ id: a.id, host: a.hostname }), { agent: a, identity: { agent: a.id, host: a.hostname, path: null } });
   const notContacted: AgentReport[] = [];

@@ -24,13 +24,14 @@ async function serveWith(spec: string): Promise<string> {
 
 describe('fault injection', () => {
   it('latency delays the answer of the matching scope only', async () => {
-    const url = await serveWith('marathon:latency=300');
+    // A wide margin: the suite runs files in parallel on two cores.
+    const url = await serveWith('marathon:latency=1500');
     let started = performance.now();
     expect((await fetch(`${url}${TASKS}`)).status).toBe(200);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1490);
     started = performance.now();
     expect((await fetch(`${url}/mesos/flags`)).status).toBe(200);
-    expect(performance.now() - started).toBeLessThan(250);
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('status answers with that code and a JSON message', async () => {
@@ -70,7 +71,7 @@ describe('fault injection', () => {
     const bodyAfter = performance.now() - started;
     expect(res.status).toBe(200);
     expect(body.tasks).toHaveLength(3);
-    expect(headersAfter).toBeLessThan(200);
+    expect(headersAfter).toBeLessThan(400);
     expect(bodyAfter).toBeGreaterThanOrEqual(8 * 60 - 20);
   });
 
