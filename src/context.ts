@@ -75,6 +75,8 @@ export interface Ctx {
   print(text: string): void;
   /** Write a JSON document to stdout (4-space indent, like the DC/OS CLI's Go commands). */
   printJson(value: unknown): void;
+  /** Resolves when everything printed so far has been handed to stdout (big JSON is written with backpressure). */
+  flush(): Promise<void>;
   /** Connect lazily: commands that need no cluster never pay for it. */
   cluster(): Promise<ClusterClients>;
   /** SSH access to the cluster's agents (the mock's own SSH servers with --mock); opened once per run. */
@@ -96,16 +98,23 @@ export function createContext(io: Io, opts: GlobalOptions, signal: AbortSignal =
   const closers: (() => Promise<void> | void)[] = [];
   let clusterPromise: Promise<ClusterClients> | undefined;
   let agentsPromise: Promise<AgentAccess> | undefined;
+  let output: Promise<void> = Promise.resolve();
 
   const ctx: Ctx = {
     io,
     opts,
     log,
     print(text) {
-      io.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
+      // In order with JSON still being written.
+      output = output.then(() => {
+        io.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
+      });
     },
     printJson(value) {
-      writeJson(io.stdout, value);
+      output = output.then(() => writeJson(io.stdout, value));
+    },
+    flush() {
+      return output;
     },
     signal,
     cluster() {
@@ -170,21 +179,22 @@ async function openCluster(ctx: Ctx): Promise<ClusterClients> {
 const JSON_FLUSH_BYTES = 64 * 1024;
 
 /**
- * JSON with a 4-space indent. Arrays are written element by element so a 50,000-row answer never
- * exists as one giant string.
+ * JSON with a 4-space indent. Arrays are written element by element, waiting for the reader when the
+ * pipe is full, so a 50,000-row answer never exists as one giant string or a giant write queue.
  */
-function writeJson(out: Writable, value: unknown): void {
+async function writeJson(out: Writable, value: unknown): Promise<void> {
   if (!Array.isArray(value) || value.length === 0) {
     out.write(`${JSON.stringify(value, null, 4)}\n`);
     return;
   }
   let buffer = '[\n';
-  value.forEach((element, i) => {
-    buffer += `    ${JSON.stringify(element, null, 4).replaceAll('\n', '\n    ')}${i < value.length - 1 ? ',' : ''}\n`;
+  for (let i = 0; i < value.length; i++) {
+    buffer += `    ${JSON.stringify(value[i], null, 4).replaceAll('\n', '\n    ')}${i < value.length - 1 ? ',' : ''}\n`;
     if (buffer.length >= JSON_FLUSH_BYTES) {
-      out.write(buffer);
+      const more = out.write(buffer);
       buffer = '';
+      if (!more) await new Promise<void>((resolve) => out.once('drain', resolve));
     }
-  });
+  }
   out.write(`${buffer}]\n`);
 }

@@ -15,6 +15,11 @@ const COLON = 0x3a;
 
 export class JsonStreamError extends Error {}
 
+const BATCH_BYTES = 1024 * 1024;
+const OPEN_BATCH = Buffer.from('[');
+const CLOSE_BATCH = Buffer.from(']');
+const COMMA = Buffer.from(',');
+
 interface Segment {
   chunk: Uint8Array;
   start: number;
@@ -41,35 +46,76 @@ export async function collectJsonArray<T = unknown>(
   let element: Segment[] | undefined;
   let elementStartDepth = 0;
 
-  const finishElement = () => {
-    const bytes = Buffer.concat((element ?? []).map((s) => s.chunk.subarray(s.start, s.end)));
-    element = undefined;
-    let value: unknown;
+  // Elements are parsed in batches (`[e1,e2,…]`): one JSON.parse per batch costs less than one per element.
+  let batch: Uint8Array[] = [OPEN_BATCH];
+  let batchBytes = 0;
+  const flushBatch = () => {
+    if (batch.length === 1) return;
+    batch[batch.length - 1] = CLOSE_BATCH; // replaces the trailing comma
+    const text = Buffer.concat(batch).toString('utf8');
+    batch = [OPEN_BATCH];
+    batchBytes = 0;
+    let values: unknown[];
     try {
-      value = JSON.parse(bytes.toString('utf8'));
+      values = JSON.parse(text) as unknown[];
     } catch (e) {
       throw new JsonStreamError(`invalid JSON in "${key}": ${(e as Error).message}`);
     }
-    if (keep(value)) kept.push(value as T);
+    for (const value of values) if (keep(value)) kept.push(value as T);
+  };
+  const finishElement = () => {
+    for (const s of element ?? []) {
+      batch.push(s.chunk.subarray(s.start, s.end));
+      batchBytes += s.end - s.start;
+    }
+    batch.push(COMMA);
+    element = undefined;
+    if (batchBytes >= BATCH_BYTES) flushBatch();
   };
 
   for await (const chunk of body) {
     let segmentStart = 0;
+    // Where the next backslash is in this chunk (-1: none left); strings are skipped with indexOf, the
+    // only per-byte work is outside strings, where JSON has few bytes.
+    let nextBackslash = chunk.indexOf(BACKSLASH);
     for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i] as number;
       if (inString) {
-        if (keyBytes !== undefined && !(b === QUOTE && !escaped)) keyBytes.push(b);
-        if (escaped) escaped = false;
-        else if (b === BACKSLASH) escaped = true;
-        else if (b === QUOTE) {
-          inString = false;
-          if (keyBytes !== undefined) {
-            lastString = decodeJsonString(keyBytes);
-            keyBytes = undefined;
+        const from = i;
+        let end = -1;
+        if (escaped) {
+          escaped = false;
+          i++;
+        }
+        while (i < chunk.length) {
+          const quote = chunk.indexOf(QUOTE, i);
+          if (nextBackslash !== -1 && nextBackslash < i) nextBackslash = chunk.indexOf(BACKSLASH, i);
+          if (nextBackslash !== -1 && (quote === -1 || nextBackslash < quote)) {
+            // A backslash escapes the next byte, which may be in the next chunk.
+            if (nextBackslash + 1 >= chunk.length) escaped = true;
+            i = nextBackslash + 2;
+            nextBackslash = chunk.indexOf(BACKSLASH, i);
+            continue;
           }
+          end = quote;
+          break;
+        }
+        if (keyBytes !== undefined) {
+          const stop = end === -1 ? chunk.length : end;
+          for (let k = from; k < stop; k++) keyBytes.push(chunk[k] as number);
+        }
+        if (end === -1) {
+          i = chunk.length;
+          break;
+        }
+        i = end;
+        inString = false;
+        if (keyBytes !== undefined) {
+          lastString = decodeJsonString(keyBytes);
+          keyBytes = undefined;
         }
         continue;
       }
+      const b = chunk[i] as number;
       switch (b) {
         case QUOTE:
           inString = true;
@@ -109,6 +155,7 @@ export async function collectJsonArray<T = unknown>(
     }
     if (element !== undefined) element.push({ chunk, start: segmentStart, end: chunk.length });
   }
+  flushBatch();
   if (!sawTopLevel) throw new JsonStreamError('empty body');
   if (depth !== 0 || inString) throw new JsonStreamError('the JSON document ends early (truncated)');
   if (!sawTarget) throw new JsonStreamError(`no "${key}" array in the answer`);

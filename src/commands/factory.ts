@@ -39,6 +39,7 @@ export function createFactory(io: Io): Factory {
       process.on('SIGINT', onSigint);
       try {
         factory.exitCode = (await run(ctx)) ?? ExitCode.OK;
+        await ctx.flush();
         if (interrupted && factory.exitCode === ExitCode.OK) factory.exitCode = ExitCode.INTERRUPTED;
       } catch (e) {
         factory.exitCode = reportError(ctx, e);

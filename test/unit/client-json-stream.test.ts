@@ -36,7 +36,7 @@ describe('collectJsonArray', () => {
           expect(got).toEqual(doc.tasks.filter(stateful));
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
   });
 
