@@ -75,7 +75,7 @@ export function staticRefusals(candidate: WipeCandidate, skipData: boolean): str
   }
   if (task.state === 'agent-lost' && !skipData) {
     reasons.push(
-      `${task.note ?? 'the agent is lost'}; its data cannot be reached: re-run with --skip-data to expunge the task only (the data stays on ${task.host ?? 'that node'}'s disk)`,
+      `the task's agent is lost (${lostWhy(task)}): its data cannot be reached; re-run with --skip-data to expunge the task only (the data stays on ${task.host ?? 'that node'}'s disk)`,
     );
     return reasons;
   }
@@ -86,6 +86,12 @@ export function staticRefusals(candidate: WipeCandidate, skipData: boolean): str
   if (skipData) return reasons;
   for (const v of volumes) reasons.push(...volumeRefusals(v));
   return reasons;
+}
+
+function lostWhy(task: StatefulTaskView): string {
+  if (task.agentStatus === 'gone') return 'no longer known to the Mesos master';
+  if (task.agentStatus === 'inactive') return 'inactive';
+  return task.marathonState ? `Marathon reports ${task.marathonState}` : 'unreachable';
 }
 
 function volumeRefusals(v: VolumeDetail): string[] {

@@ -321,6 +321,7 @@ export function renderStateSummary(state: MockState, index: ClusterIndex, port: 
     TASK_UNREACHABLE: 0,
   });
   const listed = listedAgents(state);
+  const listedIds = new Set(listed.map((a) => a.id));
   return {
     hostname: host,
     cluster: 'stateful-ops-mock',
@@ -332,7 +333,7 @@ export function renderStateSummary(state: MockState, index: ClusterIndex, port: 
     frameworks: [
       {
         ...frameworkJson(state, host),
-        ...counts(state.tasks.filter((t) => listed.some((a) => a.id === t.agentId))),
+        ...counts(state.tasks.filter((t) => listedIds.has(t.agentId))),
         slave_ids: listed.filter((a) => (index.tasksByAgent.get(a.id) ?? []).some((t) => t.kind === 'running')).map((a) => a.id),
       },
     ],
