@@ -1,14 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fanOut } from '../../src/agent/fanout.js';
-import { AgentFs } from '../../src/agent/operations.js';
-import { resolveAgentSshSettings, type AgentTarget } from '../../src/agent/settings.js';
-import { AgentShell } from '../../src/agent/ssh.js';
-import { ExitCode, type CliError } from '../../src/errors.js';
+import type { AgentFs } from '../../src/agent/operations.js';
+import type { AgentTarget } from '../../src/agent/settings.js';
+import type { AgentShell } from '../../src/agent/ssh.js';
+import { ExitCode } from '../../src/errors.js';
 import { benchmarkSshFanOut } from '../../src/mock/ssh/bench.js';
-import { startMockSshServer, type MockSshFaults, type MockSshServerHandle } from '../../src/mock/ssh/server.js';
+import type { MockSshFaults } from '../../src/mock/ssh/server.js';
+import { rejection, startMockSshAgents, type MockSshAgents } from '../helpers/mock-ssh.js';
 
 // One mock SSH server, one listener per agent, each agent with its own fault; all through real `ssh`.
 const faults: Record<string, MockSshFaults> = {
@@ -25,43 +25,28 @@ const faults: Record<string, MockSshFaults> = {
   flaky: {},
 };
 
-let stateDir: string;
-let server: MockSshServerHandle;
+let mock: MockSshAgents;
 let shell: AgentShell;
 let agentFs: AgentFs;
-const target = (id: string): AgentTarget => server.agents.find((a) => a.id === id)!.target;
+const target = (id: string): AgentTarget => mock.target(id);
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'so-ssh-faults-'));
-  const agents = Object.keys(faults).map((id) => {
-    const root = join(stateDir, 'agents', id, 'root');
-    mkdirSync(join(root, 'etc'), { recursive: true });
-    writeFileSync(join(root, 'etc', 'agent-name'), `${id}\n`);
-    return { id, hostname: `agent-${id}`, root };
+  mock = await startMockSshAgents({
+    prefix: 'so-ssh-faults-',
+    agents: Object.keys(faults).map((id) => ({ id, hostname: `agent-${id}` })),
+    faults,
+    flags: { connectTimeoutSec: 1, perAgentTimeoutMs: 1_500 },
   });
-  server = await startMockSshServer({ stateDir, agents, faults });
-  const settings = resolveAgentSshSettings({
-    flags: { sshConfigFile: server.configPath, connectTimeoutSec: 1, perAgentTimeoutMs: 1_500 },
-    stdinIsTTY: false,
-  });
-  shell = new AgentShell(settings, { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: stateDir });
-  agentFs = new AgentFs(shell);
+  ({ shell, agentFs } = mock);
+  for (const id of Object.keys(faults)) {
+    mkdirSync(join(mock.rootOf(id), 'etc'), { recursive: true });
+    writeFileSync(join(mock.rootOf(id), 'etc', 'agent-name'), `${id}\n`);
+  }
 });
 
-afterAll(async () => {
-  await shell?.close();
-  await server?.close();
-  rmSync(stateDir, { recursive: true, force: true });
-});
+afterAll(() => mock?.close());
 
-async function failureOf(p: Promise<unknown>): Promise<CliError> {
-  return p.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: CliError) => e,
-  );
-}
+const failureOf = rejection;
 
 describe('each failure class gives one line naming the agent and its own exit code', () => {
   const expectations: [string, number, RegExp][] = [
@@ -126,10 +111,10 @@ describe('fan-out over healthy and broken agents', () => {
   });
 
   it('an agent that goes down and comes back is reached again', async () => {
-    await server.setFaults('flaky', { connection: 'refused' });
+    await mock.server.setFaults('flaky', { connection: 'refused' });
     const down = await failureOf(agentFs.readFile(target('flaky'), '/etc/agent-name'));
     expect(down.exitCode).toBe(ExitCode.UNREACHABLE);
-    await server.setFaults('flaky', {});
+    await mock.server.setFaults('flaky', {});
     expect(await agentFs.readFile(target('flaky'), '/etc/agent-name')).toBe('flaky\n');
   });
 });

@@ -8,14 +8,16 @@ import { agentFsPath } from '../../src/agent/fs-root.js';
 import { AgentFs } from '../../src/agent/operations.js';
 import { resolveAgentSshSettings, type AgentTarget } from '../../src/agent/settings.js';
 import { AgentShell } from '../../src/agent/ssh.js';
-import { ExitCode, type CliError } from '../../src/errors.js';
-import { startMockSshServer, type MockSshServerHandle } from '../../src/mock/ssh/server.js';
+import { ExitCode } from '../../src/errors.js';
+import type { MockSshServerHandle } from '../../src/mock/ssh/server.js';
+import { rejection, startMockSshAgents, type MockSshAgents } from '../helpers/mock-ssh.js';
 
 // Everything below goes through the real `ssh` binary to the mock agent's SSH server.
 const ROLES = '/var/lib/mesos/slave/volumes/roles/slave_public';
 const WEIRD_ID = `a b*$'"#-x`;
 const VOLUME = `${ROLES}/${WEIRD_ID}`;
 
+let mock: MockSshAgents;
 let stateDir: string;
 let root: string;
 let outside: string;
@@ -40,8 +42,10 @@ function makeVolume(agentPath: string): void {
 }
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'so-ssh-ops-'));
-  root = join(stateDir, 'agents', 'S1', 'root');
+  mock = await startMockSshAgents({ prefix: 'so-ssh-ops-', agents: [{ id: 'S1', hostname: 'agent-1' }] });
+  ({ stateDir, server, shell, agentFs } = mock);
+  root = mock.rootOf('S1');
+  agent = mock.target('S1');
   outside = join(stateDir, 'outside-the-volume');
   mkdirSync(outside, { recursive: true });
   writeFileSync(join(outside, 'keep.txt'), 'must survive\n');
@@ -49,29 +53,9 @@ beforeAll(async () => {
   mkdirSync(local('/etc'), { recursive: true });
   writeFileSync(local('/etc/mesos-slave'), 'MESOS_WORK_DIR=/var/lib/mesos/slave\n');
   symlinkSync(local(VOLUME), local(`${ROLES}/symlinked`));
-  server = await startMockSshServer({ stateDir, agents: [{ id: 'S1', hostname: 'agent-1', root }] });
-  agent = server.agents[0]!.target;
-  shell = new AgentShell(
-    resolveAgentSshSettings({ flags: { sshConfigFile: server.configPath }, stdinIsTTY: false }),
-    { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: stateDir },
-  );
-  agentFs = new AgentFs(shell);
 });
 
-afterAll(async () => {
-  await shell?.close();
-  await server?.close();
-  rmSync(stateDir, { recursive: true, force: true });
-});
-
-async function rejection(p: Promise<unknown>): Promise<CliError> {
-  return p.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: CliError) => e,
-  );
-}
+afterAll(() => mock?.close());
 
 describe('readFile', () => {
   it('reads a file, and reports an absent one as null rather than an error', async () => {

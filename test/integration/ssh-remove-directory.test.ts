@@ -1,46 +1,33 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentFs } from '../../src/agent/operations.js';
-import { resolveAgentSshSettings, type AgentTarget } from '../../src/agent/settings.js';
-import { AgentShell } from '../../src/agent/ssh.js';
-import { ExitCode, type CliError } from '../../src/errors.js';
-import { startMockSshServer, type MockSshServerHandle } from '../../src/mock/ssh/server.js';
+import type { AgentFs } from '../../src/agent/operations.js';
+import type { AgentTarget } from '../../src/agent/settings.js';
+import { ExitCode } from '../../src/errors.js';
+import { rejection, startMockSshAgents, type MockSshAgents } from '../helpers/mock-ssh.js';
 
 // AgentFs.removeDirectory through the real `ssh` binary to a mock agent's SSH server.
 const ROLES = '/var/lib/mesos/slave/volumes/roles/slave_public';
 const ODD = `-old a*$'"#volume`;
 
-let stateDir: string;
+let mock: MockSshAgents;
 let root: string;
 let outside: string;
-let server: MockSshServerHandle;
-let shell: AgentShell;
 let agentFs: AgentFs;
 let agent: AgentTarget;
 const local = (agentPath: string) => join(root, agentPath);
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'so-ssh-rmdir-'));
-  root = join(stateDir, 'agents', 'S5', 'root');
-  outside = join(stateDir, 'outside');
+  mock = await startMockSshAgents({ prefix: 'so-ssh-rmdir-', agents: [{ id: 'S5', hostname: 'agent-5' }] });
+  ({ agentFs } = mock);
+  root = mock.rootOf('S5');
+  agent = mock.target('S5');
+  outside = join(mock.stateDir, 'outside');
   mkdirSync(outside, { recursive: true });
   writeFileSync(join(outside, 'keep.txt'), 'must survive\n');
-  server = await startMockSshServer({ stateDir, agents: [{ id: 'S5', hostname: 'agent-5', root }] });
-  agent = server.agents[0]!.target;
-  shell = new AgentShell(resolveAgentSshSettings({ flags: { sshConfigFile: server.configPath }, stdinIsTTY: false }), {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: stateDir,
-  });
-  agentFs = new AgentFs(shell);
 });
 
-afterAll(async () => {
-  await shell?.close();
-  await server?.close();
-  rmSync(stateDir, { recursive: true, force: true });
-});
+afterAll(() => mock?.close());
 
 function makeOrphan(agentPath: string): void {
   const dir = local(agentPath);
@@ -51,15 +38,6 @@ function makeOrphan(agentPath: string): void {
   writeFileSync(join(dir, '.dotdir', 'deeper', '.inner'), 'y'.repeat(3000));
   writeFileSync(join(dir, 'sub dir', 'line\nbreak'), 'z\n');
   symlinkSync(outside, join(dir, 'link-outside'));
-}
-
-async function rejection(p: Promise<unknown>): Promise<CliError> {
-  return p.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: CliError) => e,
-  );
 }
 
 describe('removeDirectory', () => {
