@@ -12,6 +12,8 @@ export const ExitCode = {
   AUTH: 6,
   UNREACHABLE: 7,
   CHECK_FAILED: 8,
+  /** Data was deleted, then the cluster changed (the instance relaunched on it, or the expunge was refused). */
+  CHANGED: 9,
   INTERRUPTED: 130,
 } as const;
 

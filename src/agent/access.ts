@@ -38,16 +38,18 @@ export async function openAgentAccess(
 }
 
 async function openMockAgentAccess(io: Io, stateDir: string, flags: AgentSshFlags, log: Logger): Promise<AgentAccess> {
-  const [{ startMockSshServer }, { mockAgentHosts }, { parseSshFaults }] = await Promise.all([
+  const [{ startMockSshServer }, { mockAgentHosts }, { parseSshFaults }, { parseMockTriggers, mockCommandHooks }] = await Promise.all([
     import('../mock/ssh/server.js'),
     import('../mock/agents.js'),
     import('../mock/ssh/fault-spec.js'),
+    import('../mock/triggers.js'),
   ]);
   const hosts = mockAgentHosts(stateDir);
   const faults = parseSshFaults(io.env.STATEFUL_OPS_MOCK_SSH_FAULTS, hosts);
   // A lost agent's machine is gone: nothing answers on its SSH port.
   for (const h of hosts) if (h.lost) faults[h.id] = { ...faults[h.id], connection: 'refused' };
-  const server = await startMockSshServer({ stateDir, agents: hosts.map(({ id, hostname, root }) => ({ id, hostname, root })), faults });
+  const hooks = mockCommandHooks(stateDir, parseMockTriggers(io.env.STATEFUL_OPS_MOCK_TRIGGERS, hosts));
+  const server = await startMockSshServer({ stateDir, agents: hosts.map(({ id, hostname, root }) => ({ id, hostname, root })), faults, hooks });
   log.verbose(`mock: agents answer SSH through ${server.configPath}`);
   const settings = resolveAgentSshSettings({
     flags: { ...flags, sshConfigFile: server.configPath, sshUser: undefined, sshIdentity: undefined },

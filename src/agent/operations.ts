@@ -23,6 +23,26 @@ import { sshFailureError } from './ssh-errors.js';
 
 export type { DirEntry, DirListing, PathStat } from './remote-scripts.js';
 
+/** What the agent-side fence checks against (see `scripts.fencedDeleteContents`). */
+export interface Fence {
+  /** Every path component from here down to the directory must be a real directory (work_dir, disk root). */
+  base: string;
+  /** `device:inode` of the directory at preflight; omitted = not checked (e.g. resume of a partial delete). */
+  expect?: string;
+  /** Default `/proc`. */
+  procRoot?: string;
+}
+
+/** The fence said no: the directory is in use, replaced, or behind a symlink. Nothing was deleted. */
+export class FenceRefusal extends CliError {
+  constructor(
+    message: string,
+    readonly scriptExit: number,
+  ) {
+    super('refused', message);
+  }
+}
+
 /** Per-call knobs every operation accepts. */
 export type OperationOptions = Pick<RemoteRunOptions, 'signal' | 'timeoutMs'>;
 
@@ -132,6 +152,29 @@ export class AgentFs {
   }
 
   /**
+   * deleteContents behind the agent-side fence, in one command: refuses (CliError 'refused', nothing
+   * deleted) when a component from `fence.base` down is a symlink, when the directory is not the one
+   * seen at preflight (`fence.expect`, `device:inode`), or when a container or process uses it now.
+   */
+  async deleteContentsFenced(agent: AgentTarget, dir: string, fence: Fence, options: OperationOptions = {}): Promise<{ removed: number }> {
+    const what = `deleting the contents of ${show(dir)}`;
+    const result = await this.script(agent, 'fencedDeleteContents', [dir, fence.procRoot ?? '/proc', fence.base], what, options, [fence.expect ?? '-']);
+    this.expectFenceResult(agent, result, dir);
+    this.expectDirectoryResult(agent, result, dir, what);
+    const report = parseDeleteReport(result.stdout);
+    if (report.remaining > 0) {
+      const sample = report.remainingSample.slice(0, 3).map(show).join(', ');
+      const reason = result.stderr.trim().split('\n')[0]?.replace(/^find: /, '') ?? '';
+      throw new CliError(
+        'remote',
+        `agent ${agentLabel(agent)}: ${show(dir)} is not empty after deleting: ${report.remaining} entries remain (${sample})` +
+          (reason ? `; ${reason}` : ''),
+      );
+    }
+    return { removed: report.before };
+  }
+
+  /**
    * Removes `dir` entirely: everything inside (dotfiles included, never crossing into another
    * filesystem), then the emptied directory itself with rmdir. Returns how many entries were inside.
    */
@@ -155,9 +198,28 @@ export class AgentFs {
     paths: string[],
     what: string,
     options: RemoteRunOptions,
+    plainArgs: string[] = [],
   ): Promise<RemoteResult> {
-    const args = paths.map((p) => agentFsPath(agent, normalizeAgentPath(p)));
+    const args = [...paths.map((p) => agentFsPath(agent, normalizeAgentPath(p))), ...plainArgs];
     return this.shell.run(agent, scriptArgv(scripts[name], args), { ...options, what });
+  }
+
+  /** The fence's refusals: nothing was deleted. */
+  private expectFenceResult(agent: AgentTarget, result: RemoteResult, dir: string): void {
+    const detail = result.stderr.trim().split('\n').slice(0, 4).join('; ');
+    const refuse = (why: string) => {
+      throw new FenceRefusal(`agent ${agentLabel(agent)}: ${show(dir)} ${why}${detail ? ` (${detail})` : ''}; nothing was deleted`, result.exitCode);
+    };
+    switch (result.exitCode) {
+      case ScriptExit.IN_USE:
+        return refuse('is in use right now');
+      case ScriptExit.SYMLINK_IN_PATH:
+        return refuse('has a symbolic link in its path');
+      case ScriptExit.REPLACED:
+        return refuse('is not the directory inspected before (replaced since)');
+      case ScriptExit.FENCE_UNKNOWN:
+        return refuse('could not be matched to a mount, so whether a container uses it is unknown');
+    }
   }
 
   private expectSuccess(agent: AgentTarget, result: RemoteResult, what: string, okCodes = [0]): void {

@@ -5,7 +5,19 @@
  */
 
 /** Exit codes our scripts use to report conditions a caller handles (all other codes are failures). */
-export const ScriptExit = { ABSENT: 44, IS_SYMLINK: 45, NOT_DIRECTORY: 46 } as const;
+export const ScriptExit = {
+  ABSENT: 44,
+  IS_SYMLINK: 45,
+  NOT_DIRECTORY: 46,
+  /** The fence: a container (mount) or a process (cwd, open file) uses the directory right now. */
+  IN_USE: 47,
+  /** A path component between the checked base (work_dir) and the directory is a symlink. */
+  SYMLINK_IN_PATH: 48,
+  /** The directory is not the one inspected before (another device:inode): it was replaced. */
+  REPLACED: 49,
+  /** The fence could not tell which mount the directory is on: nothing is deleted on a guess. */
+  FENCE_UNKNOWN: 50,
+} as const;
 
 /** A directory the operation works inside: it must exist, be a directory, and not be a symlink to one. */
 const REQUIRE_REAL_DIRECTORY = '[ -L "$1" ] && exit 45; [ -e "$1" ] || exit 44; [ -d "$1" ] || exit 46; ';
@@ -14,6 +26,40 @@ const REQUIRE_REAL_DIRECTORY = '[ -L "$1" ] && exit 45; [ -e "$1" ] || exit 44; 
 export function scriptArgv(script: string, args: readonly string[]): string[] {
   return ['sh', '-c', script, 'sh', ...args];
 }
+
+/**
+ * The last check before a delete, run on the agent in the same command that deletes, so nothing can
+ * start using the directory between the check and the delete's start. Arguments: $1 the directory,
+ * $2 the proc root (`/proc`), $3 the base from which every path component down to $1 must be a real
+ * directory (work_dir, or the MOUNT/PATH disk root), $4 the `device:inode` seen at preflight or `-`.
+ *
+ * In use means: some process's mount namespace has a mount whose source is $1 or lies inside it (the
+ * kernel lists it in /proc/<pid>/mountinfo as the same device with a root at or under $1's path inside
+ * that filesystem: Mesos `filesystem/linux` and Docker bind mounts), or a host process has its cwd or an
+ * open file inside $1 (the `filesystem/posix` isolator reaches volumes through a sandbox symlink).
+ * mountinfo is readable by every user; other users' cwd and fds only by root (--sudo).
+ */
+const FENCE_AWK = String.raw`
+function unesc(s,  out, i) { out = ""; while ((i = index(s, "\\")) > 0) { out = out substr(s, 1, i - 1) sprintf("%c", substr(s, i + 1, 1) * 64 + substr(s, i + 2, 1) * 8 + substr(s, i + 3, 1)); s = substr(s, i + 4) } return out s }
+function under(p, base) { return base == "/" || p == base || substr(p, 1, length(base) + 1) == base "/" }
+BEGIN { v = ENVIRON["V"]; dev = ENVIRON["DEV"] + 0; mm = (int(dev / 256) % 4096 + int(dev / 17592186044416) * 4096) ":" (dev % 256 + (int(dev / 1048576) % 16777216) * 256); phase = 0; best = -1 }
+phase == 0 && $0 == "=" { phase = 1; if (best < 0) next; rest = (bmp == "/") ? v : substr(v, length(bmp) + 1); rv = (broot == "/" ? "" : broot) rest; if (rv == "") rv = "/"; next }
+phase == 0 { if ($3 == mm) { mp = unesc($5); if (under(v, mp) && length(mp) > best) { best = length(mp); bmp = mp; broot = unesc($4) } } next }
+best >= 0 { i = index($0, "/mountinfo:"); if (i == 0) next; split(substr($0, i + 11), f, " "); if (f[3] != mm) next; r = unesc(f[4]); if (r == rv || substr(r, 1, length(rv) + 1) == rv "/") { pid = substr($0, 1, i - 1); sub(/.*\//, "", pid); if (++n <= 3) print "mounted in the mount namespace of pid " pid " at " f[5] } }
+END { if (phase == 0 || best < 0) exit 50; if (n > 3) print "(" n - 3 " more)"; if (n > 0) exit 47 }`;
+
+const FD_AWK = String.raw`BEGIN { v = ENVIRON["V"]; FS = "\t" } $2 == v || substr($2, 1, length(v) + 1) == v "/" { if (++n <= 3) print "used by " $1 " -> " $2 } END { if (n > 3) print "(" n - 3 " more)"; if (n > 0) exit 47 }`;
+
+const FENCE =
+  `base=$3; case $1 in "$base"|"$base"/*) ;; *) echo "$1 is not under $base" >&2; exit 48;; esac; ` +
+  `c=$base; rest=\${1#"$base"}; [ -L "$c" ] && { echo "symlink: $c" >&2; exit 48; }; ` +
+  `while [ -n "$rest" ]; do rest=\${rest#/}; comp=\${rest%%/*}; rest=\${rest#"$comp"}; c=$c/$comp; ` +
+  `if [ -L "$c" ]; then echo "symlink: $c" >&2; exit 48; fi; done; ` +
+  REQUIRE_REAL_DIRECTORY +
+  `if [ "$4" != - ]; then id=$(find "$1" -maxdepth 0 -printf '%D:%i') || exit 1; [ "$id" = "$4" ] || { echo "now $id, was $4" >&2; exit 49; }; fi; ` +
+  `dev=$(find "$1" -maxdepth 0 -printf '%D') || exit 1; ` +
+  `{ cat -- "$2/self/mountinfo" && echo = && grep -Hs '' "$2"/[0-9]*/mountinfo; } | V=$1 DEV=$dev awk '${FENCE_AWK}' >&2; rc=$?; [ "$rc" -eq 0 ] || exit $rc; ` +
+  `find "$2"/[0-9]*/cwd "$2"/[0-9]*/fd -maxdepth 1 -type l -printf '%p\\t%l\\n' 2>/dev/null | V=$1 awk '${FD_AWK}' >&2 || exit 47; `;
 
 export const scripts = {
   /** Follows symlinks (config files often are); absent or dangling → 44. */
@@ -55,6 +101,14 @@ export const scripts = {
    */
   deleteContents:
     `${REQUIRE_REAL_DIRECTORY}before=$(find "$1" -xdev -mindepth 1 -printf x | wc -c); ` +
+    `find "$1" -xdev -mindepth 1 -delete; rc=$?; ` +
+    `after=$(find "$1" -mindepth 1 -maxdepth 1 -printf x | wc -c); ` +
+    `printf '%s %s %s\\n' "$before" "$after" "$rc"; ` +
+    `find "$1" -mindepth 1 -maxdepth 1 -printf '%P\\0' | head -c 4096`,
+
+  /** deleteContents behind the fence (see FENCE): $1 dir, $2 proc root, $3 base, $4 device:inode or -. */
+  fencedDeleteContents:
+    `${FENCE}before=$(find "$1" -xdev -mindepth 1 -printf x | wc -c); ` +
     `find "$1" -xdev -mindepth 1 -delete; rc=$?; ` +
     `after=$(find "$1" -mindepth 1 -maxdepth 1 -printf x | wc -c); ` +
     `printf '%s %s %s\\n' "$before" "$after" "$rc"; ` +

@@ -101,6 +101,15 @@ export interface MarathonInfo {
   [key: string]: unknown;
 }
 
+/** A deployment in progress (GET /v2/deployments); only what tells which apps it touches. */
+export interface MarathonDeployment {
+  id: string;
+  /** Every app the deployment changes (all versions). */
+  affectedApps: string[];
+  /** Apps of the steps still running (`currentActions[].app`; 1.4+ also `pod`). */
+  currentApps: string[];
+}
+
 /** Options shared by the kill/wipe endpoints (§c). `scale` and `wipe` are mutually exclusive upstream. */
 export interface KillOptions {
   wipe?: boolean;
@@ -134,6 +143,8 @@ export interface MarathonApi {
    * from 1.6); Marathon before 1.4 has no such endpoint.
    */
   podInstanceIds(): Promise<string[]>;
+  /** GET /v2/deployments — the deployments in progress. */
+  deployments(): Promise<MarathonDeployment[]>;
   /** DELETE /v2/apps/{appId}/tasks/{taskId}?wipe=… — never the app-wide variant. */
   killTask(appId: string, taskId: string, options: KillOptions): Promise<KillResult>;
   /** POST /v2/tasks/delete?wipe=… with explicit ids. */

@@ -1,6 +1,6 @@
 import { usageError } from '../errors.js';
 import type { HttpClient, ServiceRef } from './http.js';
-import type { KillOptions, KillResult, MarathonApi, MarathonApp, MarathonInfo, MarathonTask } from './marathon-types.js';
+import type { KillOptions, KillResult, MarathonApi, MarathonApp, MarathonDeployment, MarathonInfo, MarathonTask } from './marathon-types.js';
 import { decodeApp, decodeApps, decodeInfo, decodeTasks } from './schemas.js';
 import { ShapeError } from './shape-error.js';
 
@@ -44,6 +44,10 @@ export class HttpMarathon implements MarathonApi {
 
   podInstanceIds(): Promise<string[]> {
     return this.get('/v2/pods/::status', decodePodInstanceIds);
+  }
+
+  deployments(): Promise<MarathonDeployment[]> {
+    return this.get('/v2/deployments', decodeDeployments);
   }
 
   /** One task per call, by its exact id — never the app-wide DELETE that would hit every task. */
@@ -116,5 +120,23 @@ export function decodePodInstanceIds(doc: unknown): string[] {
       if (typeof id !== 'string') throw new ShapeError(`[${i}].instances[${j}].id`, 'expected a string');
       return id;
     });
+  });
+}
+
+/** `[{id, affectedApps, currentActions: [{action, app}]}]`; a deployment without a readable id or app list is a shape error. */
+export function decodeDeployments(doc: unknown): MarathonDeployment[] {
+  if (!Array.isArray(doc)) throw new ShapeError('', 'expected an array of deployments');
+  return doc.map((d: unknown, i) => {
+    const o = (d ?? {}) as { id?: unknown; affectedApps?: unknown; currentActions?: unknown };
+    if (typeof o.id !== 'string') throw new ShapeError(`[${i}].id`, 'expected a string');
+    if (!Array.isArray(o.affectedApps) || !o.affectedApps.every((a) => typeof a === 'string')) {
+      throw new ShapeError(`[${i}].affectedApps`, 'expected an array of app ids');
+    }
+    const actions = Array.isArray(o.currentActions) ? o.currentActions : [];
+    const currentApps = actions.flatMap((a: unknown) => {
+      const app = (a as { app?: unknown } | null)?.app;
+      return typeof app === 'string' ? [app] : [];
+    });
+    return { id: o.id, affectedApps: o.affectedApps as string[], currentApps };
   });
 }

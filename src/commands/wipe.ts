@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { Ctx } from '../context.js';
-import { ExitCode, notFound, usageError, type ExitCodeValue } from '../errors.js';
+import { ExitCode, isCliError, notFound, usageError, type ExitCodeValue } from '../errors.js';
 import { isValidAppId, normalizeAppId, parseTaskId } from '../domain/task-id.js';
 import { printable } from '../domain/mesos-ids.js';
 import type { Refusal, TaskWipePlan, WipeCandidate } from '../domain/wipe-plan.js';
@@ -92,13 +92,15 @@ export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Pr
   const expungedBefore = (task: string) => journal.status(task, 'expunge') !== undefined;
 
   // 1. Resolve the targets from Marathon. An app that is gone is fine only if this journal expunged its tasks.
+  // Resuming: a task of the interrupted run that has since disappeared is skipped, not an error.
+  const inEarlierRun = (task: string) => journal.all().some((e) => e.item === task);
   const apps = await mapSettledLimit(targets.appIds, 8, (id) => clients.marathon.app(id));
   const found = apps.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
   apps.forEach((a, i) => {
     if (a.status === 'fulfilled') return;
     const requested = [...(targets.taskIds ?? [])].filter((t) => parseTaskId(t)?.appId === targets.appIds[i]);
-    const resumable = requested.length > 0 && requested.every(expungedBefore);
-    if (!resumable) throw a.reason;
+    const resumable = requested.length > 0 && requested.every((t) => expungedBefore(t) || inEarlierRun(t));
+    if (!resumable || !(isCliError(a.reason) && a.reason.kind === 'not-found')) throw a.reason;
   });
   const inventory = await inventoryVolumes(
     clients,
@@ -106,10 +108,15 @@ export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Pr
     (t) => targets.taskIds === undefined || targets.taskIds.has(t.id),
   );
   const alreadyExpunged: string[] = [];
+  const vanished: string[] = [];
   for (const id of targets.taskIds ?? []) {
     if (inventory.tasks.some((t) => t.task === id)) continue;
     if (expungedBefore(id)) alreadyExpunged.push(id);
+    else if (inEarlierRun(id)) vanished.push(id);
     else throw notFound(`Task '${id}' does not exist (or has no persistent volumes)`, 'Nothing was changed.');
+  }
+  for (const id of vanished) {
+    ctx.log.warn(`${id}: no longer listed by Marathon since the interrupted run (expunged by someone else, or relaunched under a new id); skipped.`);
   }
   // --all-waiting: the waiting tasks; with --skip-data, those whose agent is lost (their data is unreachable).
   const wanted = skipData ? 'agent-lost' : 'waiting';
@@ -144,7 +151,7 @@ export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Pr
   ];
 
   // 3. The plan: exactly what the execute step will run.
-  const plan = { marathonUrl: clients.marathon.baseUrl, skipData, tasks: pre.plans, refused: refusals, alreadyExpunged, journal: journal.path };
+  const plan = { marathonUrl: clients.marathon.baseUrl, skipData, tasks: pre.plans, refused: refusals, alreadyExpunged, vanished, journal: journal.path };
   if (options.dryRun) {
     if (ctx.opts.json) ctx.printJson({ dryRun: true, ...plan });
     else ctx.print(renderPlan(plan));
@@ -184,22 +191,28 @@ export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Pr
   return exitCodeFor(results, refusals);
 }
 
-function exitCodeFor(results: TaskWipeResult[], refusals: Refusal[]): ExitCodeValue {
+/** See README "Exit codes": the worst thing that happened decides. */
+export function exitCodeFor(results: TaskWipeResult[], refusals: Refusal[]): ExitCodeValue {
   if (results.some((r) => r.outcome === 'interrupted')) return ExitCode.INTERRUPTED;
-  const ok = results.filter((r) => r.outcome === 'wiped' || r.outcome === 'expunged').length;
-  if (ok === results.length && refusals.length === 0) return ExitCode.OK;
+  if (results.some((r) => r.outcome === 'relaunched' || r.outcome === 'deleted-not-expunged')) return ExitCode.CHANGED;
+  const ok = results.filter((r) => r.outcome === 'wiped' || r.outcome === 'expunged' || r.outcome === 'skipped').length;
+  const refused = results.filter((r) => r.outcome === 'refused').length + refusals.length;
+  if (ok === results.length && refused === 0) return ExitCode.OK;
   if (ok > 0) return ExitCode.PARTIAL;
-  return results.length > 0 ? ExitCode.ERROR : ExitCode.REFUSED;
+  return results.every((r) => r.outcome === 'refused') ? ExitCode.REFUSED : ExitCode.ERROR;
 }
 
 function reportLeftovers(ctx: Ctx, results: TaskWipeResult[]): void {
   for (const r of results) {
+    if (r.outcome === 'relaunched') ctx.log.error(`${r.task}: RELAUNCHED AFTER ITS DATA WAS DELETED — ${r.error}`);
+    if (r.outcome === 'deleted-not-expunged') ctx.log.warn(`${r.task}: ${r.error}; re-run the same command to expunge it once that is resolved.`);
+    if (r.deleteConfirmed === false) ctx.log.warn(`${r.task}: the delete ran but its report was lost; the directory was re-inspected and is empty (deleted, not confirmed).`);
     if (r.dataLeftOnDisk && r.outcome === 'expunged') {
       const where = r.dataLeftOnDisk.paths.map((p) => printable(p)).join(', ') || 'its volume directories';
       ctx.log.warn(`${r.task}: the data stays on ${r.dataLeftOnDisk.host ?? 'the lost node'}'s disk at ${where}; delete it there if the node comes back.`);
     }
   }
-  if (results.some((r) => r.outcome === 'interrupted' || r.outcome === 'failed')) {
+  if (results.some((r) => r.outcome === 'interrupted' || r.outcome === 'failed' || r.outcome === 'refused')) {
     ctx.log.hint('Re-run the same command to resume: finished steps are not repeated.');
   }
 }
@@ -228,7 +241,11 @@ function renderResults(results: TaskWipeResult[]): string {
       [
         { header: 'TASK', value: (r: TaskWipeResult) => r.task },
         { header: 'AGENT', value: (r) => r.host ?? 'N/A' },
-        { header: 'DELETED', value: (r) => (r.dataLeftOnDisk ? 'data left' : formatBytes(r.bytesDeleted)), align: 'right' },
+        {
+          header: 'DELETED',
+          value: (r) => (r.dataLeftOnDisk ? 'data left' : r.dataDeletedAt === null ? '-' : `${formatBytes(r.bytesDeleted)}${r.deleteConfirmed === false ? ' (not confirmed)' : ''}`),
+          align: 'right',
+        },
         { header: 'BACKUP', value: (r) => (r.backups.length > 0 ? r.backups.join(',') : '-') },
         { header: 'OUTCOME', value: (r) => (r.error ? `${r.outcome}: ${r.error}` : r.outcome) },
       ],

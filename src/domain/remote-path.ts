@@ -3,7 +3,7 @@ import { printable } from './mesos-ids.js';
 /** What was seen on an agent for one path, before anything is touched. */
 export interface RemotePathFacts {
   /** lstat of the path; null = nothing there. */
-  stat: { type: string; isSymlink: boolean; isMountPoint: boolean } | null;
+  stat: { type: string; isSymlink: boolean; isMountPoint: boolean; device?: number; inode?: number } | null;
   size?: { bytes: number; entries: number };
 }
 

@@ -11,6 +11,13 @@ export interface AgentWorkDir {
   source: WorkDirSource;
   /** Why the live value could not be used, when falling back to the default. */
   note?: string;
+  /** MOUNT and PATH disk roots the agent was started with (`/flags` `resources`); null = flags not read. */
+  diskRoots: DiskRoots | null;
+}
+
+export interface DiskRoots {
+  mount: string[];
+  path: string[];
 }
 
 /** One persistent volume of one task, with everything needed to find it on disk (README "JSON output"). */
@@ -45,6 +52,8 @@ export interface VolumeDetail {
     inUse: boolean;
     source: string | null;
   };
+  /** The agent's configured MOUNT/PATH disk roots (from its /flags); null = unknown. */
+  diskRoots: DiskRoots | null;
   /** Bytes on disk; filled in when measured over SSH, null otherwise. */
   sizeOnDisk: number | null;
   notes: string[];
@@ -137,6 +146,7 @@ export function volumeDetails(input: VolumeDetailInput): VolumeDetail[] {
         inUse: mesosVolume?.inUse ?? false,
         source: mesosVolume ? mesosVolume.source.type : null,
       },
+      diskRoots: workDir.diskRoots,
       sizeOnDisk: null,
       notes,
     };
@@ -152,11 +162,34 @@ function sourceFromAppDefinition(volume: MarathonAppVolume | undefined): VolumeS
 /** work_dir from the agent's live /flags, else DC/OS's default with the reason. */
 export function workDirFrom(flags: Record<string, string> | undefined, failure?: string): AgentWorkDir {
   const live = flags?.work_dir;
-  if (live) return { workDir: live, source: 'agent-flags' };
+  const diskRoots = flags ? diskRootsFrom(flags.resources) : null;
+  if (live) return { workDir: live, source: 'agent-flags', diskRoots };
   const why = failure ?? 'the agent /flags has no work_dir';
   return {
     workDir: DCOS_DEFAULT_WORK_DIR,
     source: 'dcos-default',
     note: `work_dir is DC/OS's default ${DCOS_DEFAULT_WORK_DIR}: ${why}`,
+    diskRoots,
   };
+}
+
+/**
+ * The disk roots in the agent's `--resources`. MOUNT and PATH disks can only be given in the JSON form
+ * (DC/OS writes it to /var/lib/dcos/mesos-resources); the `cpus:4;mem:…` text form has none.
+ */
+export function diskRootsFrom(resources: string | undefined): DiskRoots {
+  const roots: DiskRoots = { mount: [], path: [] };
+  if (resources === undefined || !resources.trim().startsWith('[')) return roots;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(resources);
+  } catch {
+    return roots;
+  }
+  for (const r of Array.isArray(parsed) ? parsed : []) {
+    const source = (r as { disk?: { source?: { type?: string; mount?: { root?: unknown }; path?: { root?: unknown } } } } | null)?.disk?.source;
+    if (typeof source?.mount?.root === 'string') roots.mount.push(source.mount.root);
+    if (typeof source?.path?.root === 'string') roots.path.push(source.path.root);
+  }
+  return roots;
 }

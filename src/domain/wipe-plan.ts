@@ -22,6 +22,15 @@ export interface VolumeWipePlan {
   /** On disk at preflight; null when the path was already gone (resume) or data is skipped. */
   bytes: number | null;
   entries: number | null;
+  /**
+   * Where the agent-side fence starts checking that no path component is a symlink: the agent's
+   * work_dir for root-disk volumes, the disk root for MOUNT and PATH volumes.
+   */
+  fenceBase: string;
+  /** `device:inode` of the directory at preflight: the delete refuses if it was replaced since. Null = absent. */
+  deviceInode: string | null;
+  /** An earlier run deleted it (journal) but entries are there again: the disk wins, it is deleted again. */
+  deleteAgain: boolean;
 }
 
 /** The exact Marathon request the expunge step sends. */
@@ -99,6 +108,17 @@ function volumeRefusals(v: VolumeDetail): string[] {
   if (!v.persistenceIdValid) return [`${name}: persistence id '${printable(v.persistenceId)}' is invalid: ${v.persistenceIdProblem}`];
   if (v.hostPath === null || v.role === null) return [`${name}: host path unknown: ${v.hostPathProblem ?? 'role unknown'}`];
   if (!v.mesos.volumeKnown && v.isMountRoot) return [`${name}: MOUNT volume no longer known to Mesos; its root cannot be confirmed`];
+  if (v.isMountRoot) {
+    // The master's word alone is not enough for a whole disk: the agent must have been started with
+    // that MOUNT root, and the app must have asked for a mount volume.
+    if (v.diskRoots === null) return [`${name}: the agent's configured disks (/flags resources) could not be read; refusing to empty a MOUNT root on the master's word alone`];
+    if (!v.diskRoots.mount.includes(v.hostPath)) {
+      return [
+        `${name}: the master reports MOUNT root ${printable(v.hostPath)}, which is not one of the agent's configured MOUNT disks (${v.diskRoots.mount.map(printable).join(', ') || 'none'})`,
+      ];
+    }
+    if (v.type !== 'mount') return [`${name}: Mesos reports a MOUNT disk but the app declares a ${v.type ?? 'unknown'} volume; refusing`];
+  }
   if (v.mesos.inUse) return [`${name}: Mesos reports the volume in use by a live container`];
   // Rebuild independently and compare: what we delete must be exactly what the agent would mount.
   const source: VolumeSource = v.isMountRoot ? { type: 'MOUNT', root: v.hostPath } : sourceFor(v);
@@ -128,18 +148,37 @@ export function remoteRefusals(v: VolumeDetail, facts: RemoteVolumeFacts, alread
   return problem === undefined ? [] : [`volume ${v.containerPath}: ${problem}`];
 }
 
-export function volumePlan(v: VolumeDetail, facts: RemoteVolumeFacts | undefined): VolumeWipePlan {
+/** The fence's base (see VolumeWipePlan.fenceBase). */
+export function fenceBaseOf(v: Pick<VolumeDetail, 'hostPath' | 'isMountRoot' | 'workDir'>): string {
+  const path = v.hostPath ?? '';
+  if (v.isMountRoot) return path;
+  const marker = '/volumes/roles/';
+  const root = path.slice(0, path.lastIndexOf(marker));
+  return root === '' ? v.workDir : root;
+}
+
+export function volumePlan(v: VolumeDetail, facts: RemoteVolumeFacts | undefined, alreadyDeleted = false): VolumeWipePlan {
+  const stat = facts?.stat;
+  const entries = facts?.size?.entries ?? null;
   return {
     containerPath: v.containerPath,
     persistenceId: v.persistenceId,
     hostPath: v.hostPath ?? '',
     isMountRoot: v.isMountRoot,
     bytes: facts?.size?.bytes ?? null,
-    entries: facts?.size?.entries ?? null,
+    entries,
+    fenceBase: fenceBaseOf(v),
+    deviceInode: stat?.device !== undefined && stat.inode !== undefined ? `${stat.device}:${stat.inode}` : null,
+    deleteAgain: alreadyDeleted && entries !== null && entries > 0,
   };
 }
 
-export function taskPlan(candidate: WipeCandidate, skipData: boolean, facts: Map<string, RemoteVolumeFacts>): TaskWipePlan {
+export function taskPlan(
+  candidate: WipeCandidate,
+  skipData: boolean,
+  facts: Map<string, RemoteVolumeFacts>,
+  alreadyDeleted: (containerPath: string) => boolean = () => false,
+): TaskWipePlan {
   const { task, volumes } = candidate;
   return {
     app: task.app,
@@ -149,7 +188,7 @@ export function taskPlan(candidate: WipeCandidate, skipData: boolean, facts: Map
     state: task.state,
     skipData,
     // With skipData the volumes are listed only to say where the data stays.
-    volumes: volumes.map((v) => volumePlan(v, facts.get(v.hostPath ?? ''))),
+    volumes: volumes.map((v) => volumePlan(v, facts.get(v.hostPath ?? ''), alreadyDeleted(v.containerPath))),
     expunge: expungeRequest(task.app, task.task),
   };
 }

@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentAccess } from '../agent/access.js';
+import { FenceRefusal } from '../agent/operations.js';
+import type { AgentTarget } from '../agent/settings.js';
 import type { ClusterClients } from '../context.js';
 import { CliError, isCliError } from '../errors.js';
 import type { TaskWipePlan, VolumeWipePlan } from '../domain/wipe-plan.js';
@@ -9,8 +11,18 @@ import { countTarEntries } from '../safety/tar-verify.js';
 import { mapSettledLimit } from '../util/map-limit.js';
 import { runByAgent } from './agent-batches.js';
 import { step } from './wipe-preflight.js';
+import { recheckPlan } from './wipe-recheck.js';
+import { instanceOf } from '../domain/wipe-recheck.js';
 
-export type WipeOutcome = 'wiped' | 'expunged' | 'failed' | 'interrupted';
+/**
+ * - wiped: data deleted and the task expunged; expunged: --skip-data, only the expunge ran
+ * - refused: a re-check right before acting said no; nothing was done to this task in this run
+ * - skipped: the task disappeared since the plan (someone else expunged it); nothing to do
+ * - deleted-not-expunged: the data is deleted, but a re-check before the expunge said no (re-run)
+ * - relaunched: the data was deleted, then Marathon relaunched the instance on the emptied volume
+ * - failed / interrupted: the step named in `error` failed or was not reached
+ */
+export type WipeOutcome = 'wiped' | 'expunged' | 'refused' | 'skipped' | 'deleted-not-expunged' | 'relaunched' | 'failed' | 'interrupted';
 
 /** Per task, what happened (README "JSON output" of `wipe`). */
 export interface TaskWipeResult {
@@ -21,8 +33,12 @@ export interface TaskWipeResult {
   outcome: WipeOutcome;
   bytesDeleted: number;
   entriesDeleted: number;
+  /** When its data was deleted (this run or an earlier one); null = not deleted. */
+  dataDeletedAt: string | null;
+  /** false: the delete ran but its report was lost; the directory was re-inspected afterwards. */
+  deleteConfirmed: boolean | null;
   backups: string[];
-  /** The step that failed or was not reached, and why. */
+  /** The step that failed or was not reached, or why a re-check refused. */
   error: string | null;
   /** --skip-data: where the data stays. */
   dataLeftOnDisk: { host: string | null; paths: string[] } | null;
@@ -42,8 +58,10 @@ const LONG_STEP_MS = 6 * 60 * 60 * 1000;
 
 /**
  * Carries out exactly the plans it is given, each step journaled before and after. Tasks on different
- * agents run concurrently (bounded); tasks on one agent one after another. After Ctrl-C (signal) the
- * current step finishes and nothing new starts.
+ * agents run concurrently (bounded); tasks on one agent one after another. Right before each destructive
+ * step the task is read fresh (recheckPlan): before the backup, before the delete (and the delete itself
+ * runs behind the agent-side fence), before the expunge. After Ctrl-C (signal) the current step
+ * finishes and nothing new starts.
  */
 export async function executeWipe(
   clients: ClusterClients,
@@ -67,6 +85,28 @@ export async function executeWipe(
   return plans.map((p) => results.get(p.task) as TaskWipeResult);
 }
 
+/** Re-reads the task; false (and the result says why) when it must not be touched any more. */
+async function stillSafe(clients: ClusterClients, plan: TaskWipePlan, result: TaskWipeResult, before: string, journal: Journal): Promise<boolean> {
+  const verdict = await recheckPlan(clients, plan);
+  if (verdict.ok) return true;
+  const reasons = verdict.reasons.join('; ');
+  if (result.dataDeletedAt !== null) {
+    result.outcome = verdict.relaunched ? 'relaunched' : 'deleted-not-expunged';
+    result.error = verdict.relaunched
+      ? `its data was deleted at ${result.dataDeletedAt}, then ${reasons}; the expunge was not sent — the instance now runs on an empty volume` +
+        (result.backups.length > 0 ? `; the backup is at ${result.backups.join(', ')}` : '; no backup was made')
+      : `its data was deleted at ${result.dataDeletedAt}, but ${before} was not done: ${reasons}`;
+  } else if (verdict.gone) {
+    result.outcome = 'skipped';
+    result.error = `${reasons}; nothing was done`;
+  } else {
+    result.outcome = 'refused';
+    result.error = `refused ${before}: ${reasons}; nothing was done`;
+  }
+  journal.record(plan.task, step.recheck, 'failed', { outcome: result.outcome, before, reasons: verdict.reasons });
+  return false;
+}
+
 async function wipeOne(
   clients: ClusterClients,
   access: AgentAccess | undefined,
@@ -82,26 +122,41 @@ async function wipeOne(
     const target = access.target({ id: plan.agentId, host: plan.host ?? '' });
     for (const v of plan.volumes) {
       const deleteStep = step.delete(v.containerPath);
-      // A backup already made is reused; none is made for data an earlier run already deleted.
-      if (options.backupDir && (journal.isDone(task, step.backup(v.containerPath)) || !journal.isDone(task, deleteStep))) {
-        result.backups.push(await backup(access, target, plan, v, options));
+      const alreadyDeleted = journal.isDone(task, deleteStep) && !v.deleteAgain;
+      if (alreadyDeleted) {
+        recordDeleted(result, journal.doneDetail(task, deleteStep), journal.doneAt(task, deleteStep) ?? null);
+        continue;
       }
       if (stop()) return interrupted(result, `before deleting ${v.hostPath}`);
-      const deleted = await journal.runStep(
-        task,
-        deleteStep,
-        async () => {
-          options.onProgress(`${task}: deleting the contents of ${v.hostPath} on ${plan.host}`);
-          const removed = await access.fs.deleteContents(target, v.hostPath, { timeoutMs: LONG_STEP_MS });
-          return { removed: removed.removed, bytes: v.bytes };
-        },
-        { started: { agent: plan.agentId, path: v.hostPath } },
-      );
-      result.entriesDeleted += numberOr0(deleted.detail?.removed);
-      result.bytesDeleted += numberOr0(deleted.detail?.bytes);
+      if (!(await stillSafe(clients, plan, result, `deleting ${v.hostPath}`, journal))) return;
+      // A backup already made is reused.
+      if (options.backupDir) {
+        result.backups.push(await backup(access, target, plan, v, options));
+        if (stop()) return interrupted(result, `before deleting ${v.hostPath}`);
+        if (!(await stillSafe(clients, plan, result, `deleting ${v.hostPath}`, journal))) return;
+      }
+      let deleted;
+      try {
+        deleted = await journal.runStep(
+          task,
+          deleteStep,
+          async () => {
+            options.onProgress(`${task}: deleting the contents of ${v.hostPath} on ${plan.host}`);
+            return deleteVolume(access, target, v);
+          },
+          { started: { agent: plan.agentId, path: v.hostPath }, again: v.deleteAgain },
+        );
+      } catch (e) {
+        if (!(e instanceof FenceRefusal)) throw e;
+        result.outcome = result.dataDeletedAt === null ? 'refused' : 'deleted-not-expunged';
+        result.error = e.message;
+        return;
+      }
+      recordDeleted(result, deleted.detail, new Date().toISOString());
     }
   }
   if (stop()) return interrupted(result, 'before the expunge');
+  if (!journal.isDone(task, step.expunge) && !(await stillSafe(clients, plan, result, 'the expunge', journal))) return;
   await journal.runStep(
     task,
     step.expunge,
@@ -119,6 +174,43 @@ async function wipeOne(
     { started: { request: `${plan.expunge.method} ${plan.expunge.path}` } },
   );
   result.outcome = plan.skipData ? 'expunged' : 'wiped';
+}
+
+function recordDeleted(result: TaskWipeResult, detail: Record<string, unknown> | undefined, at: string | null): void {
+  result.entriesDeleted += numberOr0(detail?.removed);
+  result.bytesDeleted += numberOr0(detail?.bytes);
+  result.dataDeletedAt ??= at;
+  if (detail?.confirmed === false) result.deleteConfirmed = false;
+  else result.deleteConfirmed ??= true;
+}
+
+/**
+ * The fenced delete. When the command ran but its report was lost (connection dropped, output cut),
+ * the directory is inspected again: what is gone is reported as deleted, not confirmed — never as a
+ * failure of data that no longer exists.
+ */
+async function deleteVolume(access: AgentAccess, target: AgentTarget, v: VolumeWipePlan): Promise<Record<string, unknown>> {
+  const fence = { base: v.fenceBase, ...(v.deviceInode ? { expect: v.deviceInode } : {}) };
+  try {
+    const removed = await access.fs.deleteContentsFenced(target, v.hostPath, fence, { timeoutMs: LONG_STEP_MS });
+    return { removed: removed.removed, bytes: v.bytes, confirmed: true };
+  } catch (e) {
+    if (e instanceof FenceRefusal || (isCliError(e) && (e.kind === 'refused' || e.kind === 'not-found'))) throw e;
+    let now;
+    try {
+      [now] = await access.fs.inspect(target, [v.hostPath]);
+    } catch {
+      throw new CliError('remote', `${(e as Error).message}; the directory could not be re-inspected: whether anything was deleted is unknown (re-run to re-inspect)`);
+    }
+    const entries = now?.size?.entries;
+    if (entries === 0) return { removed: v.entries ?? 0, bytes: v.bytes, confirmed: false, lostReport: (e as Error).message };
+    const gone = v.entries !== null && entries !== undefined ? Math.max(0, v.entries - entries) : 0;
+    const bytesGone = v.bytes !== null && now?.size ? Math.max(0, v.bytes - now.size.bytes) : 0;
+    throw new CliError(
+      'remote',
+      `${(e as Error).message}; re-inspected: ${gone} of ${v.entries ?? '?'} entries (${bytesGone} bytes) are gone, ${entries ?? '?'} remain`,
+    );
+  }
 }
 
 const numberOr0 = (value: unknown) => (typeof value === 'number' ? value : 0);
@@ -168,6 +260,8 @@ function newResult(plan: TaskWipePlan): TaskWipeResult {
     outcome: 'failed',
     bytesDeleted: 0,
     entriesDeleted: 0,
+    dataDeletedAt: null,
+    deleteConfirmed: null,
     backups: [],
     error: null,
     dataLeftOnDisk: plan.skipData ? { host: plan.host, paths: plan.volumes.map((v) => v.hostPath).filter(Boolean) } : null,
@@ -185,14 +279,16 @@ async function verifyGone(clients: ClusterClients, results: TaskWipeResult[], jo
   apps.forEach((app, i) => {
     const answer = listed[i];
     const gone = answer?.status === 'rejected' && isCliError(answer.reason) && answer.reason.kind === 'not-found';
-    const ids = answer?.status === 'fulfilled' ? new Set(answer.value.map((t) => t.id)) : undefined;
+    const ids = answer?.status === 'fulfilled' ? answer.value.map((t) => t.id) : undefined;
     for (const r of expunged.filter((x) => x.app === app)) {
-      if (gone || (ids && !ids.has(r.task))) {
+      // Keyed on the instance: a relaunched incarnation under a new id is not "gone".
+      const left = ids?.filter((id) => instanceOf(id) === instanceOf(r.task)) ?? [];
+      if (gone || (ids && left.length === 0)) {
         journal.record(r.task, step.verify, 'done');
       } else {
         r.outcome = 'failed';
         r.error = ids
-          ? 'Marathon still lists the task after the expunge'
+          ? `Marathon still lists the instance after the expunge (${left.join(', ')})`
           : `could not re-read the app to confirm: ${(answer as PromiseRejectedResult).reason?.message ?? 'unknown error'}`;
         journal.record(r.task, step.verify, 'failed', { error: r.error });
       }

@@ -2,8 +2,6 @@ import type { AgentAccess } from '../agent/access.js';
 import { fanOut } from '../agent/fanout.js';
 import type { AgentTarget } from '../agent/settings.js';
 import type { ClusterClients } from '../context.js';
-import type { MesosAgentState } from '../cluster/mesos-types.js';
-import { parseTaskId } from '../domain/task-id.js';
 import {
   remoteRefusals,
   staticRefusals,
@@ -14,6 +12,7 @@ import {
   type WipeCandidate,
 } from '../domain/wipe-plan.js';
 import type { Journal } from '../journal/journal.js';
+import { recheckPlans } from './wipe-recheck.js';
 
 export interface WipePreflight {
   plans: TaskWipePlan[];
@@ -24,16 +23,19 @@ export interface WipePreflight {
 export const step = {
   backup: (containerPath: string) => `backup:${containerPath}`,
   delete: (containerPath: string) => `delete:${containerPath}`,
+  /** A re-check right before a destructive step said no. */
+  recheck: 'recheck',
   expunge: 'expunge',
   verify: 'verify',
 } as const;
 
-const TERMINAL = new Set(['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_DROPPED', 'TASK_GONE', 'TASK_GONE_BY_OPERATOR', 'TASK_LOST']);
-
 /**
- * Everything is checked before anything is touched: static checks per task, then, per agent
- * (bounded fan-out), the agent's own Mesos state (no live container of the task) and each volume path
- * over SSH (exists, a real directory, not a symlink, not another mount). Any doubt refuses the task.
+ * Everything is checked before anything is touched: static checks per task; the world read fresh for
+ * all of them (the same rules that run again right before each destructive step: not relaunched, no
+ * deployment, the app does not want more instances, the agent registered, nothing in the agent's own
+ * state using the volumes, no contradiction in Marathon's listing); then, per agent (bounded fan-out),
+ * each volume path over SSH (exists, a real directory, not a symlink, not another mount). Any doubt
+ * refuses the task.
  */
 export async function preflightWipe(
   clients: ClusterClients,
@@ -42,12 +44,22 @@ export async function preflightWipe(
   options: { skipData: boolean; journal: Journal; signal: AbortSignal },
 ): Promise<WipePreflight> {
   const refusals: Refusal[] = [];
-  const passed: WipeCandidate[] = [];
+  const staticallyOk: WipeCandidate[] = [];
   for (const c of candidates) {
     const reasons = staticRefusals(c, options.skipData);
     if (reasons.length > 0) refusals.push({ app: c.task.app, task: c.task.task, reasons });
-    else passed.push(c);
+    else staticallyOk.push(c);
   }
+  const verdicts = await recheckPlans(
+    clients,
+    staticallyOk.map((c) => ({ app: c.task.app, task: c.task.task, agentId: c.task.agentId, skipData: options.skipData, volumes: c.volumes })),
+  );
+  const passed: WipeCandidate[] = [];
+  staticallyOk.forEach((c, i) => {
+    const verdict = verdicts[i];
+    if (verdict && !verdict.ok) refusals.push({ app: c.task.app, task: c.task.task, reasons: verdict.reasons });
+    else passed.push(c);
+  });
   if (options.skipData || passed.length === 0) {
     return { plans: passed.map((c) => taskPlan(c, options.skipData, new Map())), refusals };
   }
@@ -61,15 +73,10 @@ export async function preflightWipe(
     targets,
     async (target, signal) => {
       const group = groups[targets.indexOf(target)] ?? [];
-      // The agent's own Mesos state over HTTP and every volume path of this agent in one ssh call.
+      // Every volume path of this agent in one ssh call.
       const paths = group.flatMap((c) => c.volumes.flatMap((v) => (v.hostPath === null ? [] : [v.hostPath])));
-      const [state, inspected] = await Promise.all([
-        clients.mesos.agentState(target.id ?? ''),
-        agents.fs.inspect(target, paths, { signal }),
-      ]);
-      const live = liveTaskBases(state);
-      const facts = new Map<string, RemoteVolumeFacts>(paths.map((p, i) => [p, inspected[i] ?? { stat: null }]));
-      return { live, facts };
+      const inspected = await agents.fs.inspect(target, paths, { signal });
+      return new Map<string, RemoteVolumeFacts>(paths.map((p, i) => [p, inspected[i] ?? { stat: null }]));
     },
     { concurrency: agents.settings.concurrency, perAgentTimeoutMs: agents.settings.perAgentTimeoutMs, signal: options.signal },
   );
@@ -81,31 +88,15 @@ export async function preflightWipe(
         refusals.push({ app: c.task.app, task: c.task.task, reasons: [`preflight on the agent failed: ${outcome.error.message}`] });
         continue;
       }
-      const base = parseTaskId(c.task.task)?.reservationLabels.at(-1) ?? c.task.task;
+      const deletedBefore = (containerPath: string) => options.journal.isDone(c.task.task, step.delete(containerPath));
       const reasons: string[] = [];
-      if (outcome.value.live.has(base)) reasons.push("the agent's Mesos state shows a live container of this task");
       for (const v of c.volumes) {
-        const facts = outcome.value.facts.get(v.hostPath ?? '') ?? { stat: null };
-        reasons.push(...remoteRefusals(v, facts, options.journal.isDone(c.task.task, step.delete(v.containerPath))));
+        const facts = outcome.value.get(v.hostPath ?? '') ?? { stat: null };
+        reasons.push(...remoteRefusals(v, facts, deletedBefore(v.containerPath)));
       }
       if (reasons.length > 0) refusals.push({ app: c.task.app, task: c.task.task, reasons });
-      else plans.push(taskPlan(c, false, outcome.value.facts));
+      else plans.push(taskPlan(c, false, outcome.value, deletedBefore));
     }
   });
   return { plans, refusals };
-}
-
-/** Instance bases (task id without the incarnation) of every non-terminal task in the agent's state. */
-function liveTaskBases(state: MesosAgentState): Set<string> {
-  const live = new Set<string>();
-  for (const framework of state.frameworks ?? []) {
-    for (const executor of framework.executors ?? []) {
-      for (const task of executor.tasks ?? []) {
-        if (task.state !== undefined && TERMINAL.has(task.state)) continue;
-        const parsed = parseTaskId(task.id);
-        live.add(parsed?.reservationLabels.at(-1) ?? task.id);
-      }
-    }
-  }
-  return live;
 }

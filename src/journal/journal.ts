@@ -81,9 +81,10 @@ export class Journal {
     item: string,
     step: string,
     work: () => Promise<Detail | undefined>,
-    detail: { started?: Detail; failed?: Detail } = {},
+    detail: { started?: Detail; failed?: Detail; again?: boolean } = {},
   ): Promise<StepOutcome> {
-    if (this.isDone(item, step)) return { resumed: true, detail: this.doneDetail(item, step) };
+    // `again`: what the journal says is done is not what the disk shows; the disk wins.
+    if (this.isDone(item, step) && !detail.again) return { resumed: true, detail: this.doneDetail(item, step) };
     this.record(item, step, 'started', detail.started);
     let done: Detail | undefined;
     try {
@@ -101,6 +102,15 @@ export class Journal {
     for (let i = this.entries.length - 1; i >= 0; i--) {
       const e = this.entries[i];
       if (e && e.item === item && e.step === step && e.status === 'done') return e.detail;
+    }
+    return undefined;
+  }
+
+  /** When the step was last recorded done (ISO time), if it was. */
+  doneAt(item: string, step: string): string | undefined {
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const e = this.entries[i];
+      if (e && e.item === item && e.step === step && e.status === 'done') return e.ts;
     }
     return undefined;
   }

@@ -56,7 +56,7 @@ function takeLock(state: MockState, appIds: string[], force: boolean): void {
   state.deployments = state.deployments.filter((d) => !locking.includes(d));
 }
 
-function newDeployment(state: MockState, appIds: string[]): MockDeployment {
+export function newDeployment(state: MockState, appIds: string[]): MockDeployment {
   state.sequence += 1;
   return { id: sequentialUuid(0xd0000000 + state.sequence, MUTATION_NODE), version: nowIso(), affectedApps: appIds };
 }
@@ -115,7 +115,8 @@ function stopTask(state: MockState, task: MockTask): void {
   task.ports = [];
 }
 
-function restartOnReservation(state: MockState, task: MockTask): void {
+/** A waiting task launches again on its reservation: a new incarnation (1.1 reuses the id). */
+export function restartOnReservation(state: MockState, task: MockTask): void {
   const now = nowIso();
   task.id = nextIncarnationId(state.flavour, task.id);
   task.kind = 'running';

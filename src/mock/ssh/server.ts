@@ -50,6 +50,8 @@ export interface StartMockSshOptions {
   stateDir: string;
   agents: MockSshAgent[];
   faults?: Record<string, MockSshFaults>;
+  /** Run around each command (numbered from 1 per agent): the mock's cluster changes at that point. */
+  hooks?: MockCommandHooks;
   /** The only user accepted (default centos, the DC/OS CLI's default). */
   user?: string;
 }
@@ -71,6 +73,11 @@ export interface MockAgentStats {
   commands: number;
 }
 
+export interface MockCommandHooks {
+  beforeCommand(agentId: string, command: number): Promise<void>;
+  afterCommand(agentId: string, command: number): Promise<void>;
+}
+
 /** Exit status of a command the guard refused (like a shell's "cannot execute"). */
 export const GUARD_EXIT_CODE = 126;
 
@@ -80,7 +87,7 @@ export async function startMockSshServer(options: StartMockSshOptions): Promise<
   const paths = mockSshPaths(options.stateDir);
   const otherHostKey = generateEd25519KeyPair().private;
   const listeners = options.agents.map(
-    (agent) => new MockAgentListener({ ...agent, root: resolve(agent.root) }, user, keys, otherHostKey),
+    (agent) => new MockAgentListener({ ...agent, root: resolve(agent.root) }, user, keys, otherHostKey, options.hooks),
   );
   const agents = listeners.map((l) => ({
     ...l.agent,
@@ -149,6 +156,7 @@ class MockAgentListener {
     private readonly user: string,
     keys: MockSshKeys,
     otherHostKey: string,
+    private readonly hooks?: MockCommandHooks,
   ) {
     this.address = agent.address ?? '127.0.0.1';
     if (!isLoopback(this.address)) throw new Error(`mock agent address ${this.address} is not in 127.0.0.0/8`);
@@ -248,7 +256,7 @@ class MockAgentListener {
             void this.applyFaults({ ...this.faults, connection: 'refused' });
             return;
           }
-          void this.exec(accept(), info.command);
+          void this.exec(accept(), info.command, this.stats.commands);
         });
       });
     });
@@ -259,12 +267,23 @@ class MockAgentListener {
     return algo === this.clientKey.type && data.length === expected.length && timingSafeEqual(data, expected);
   }
 
-  private async exec(stream: ssh2.ServerChannel, command: string): Promise<void> {
+  private async exec(stream: ssh2.ServerChannel, command: string, number: number): Promise<void> {
     const finish = (code: number, message?: string) => {
-      if (message) stream.stderr.write(`${message}\n`);
-      stream.exit(code);
-      stream.end();
+      const after = this.hooks ? this.hooks.afterCommand(this.agent.id, number) : Promise.resolve();
+      // The answer leaves only after the cluster changed: the caller's next step sees the new state.
+      void after.catch(() => undefined).finally(() => {
+        if (message) stream.stderr.write(`${message}\n`);
+        stream.exit(code);
+        stream.end();
+      });
     };
+    if (this.hooks) {
+      try {
+        await this.hooks.beforeCommand(this.agent.id, number);
+      } catch (e) {
+        return finish(125, `mock agent ${this.agent.id}: trigger failed: ${(e as Error).message}`);
+      }
+    }
     let clientGone = false;
     stream.on('close', () => (clientGone = true));
     stream.on('error', () => undefined);
