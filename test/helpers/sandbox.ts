@@ -3,12 +3,16 @@ import { lstatSync, readFileSync, readdirSync, readlinkSync, renameSync, writeFi
 import { join, relative } from 'node:path';
 import { stateFilePath } from '../../src/mock/paths.js';
 
-/** Every path under `root` with what it is: type, mode, size and content hash (files), target (links). */
+/**
+ * Every path under `root` with what it is: type, mode, size and content hash (files), target (links).
+ * A mock agent's `proc/` is left out: like the real /proc it describes processes, not stored data.
+ */
 export function snapshot(root: string): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
+      if (name === 'proc' && dir.endsWith('/root')) continue;
       const st = lstatSync(path);
       const rel = relative(root, path);
       if (st.isSymbolicLink()) out.set(rel, `link ${readlinkSync(path)}`);

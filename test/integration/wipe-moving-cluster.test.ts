@@ -1,0 +1,152 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
+import { changedPaths, editMockState, snapshot } from '../helpers/sandbox.js';
+import { ExitCode } from '../../src/errors.js';
+
+/**
+ * The cluster moves while a wipe runs: each change is injected at a named step boundary through
+ * STATEFUL_OPS_MOCK_TRIGGERS (the n-th SSH command to agent S1: 1 = the preflight inspection, then the
+ * backup when asked for, then the fenced delete), so the cases are deterministic. Every case asserts on
+ * the sandbox: nothing of a live task's volume is deleted, no live instance is expunged, and the output
+ * and --json say exactly what was done.
+ */
+
+const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
+const UUID = '53ab8733-fd96-11e5-8e70-76a1c19f8c3d';
+const PID = 'postgres#pgdata#53ab8732-fd96-11e5-8e70-76a1c19f8c3d';
+const WAITING = `postgres.instance-${UUID}._app.1`;
+const RELAUNCHED = `postgres.instance-${UUID}._app.2`;
+const VOLUME = join('agents', S(1), 'root', 'var/lib/mesos/slave/volumes/roles/slave_public', PID);
+
+interface WipeJson {
+  refused: { task: string; reasons: string[] }[];
+  results: { task: string; outcome: string; error: string | null; dataDeletedAt: string | null; bytesDeleted: number; backups: string[] }[];
+}
+
+describe('wipe while the cluster moves', () => {
+  let dir: string;
+  let cleanup: () => void;
+  const cli = (args: string[], triggers?: string) =>
+    runCli([...mockArgs(dir), ...args], triggers ? { env: { STATEFUL_OPS_MOCK_TRIGGERS: triggers } } : {});
+  const volumeEntries = () => readdirSync(join(dir, VOLUME));
+  const tasks = async () =>
+    (JSON.parse((await cli(['--json', 'tasks', 'list', '--all', '--app', '/postgres'])).stdout) as { task: string; state: string }[]).map(
+      (t) => `${t.task} ${t.state}`,
+    );
+  const wipeJson = async (triggers: string, extra: string[] = []) => {
+    const r = await cli(['--json', 'wipe', '--yes', ...extra, WAITING], triggers);
+    return { ...r, doc: JSON.parse(r.stdout || '{}') as WipeJson };
+  };
+  const journalLines = () => {
+    const jdir = join(dir, 'journal');
+    return existsSync(jdir) ? readdirSync(jdir).flatMap((f) => readFileSync(join(jdir, f), 'utf8').split('\n').filter(Boolean)) : [];
+  };
+
+  beforeEach(async () => {
+    ({ dir, cleanup } = tempDir());
+    expect((await cli(['mock', 'reset'])).code).toBe(0);
+  });
+  afterEach(() => cleanup());
+
+  it("the issue's reproduction: a scale-up relaunches the task after preflight → refused, the running task keeps every file", async () => {
+    const before = snapshot(join(dir, 'agents'));
+    const r = await cli(['wipe', '--yes', WAITING], `S1:after=1:scale=/postgres@3`);
+    expect(r.code, r.stderr).toBe(ExitCode.REFUSED);
+    expect(r.stdout).toMatch(/refused: refused deleting .*the instance relaunched: .*_app\.2 is TASK_RUNNING.*nothing was done/);
+    expect(changedPaths(before, snapshot(join(dir, 'agents')))).toEqual([]);
+    expect(await tasks()).toContain(`${RELAUNCHED} running`);
+  });
+
+  it('relaunched right before the delete command: the agent-side fence sees the container mount, nothing deleted', async () => {
+    const { code, doc } = await wipeJson(`S1:before=2:relaunch=${WAITING}`);
+    expect(code).toBe(ExitCode.REFUSED);
+    expect(doc.results[0]).toMatchObject({ outcome: 'refused', dataDeletedAt: null, bytesDeleted: 0 });
+    expect(doc.results[0]?.error).toMatch(/is in use right now \(mounted in the mount namespace of pid \d+/);
+    expect(volumeEntries().length).toBe(5);
+    expect(await tasks()).toContain(`${RELAUNCHED} running`);
+  });
+
+  it('relaunched between delete and expunge: the DELETE is never sent, the report says the data is gone and when', async () => {
+    const { code, doc, stderr } = await wipeJson(`S1:after=2:relaunch=${WAITING}`);
+    expect(code).toBe(ExitCode.CHANGED);
+    const result = doc.results[0];
+    expect(result?.outcome).toBe('relaunched');
+    expect(result?.dataDeletedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(result?.error).toMatch(/the expunge was not sent — the instance now runs on an empty volume; no backup was made/);
+    expect(stderr).toMatch(/RELAUNCHED AFTER ITS DATA WAS DELETED/);
+    // The live instance was not expunged.
+    expect(await tasks()).toContain(`${RELAUNCHED} running`);
+  });
+
+  it('relaunched after the backup: nothing deleted, the backup kept and named', async () => {
+    const backups = join(dir, 'backups');
+    const { code, doc } = await wipeJson(`S1:after=2:relaunch=${WAITING}`, ['--backup-dir', backups]);
+    expect(code).toBe(ExitCode.REFUSED);
+    expect(doc.results[0]).toMatchObject({ outcome: 'refused', dataDeletedAt: null });
+    expect(doc.results[0]?.backups.length).toBe(1);
+    expect(existsSync(doc.results[0]?.backups[0] as string)).toBe(true);
+    expect(volumeEntries().length).toBe(5);
+  });
+
+  it('a deployment starts after preflight: refused with the deployment named', async () => {
+    const { code, doc } = await wipeJson('S1:after=1:deploy=/postgres');
+    expect(code).toBe(ExitCode.REFUSED);
+    expect(doc.results[0]?.error).toMatch(/deployment [0-9a-f-]+ touching \/postgres is in progress/);
+    expect(volumeEntries().length).toBe(5);
+  });
+
+  it('the agent is removed from the master after preflight: refused, nothing deleted', async () => {
+    const { code, doc } = await wipeJson('S1:after=1:remove-agent');
+    expect(code).toBe(ExitCode.REFUSED);
+    expect(doc.results[0]?.error).toMatch(/the agent is no longer registered with the master/);
+    expect(volumeEntries().length).toBe(5);
+  });
+
+  it('a container Marathon does not know about starts using the volume: the fence refuses', async () => {
+    const { code, doc } = await wipeJson(`S1:before=2:in-use=${WAITING}`);
+    expect(code).toBe(ExitCode.REFUSED);
+    expect(doc.results[0]?.error).toMatch(/in use right now .*pid 5\d{4} at \/data.*nothing was deleted/);
+    expect(volumeEntries().length).toBe(5);
+    expect(await tasks()).toContain(`${WAITING} waiting`);
+  });
+
+  it('the app wants more instances than are launched (Marathon is about to relaunch): refused with the scale to do first', async () => {
+    // instances raised, the relaunch not done yet: the transient state a scale-up passes through.
+    editMockState(dir, (state) => {
+      const app = (state as unknown as { apps: { id: string; instances: number }[] }).apps.find((a) => a.id === '/postgres');
+      if (app) app.instances = 3;
+    });
+    const r = await cli(['wipe', '--yes', WAITING]);
+    expect(r.code).toBe(ExitCode.REFUSED);
+    expect(r.stdout).toMatch(/\/postgres wants 3 instances but 2 are launched: .*scale \/postgres to 2 first/);
+    expect(volumeEntries().length).toBe(5);
+  });
+
+  it('Marathon 1.1 reuses the task id on relaunch: the same id, now launched, is refused', async () => {
+    expect((await cli(['mock', 'reset', '--marathon-version', '1.1'])).code).toBe(0);
+    // 1.1 lists the lost agent's task as reserved too, so the app is consistent with one instance wanted.
+    editMockState(dir, (state) => {
+      const app = (state as unknown as { apps: { id: string; instances: number }[] }).apps.find((a) => a.id === '/postgres');
+      if (app) app.instances = 1;
+    });
+    const id = `postgres.${UUID}`;
+    const r = await cli(['--json', 'wipe', '--yes', id], `S1:after=1:relaunch=${id}`);
+    expect(r.code).toBe(ExitCode.REFUSED);
+    const doc = JSON.parse(r.stdout) as WipeJson;
+    expect(doc.results[0]?.error).toMatch(new RegExp(`the instance relaunched: ${id.replace(/\./g, '\\.')} is`));
+    expect(volumeEntries().length).toBe(5);
+  });
+
+  it('every refusal is journaled, and a later run (the world settled) does the wipe', async () => {
+    expect((await wipeJson('S1:after=1:deploy=/postgres')).code).toBe(ExitCode.REFUSED);
+    expect(journalLines().some((l) => l.includes('"step":"recheck"') && l.includes('"status":"failed"'))).toBe(true);
+    // Clear the deployment as an operator would (DELETE /v2/deployments/<id> is what the mock serves too).
+    const served = await runCli(['--mock-dir', dir, 'mock', 'reset']);
+    expect(served.code).toBe(0);
+    const again = await cli(['wipe', '--yes', WAITING]);
+    expect(again.code, again.stderr).toBe(ExitCode.OK);
+    expect(volumeEntries()).toEqual([]);
+  });
+});
