@@ -47,6 +47,8 @@ export interface TaskWipePlan {
   state: StatefulTaskView['state'];
   /** Only the expunge: the agent is gone and its data stays on that node's disk. */
   skipData: boolean;
+  /** `stagedAt` as Marathon listed it at preflight (null: not launched); a different one later = relaunched. */
+  stagedAt: string | null;
   volumes: VolumeWipePlan[];
   expunge: ExpungeRequest;
 }
@@ -178,6 +180,7 @@ export function taskPlan(
   skipData: boolean,
   facts: Map<string, RemoteVolumeFacts>,
   alreadyDeleted: (containerPath: string) => boolean = () => false,
+  stagedAt: string | null = null,
 ): TaskWipePlan {
   const { task, volumes } = candidate;
   return {
@@ -187,6 +190,7 @@ export function taskPlan(
     host: task.host,
     state: task.state,
     skipData,
+    stagedAt,
     // With skipData the volumes are listed only to say where the data stays.
     volumes: volumes.map((v) => volumePlan(v, facts.get(v.hostPath ?? ''), alreadyDeleted(v.containerPath))),
     expunge: expungeRequest(task.app, task.task),

@@ -57,7 +57,7 @@ export function taskConflicts(tasks: readonly MarathonTask[]): Map<string, strin
 
 /** What a re-check found; `relaunched` tells the caller that a new incarnation now owns the volume. */
 export type RecheckVerdict =
-  | { ok: true }
+  | { ok: true; stagedAt: string | null }
   | { ok: false; relaunched: boolean; gone: boolean; reasons: string[] };
 
 export interface FreshView {
@@ -77,6 +77,11 @@ export interface PlannedTask {
   persistenceIds: readonly string[];
   /** Only the expunge will run (the agent is gone and its data stays). */
   skipData: boolean;
+  /**
+   * The task's `stagedAt` when it was planned (null: not launched, i.e. waiting). A task on a lost agent
+   * may be launched (TASK_UNREACHABLE) at plan time; only a launch after the plan is a relaunch.
+   */
+  stagedAt: string | null;
 }
 
 /** Instances Marathon has launched: it relaunches a waiting reservation whenever `instances` exceeds this. */
@@ -159,7 +164,7 @@ export function recheckTask(planned: PlannedTask, fresh: FreshView): RecheckVerd
   const reasons: string[] = [];
   const conflicts = taskConflicts(fresh.tasks);
   for (const t of entries) reasons.push(...(conflicts.get(t.id) ?? []));
-  const launched = entries.filter(isLaunched);
+  const launched = entries.filter((t) => isLaunched(t) && (t.id !== planned.task || t.stagedAt !== planned.stagedAt));
   const newer = entries.filter((t) => t.id !== planned.task);
   const relaunched = launched.length > 0 || newer.length > 0;
   if (launched.length > 0) {
@@ -183,5 +188,6 @@ export function recheckTask(planned: PlannedTask, fresh: FreshView): RecheckVerd
     if (fresh.agentPresence !== 'active') reasons.push(`the agent is ${fresh.agentPresence === 'gone' ? 'no longer registered with the master' : fresh.agentPresence}`);
     if (fresh.agentState) reasons.push(...agentUsers(fresh.agentState, instance, planned.persistenceIds).map((u) => `the agent's own state: ${u}`));
   }
-  return reasons.length === 0 ? { ok: true } : { ok: false, relaunched, gone: false, reasons };
+  if (reasons.length > 0) return { ok: false, relaunched, gone: false, reasons };
+  return { ok: true, stagedAt: entries[0]?.stagedAt ?? null };
 }

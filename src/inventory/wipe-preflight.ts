@@ -52,16 +52,29 @@ export async function preflightWipe(
   }
   const verdicts = await recheckPlans(
     clients,
-    staticallyOk.map((c) => ({ app: c.task.app, task: c.task.task, agentId: c.task.agentId, skipData: options.skipData, volumes: c.volumes })),
+    staticallyOk.map((c) => ({
+      app: c.task.app,
+      task: c.task.task,
+      agentId: c.task.agentId,
+      skipData: options.skipData,
+      volumes: c.volumes,
+      // A waiting task must still be unlaunched; one on a lost agent may have been launched before it was lost.
+      ...(c.task.state === 'waiting' ? { stagedAt: null } : {}),
+    })),
   );
   const passed: WipeCandidate[] = [];
+  const stagedAt = new Map<string, string | null>();
   staticallyOk.forEach((c, i) => {
     const verdict = verdicts[i];
-    if (verdict && !verdict.ok) refusals.push({ app: c.task.app, task: c.task.task, reasons: verdict.reasons });
-    else passed.push(c);
+    if (!verdict || !verdict.ok) refusals.push({ app: c.task.app, task: c.task.task, reasons: verdict?.reasons ?? ['not re-checked'] });
+    else {
+      passed.push(c);
+      stagedAt.set(c.task.task, verdict.stagedAt);
+    }
   });
+  const seen = (c: WipeCandidate) => stagedAt.get(c.task.task) ?? null;
   if (options.skipData || passed.length === 0) {
-    return { plans: passed.map((c) => taskPlan(c, options.skipData, new Map())), refusals };
+    return { plans: passed.map((c) => taskPlan(c, options.skipData, new Map(), undefined, seen(c))), refusals };
   }
 
   const agents = await access();
@@ -95,7 +108,7 @@ export async function preflightWipe(
         reasons.push(...remoteRefusals(v, facts, deletedBefore(v.containerPath)));
       }
       if (reasons.length > 0) refusals.push({ app: c.task.app, task: c.task.task, reasons });
-      else plans.push(taskPlan(c, false, outcome.value, deletedBefore));
+      else plans.push(taskPlan(c, false, outcome.value, deletedBefore, seen(c)));
     }
   });
   return { plans, refusals };

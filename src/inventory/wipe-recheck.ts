@@ -8,7 +8,11 @@ const notFound = (e: unknown) => isCliError(e) && e.kind === 'not-found';
 const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** The part of a plan a re-check needs. */
-export type RecheckTarget = Pick<TaskWipePlan, 'app' | 'task' | 'agentId' | 'skipData'> & { volumes: { persistenceId: string }[] };
+export type RecheckTarget = Pick<TaskWipePlan, 'app' | 'task' | 'agentId' | 'skipData'> & {
+  volumes: { persistenceId: string }[];
+  /** undefined at preflight: whatever Marathon lists now is the plan's baseline. */
+  stagedAt?: string | null;
+};
 
 /**
  * Reads the world fresh for planned tasks — each app and its tasks, the deployments in progress, the
@@ -48,7 +52,10 @@ export async function recheckPlans(clients: ClusterClients, plans: readonly Rech
       agentPresence: slave?.ok ? indexReservations(slave.value, false).presenceOf(agentId) : 'gone',
       agentState: state?.ok ? state.value : null,
     };
-    return recheckTask({ app: plan.app, task: plan.task, persistenceIds: plan.volumes.map((v) => v.persistenceId), skipData: plan.skipData }, fresh);
+    const listed = fresh.tasks.find((t) => t.id === plan.task);
+    const stagedAt = plan.stagedAt !== undefined ? plan.stagedAt : (listed?.stagedAt ?? null);
+    const persistenceIds = plan.volumes.map((v) => v.persistenceId);
+    return recheckTask({ app: plan.app, task: plan.task, persistenceIds, skipData: plan.skipData, stagedAt }, fresh);
   });
 }
 

@@ -100,7 +100,9 @@ export function defaultScenario(flavour: MarathonFlavour): MockState {
 
   const postgres: MockApp = {
     id: '/postgres',
-    instances: 2,
+    // The lost agent's task counts as launched from 1.4 (TASK_UNREACHABLE); 1.1 shows it reserved, so
+    // with 2 wanted Marathon 1.1 would relaunch S1's reservation at once: that cluster wants 1.
+    instances: flavour === '1.1' ? 1 : 2,
     cpus: 0.1,
     mem: 32,
     disk: 0,

@@ -27,7 +27,7 @@ const other = running('postgres.instance-4f2a1c11-fd96-11e5-8e70-76a1c19f8c3d._a
   slaveId: 'S0',
   localVolumes: [{ containerPath: 'pgdata', persistenceId: 'postgres#pgdata#4f2a1c10-fd96-11e5-8e70-76a1c19f8c3d' }],
 });
-const planned: PlannedTask = { app: '/postgres', task: `postgres.instance-${UUID}._app.1`, persistenceIds: [PID], skipData: false };
+const planned: PlannedTask = { app: '/postgres', task: `postgres.instance-${UUID}._app.1`, persistenceIds: [PID], skipData: false, stagedAt: null };
 const app = (instances: number): MarathonApp => ({ id: '/postgres', instances });
 const fresh = (over: Partial<FreshView> = {}): FreshView => ({
   app: app(1),
@@ -50,7 +50,7 @@ describe('instanceOf', () => {
 
 describe('recheckTask', () => {
   it('passes a task that is still waiting, with nothing in its way', () => {
-    expect(recheckTask(planned, fresh())).toEqual({ ok: true });
+    expect(recheckTask(planned, fresh())).toEqual({ ok: true, stagedAt: null });
   });
 
   it('refuses an instance that relaunched under a new incarnation, and says so', () => {
@@ -93,6 +93,10 @@ describe('recheckTask', () => {
     expect(recheckTask(planned, fresh({ agentPresence: 'inactive' })).ok).toBe(false);
     const skip = { ...planned, skipData: true };
     expect(recheckTask(skip, fresh({ agentPresence: 'gone', agentState: null })).ok).toBe(true);
+    // Launched before its agent was lost (TASK_UNREACHABLE): that launch is the plan's, not a relaunch.
+    const lostAt = '2026-12-01T09:00:00.000Z';
+    const unreachable = running(planned.task, { state: 'TASK_UNREACHABLE', stagedAt: lostAt });
+    expect(recheckTask({ ...skip, stagedAt: lostAt }, fresh({ tasks: [other, unreachable], agentPresence: 'gone', agentState: null })).ok).toBe(true);
     const back = recheckTask(skip, fresh({ agentPresence: 'active' }));
     expect(back.ok === false && back.reasons.join()).toMatch(/without --skip-data/);
   });
