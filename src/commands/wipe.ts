@@ -7,6 +7,8 @@ import type { Refusal, TaskWipePlan, WipeCandidate } from '../domain/wipe-plan.j
 import type { TaskWipeResult } from '../inventory/wipe-execute.js';
 import { inventoryVolumes } from '../inventory/volumes.js';
 import { Journal, journalKey } from '../journal/journal.js';
+import { instanceOf } from '../domain/wipe-recheck.js';
+import type { StatefulTaskView } from '../domain/stateful-tasks.js';
 import { deleteLine, refusedSection } from '../output/plan.js';
 import { renderTable } from '../output/table.js';
 import { clusterIdentity, journalDir } from '../safety/state-dir.js';
@@ -89,11 +91,13 @@ export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Pr
   const clients = await ctx.cluster();
   const journal = Journal.open(journalDir(ctx.io, clients), 'wipe', journalKey(clusterIdentity(clients), targets.journalItems));
   if (journal.all().some((e) => e.step !== 'preflight') && !options.dryRun) ctx.log.info(`Resuming an earlier run (journal ${journal.path}).`);
-  const expungedBefore = (task: string) => journal.status(task, 'expunge') !== undefined;
+  // Sent by an earlier run (done, or started and cut off): its absence from Marathon is that run's doing.
+  const expungedBefore = (task: string) => ['done', 'started'].includes(journal.status(task, 'expunge') ?? '');
 
   // 1. Resolve the targets from Marathon. An app that is gone is fine only if this journal expunged its tasks.
   // Resuming: a task of the interrupted run that has since disappeared is skipped, not an error.
   const inEarlierRun = (task: string) => journal.all().some((e) => e.item === task);
+  const requestedInstances = new Set([...(targets.taskIds ?? [])].map(instanceOf));
   const apps = await mapSettledLimit(targets.appIds, 8, (id) => clients.marathon.app(id));
   const found = apps.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
   apps.forEach((a, i) => {
@@ -105,22 +109,41 @@ export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Pr
   const inventory = await inventoryVolumes(
     clients,
     Promise.resolve(found),
-    (t) => targets.taskIds === undefined || targets.taskIds.has(t.id),
+    // Every incarnation of the requested instances: a relaunch since an interrupted run must be seen.
+    (t) => targets.taskIds === undefined || requestedInstances.has(instanceOf(t.id)),
   );
   const alreadyExpunged: string[] = [];
   const vanished: string[] = [];
   for (const id of targets.taskIds ?? []) {
     if (inventory.tasks.some((t) => t.task === id)) continue;
-    if (expungedBefore(id)) alreadyExpunged.push(id);
-    else if (inEarlierRun(id)) vanished.push(id);
-    else throw notFound(`Task '${id}' does not exist (or has no persistent volumes)`, 'Nothing was changed.');
+    const relaunched = inventory.tasks.some((t) => instanceOf(t.task) === instanceOf(id));
+    if (inEarlierRun(id) && (relaunched || !expungedBefore(id))) vanished.push(id);
+    else if (expungedBefore(id)) alreadyExpunged.push(id);
+    else {
+      const successor = inventory.tasks.find((t) => instanceOf(t.task) === instanceOf(id));
+      throw notFound(
+        successor
+          ? `Task '${id}' does not exist any more: its instance relaunched as ${successor.task} (${successor.state})`
+          : `Task '${id}' does not exist (or has no persistent volumes)`,
+        'Nothing was changed.',
+      );
+    }
   }
+  const relaunchedSince: TaskWipeResult[] = [];
   for (const id of vanished) {
-    ctx.log.warn(`${id}: no longer listed by Marathon since the interrupted run (expunged by someone else, or relaunched under a new id); skipped.`);
+    const successor = inventory.tasks.find((t) => instanceOf(t.task) === instanceOf(id));
+    const deletedAt = journal.all().find((e) => e.item === id && e.step.startsWith('delete:') && e.status === 'done')?.ts;
+    if (successor && deletedAt) {
+      relaunchedSince.push(relaunchedResult(id, successor, deletedAt, journal));
+    } else if (successor) {
+      ctx.log.warn(`${id}: relaunched since the interrupted run as ${successor.task} (${successor.state}); nothing of it was deleted; skipped.`);
+    } else {
+      ctx.log.warn(`${id}: no longer listed by Marathon since the interrupted run (expunged by someone else); skipped.`);
+    }
   }
   // --all-waiting: the waiting tasks; with --skip-data, those whose agent is lost (their data is unreachable).
   const wanted = skipData ? 'agent-lost' : 'waiting';
-  const selected = inventory.tasks.filter((t) => targets.taskIds !== undefined || t.state === wanted);
+  const selected = inventory.tasks.filter((t) => (targets.taskIds !== undefined ? targets.taskIds.has(t.task) : t.state === wanted));
   if (targets.taskIds === undefined) {
     const other = inventory.tasks.filter((t) => t.state === (skipData ? 'waiting' : 'agent-lost')).length;
     if (other > 0) {
@@ -160,7 +183,10 @@ export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Pr
   if (!ctx.opts.json) ctx.print(renderPlan(plan));
   for (const r of refusals) journal.record(r.task, 'preflight', 'failed', { reasons: r.reasons });
   if (pre.plans.length === 0) {
-    if (ctx.opts.json) ctx.printJson({ ...plan, results: [] });
+    if (ctx.opts.json) ctx.printJson({ ...plan, results: relaunchedSince });
+    else if (relaunchedSince.length > 0) ctx.print(renderResults(relaunchedSince));
+    reportLeftovers(ctx, relaunchedSince);
+    if (relaunchedSince.length > 0) return ExitCode.CHANGED;
     if (refusals.length > 0) return ExitCode.REFUSED;
     ctx.log.info('Nothing to do.');
     return ExitCode.OK;
@@ -185,6 +211,7 @@ export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Pr
     onProgress: (m) => ctx.log.verbose(m),
   });
 
+  results.push(...relaunchedSince);
   if (ctx.opts.json) ctx.printJson({ ...plan, results });
   else ctx.print(renderResults(results));
   reportLeftovers(ctx, results);
@@ -200,6 +227,30 @@ export function exitCodeFor(results: TaskWipeResult[], refusals: Refusal[]): Exi
   if (ok === results.length && refused === 0) return ExitCode.OK;
   if (ok > 0) return ExitCode.PARTIAL;
   return results.every((r) => r.outcome === 'refused') ? ExitCode.REFUSED : ExitCode.ERROR;
+}
+
+/** A task of the interrupted run whose data that run deleted, relaunched since on the emptied volume. */
+function relaunchedResult(id: string, successor: StatefulTaskView, deletedAt: string, journal: Journal): TaskWipeResult {
+  const backups = journal
+    .all()
+    .filter((e) => e.item === id && e.step.startsWith('backup:') && e.status === 'done' && typeof e.detail?.file === 'string')
+    .map((e) => e.detail?.file as string);
+  return {
+    app: successor.app,
+    task: id,
+    agentId: successor.agentId,
+    host: successor.host,
+    outcome: 'relaunched',
+    bytesDeleted: 0,
+    entriesDeleted: 0,
+    dataDeletedAt: deletedAt,
+    deleteConfirmed: null,
+    backups,
+    error:
+      `its data was deleted at ${deletedAt} by the interrupted run, then the instance relaunched as ${successor.task} (${successor.state}); the expunge was not sent` +
+      (backups.length > 0 ? `; the backup is at ${backups.join(', ')}` : '; no backup was made'),
+    dataLeftOnDisk: null,
+  };
 }
 
 function reportLeftovers(ctx: Ctx, results: TaskWipeResult[]): void {
@@ -226,6 +277,7 @@ export function renderPlan(plan: { marathonUrl: string; skipData: boolean; tasks
     for (const v of t.volumes) {
       if (plan.skipData) lines.push(`KEEP    ${printable(v.hostPath)} (on the lost node's disk, not touched)`);
       else lines.push(deleteLine({ path: v.hostPath, scope: 'contents', mountRoot: v.isMountRoot, bytes: v.bytes, entries: v.entries }));
+      if (v.deleteAgain) lines.push(`AGAIN   an earlier run deleted it, but ${v.entries} entries are there now: they are deleted again`);
     }
     lines.push(`THEN    ${t.expunge.method} ${plan.marathonUrl}${t.expunge.path}`);
   }

@@ -23,6 +23,7 @@ import type { MockState } from './types.js';
  * - `remove-agent`        the agent is removed from the master (`[=<agent>]` for another one)
  * - `in-use=<task id>`    a container Marathon and Mesos do not know about bind-mounts that task's volumes
  * - `hold=<ms>`           wait (keeps the run inside a window, e.g. while another run starts)
+ * - `cut`                 (after only) the command ran, but the connection drops before its report leaves
  * Further actions register in `triggerActions` (each returns the volume directories it created).
  */
 
@@ -81,7 +82,7 @@ export const triggerActions: Record<string, TriggerAction> = {
   },
 };
 
-const ASYNC_ACTIONS = new Set(['hold']);
+const ASYNC_ACTIONS = new Set(['hold', 'cut']);
 
 export function parseMockTriggers(spec: string | undefined, agents: readonly { id: string; hostname: string }[]): MockTrigger[] {
   if (spec === undefined || spec.trim() === '') return [];
@@ -111,7 +112,8 @@ export function parseMockTriggers(spec: string | undefined, agents: readonly { i
 /** Hooks for the mock SSH server: container mounts kept in step with the state, then the triggers. */
 export function mockCommandHooks(stateDir: string, triggers: readonly MockTrigger[]) {
   const store = new MockStore(stateDir);
-  const fire = async (when: 'before' | 'after', agentId: string, command: number) => {
+  const fire = async (when: 'before' | 'after', agentId: string, command: number): Promise<void | 'cut'> => {
+    let cut = false;
     for (const trigger of triggers) {
       if (trigger.agentId !== agentId || trigger.when !== when || trigger.command !== command) continue;
       for (const { name, arg } of trigger.actions) {
@@ -119,19 +121,24 @@ export function mockCommandHooks(stateDir: string, triggers: readonly MockTrigge
           await new Promise((r) => setTimeout(r, Number(arg) || 0));
           continue;
         }
+        if (name === 'cut') {
+          cut = when === 'after';
+          continue;
+        }
         const action = triggerActions[name] as TriggerAction;
         const created = store.mutate((state) => action(state, { stateDir, agentId, arg }) ?? []);
         for (const dir of created) createVolumeDir(stateDir, dir.agentId, dir.hostPath);
       }
     }
+    return cut ? 'cut' : undefined;
   };
   return {
     async beforeCommand(agentId: string, command: number): Promise<void> {
       await fire('before', agentId, command);
       syncContainerMounts(agentRoot(stateDir, agentId), store.current(), agentId);
     },
-    async afterCommand(agentId: string, command: number): Promise<void> {
-      await fire('after', agentId, command);
+    afterCommand(agentId: string, command: number): Promise<void | 'cut'> {
+      return fire('after', agentId, command);
     },
   };
 }

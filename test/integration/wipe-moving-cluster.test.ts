@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
 import { changedPaths, editMockState, snapshot } from '../helpers/sandbox.js';
@@ -148,5 +148,68 @@ describe('wipe while the cluster moves', () => {
     const again = await cli(['wipe', '--yes', WAITING]);
     expect(again.code, again.stderr).toBe(ExitCode.OK);
     expect(volumeEntries()).toEqual([]);
+  });
+
+  it('contradictions in Marathon refuse the task: the id listed twice, a persistence id claimed by two tasks', async () => {
+    editMockState(dir, (state) => {
+      const task = state.tasks.find((t) => t.id === WAITING);
+      if (task) state.tasks.push(JSON.parse(JSON.stringify(task)) as typeof task);
+    });
+    const twice = await cli(['wipe', '--yes', WAITING]);
+    expect(twice.code).toBe(ExitCode.REFUSED);
+    expect(twice.stdout).toMatch(/Marathon lists task 'postgres\.instance-53ab8733[^']*' 2 times/);
+    expect(volumeEntries().length).toBe(5);
+
+    expect((await cli(['mock', 'reset'])).code).toBe(0);
+    editMockState(dir, (state) => {
+      const running = state.tasks.find((t) => t.id.startsWith('postgres.instance-4f2a1c11'));
+      if (running?.localVolumes[0]) running.localVolumes[0].persistenceId = PID;
+    });
+    const claimed = await cli(['wipe', '--yes', WAITING]);
+    expect(claimed.code).toBe(ExitCode.REFUSED);
+    expect(claimed.stdout).toMatch(/persistence id 'postgres#pgdata#53ab8732[^']*' is claimed by 2 tasks/);
+    expect(volumeEntries().length).toBe(5);
+  });
+
+  it('the journal never overrides the disk: a deleted volume that has entries again is planned and deleted again', async () => {
+    const failed = await runCli([...mockArgs(dir), 'wipe', '--yes', WAITING], { env: { STATEFUL_OPS_MOCK_FAULTS: 'marathon:status=503,method=DELETE' } });
+    expect(failed.code).not.toBe(ExitCode.OK);
+    expect(volumeEntries()).toEqual([]);
+    writeFileSync(join(dir, VOLUME, 'written-after'), 'new data\n');
+    writeFileSync(join(dir, VOLUME, '.hidden-after'), 'x');
+    const plan = await cli(['wipe', '--dry-run', WAITING]);
+    expect(plan.stdout).toMatch(/DELETE  contents of .* — [\d.]+ \w+, 2 entries/);
+    expect(plan.stdout).toMatch(/AGAIN   an earlier run deleted it, but 2 entries are there now: they are deleted again/);
+    const again = await cli(['--json', 'wipe', '--yes', WAITING]);
+    expect(again.code, again.stderr).toBe(ExitCode.OK);
+    expect((JSON.parse(again.stdout) as WipeJson).results[0]).toMatchObject({ outcome: 'wiped' });
+    expect(volumeEntries()).toEqual([]);
+    expect(journalLines().filter((l) => l.includes('"step":"delete:pgdata"') && l.includes('"status":"done"')).length).toBe(2);
+  });
+
+  it('the delete ran but its report was lost (connection cut): re-inspected, "deleted, not confirmed", never "failed, 0 B"', async () => {
+    const r = await cli(['--json', 'wipe', '--yes', WAITING], 'S1:after=2:cut');
+    expect(r.code, r.stderr).toBe(ExitCode.OK);
+    const result = (JSON.parse(r.stdout) as WipeJson).results[0] as WipeJson['results'][0] & { deleteConfirmed: boolean; entriesDeleted: number };
+    expect(result).toMatchObject({ outcome: 'wiped', deleteConfirmed: false, entriesDeleted: 9 });
+    expect(r.stderr).toMatch(/deleted, not confirmed/);
+    expect(volumeEntries()).toEqual([]);
+  });
+
+  it('resume after the instance relaunched on its deleted volume: said loudly (exit 9), no DELETE sent; the other task finishes', async () => {
+    const MYSQL = 'db_mysql.instance-6a1e3b42-0a4f-11ec-9a03-0242ac130003._app.3';
+    const first = await runCli([...mockArgs(dir), 'wipe', '--yes', WAITING, MYSQL], { env: { STATEFUL_OPS_MOCK_FAULTS: 'marathon:status=503,method=DELETE' } });
+    expect(first.code).not.toBe(ExitCode.OK);
+    expect(volumeEntries()).toEqual([]);
+    // Between the runs Marathon relaunches the postgres instance on its (now empty) reservation.
+    expect((await cli(['tasks', 'show', '--disk-usage', WAITING], `S1:after=1:relaunch=${WAITING}`)).code).toBe(ExitCode.OK);
+    const resumed = await cli(['--json', 'wipe', '--yes', WAITING, MYSQL]);
+    expect(resumed.code).toBe(ExitCode.CHANGED);
+    const doc = JSON.parse(resumed.stdout) as WipeJson;
+    expect(doc.results.find((x) => x.task === MYSQL)?.outcome).toBe('wiped');
+    const pg = doc.results.find((x) => x.task === WAITING);
+    expect(pg?.outcome).toBe('relaunched');
+    expect(pg?.error).toMatch(/relaunched as postgres\.instance-53ab8733-fd96-11e5-8e70-76a1c19f8c3d\._app\.2 \(running\); the expunge was not sent/);
+    expect(await tasks()).toContain(`${RELAUNCHED} running`);
   });
 });

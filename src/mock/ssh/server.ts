@@ -75,7 +75,8 @@ export interface MockAgentStats {
 
 export interface MockCommandHooks {
   beforeCommand(agentId: string, command: number): Promise<void>;
-  afterCommand(agentId: string, command: number): Promise<void>;
+  /** 'cut': the command ran, but the connection drops before its exit status and the rest of its output leave. */
+  afterCommand(agentId: string, command: number): Promise<void | 'cut'>;
 }
 
 /** Exit status of a command the guard refused (like a shell's "cannot execute"). */
@@ -271,11 +272,17 @@ class MockAgentListener {
     const finish = (code: number, message?: string) => {
       const after = this.hooks ? this.hooks.afterCommand(this.agent.id, number) : Promise.resolve();
       // The answer leaves only after the cluster changed: the caller's next step sees the new state.
-      void after.catch(() => undefined).finally(() => {
-        if (message) stream.stderr.write(`${message}\n`);
-        stream.exit(code);
-        stream.end();
-      });
+      void after
+        .catch(() => undefined)
+        .then((what) => {
+          if (what === 'cut') {
+            for (const socket of this.sockets) socket.destroy();
+            return;
+          }
+          if (message) stream.stderr.write(`${message}\n`);
+          stream.exit(code);
+          stream.end();
+        });
     };
     if (this.hooks) {
       try {
