@@ -6,10 +6,10 @@ import { printable } from '../domain/mesos-ids.js';
 import type { Refusal, TaskWipePlan, WipeCandidate } from '../domain/wipe-plan.js';
 import type { TaskWipeResult } from '../inventory/wipe-execute.js';
 import { inventoryVolumes } from '../inventory/volumes.js';
-import { Journal, journalKey } from '../journal/journal.js';
 import { deleteLine, refusedSection } from '../output/plan.js';
 import { renderTable } from '../output/table.js';
-import { clusterIdentity, journalDir } from '../safety/state-dir.js';
+import { openJournal, reportUnwrittenRecords } from '../safety/journal-open.js';
+import { acquireDestructiveLock } from '../safety/lock.js';
 import { mapSettledLimit } from '../util/map-limit.js';
 import type { Factory } from './factory.js';
 import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from './ssh-options.js';
@@ -87,7 +87,8 @@ export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Pr
   const targets = parseTargets(taskIds, options);
   const skipData = options.skipData === true;
   const clients = await ctx.cluster();
-  const journal = Journal.open(journalDir(ctx.io, clients), 'wipe', journalKey(clusterIdentity(clients), targets.journalItems));
+  if (!options.dryRun) acquireDestructiveLock(ctx, clients, 'wipe');
+  const journal = openJournal(ctx, clients, 'wipe', targets.journalItems);
   if (journal.all().some((e) => e.step !== 'preflight') && !options.dryRun) ctx.log.info(`Resuming an earlier run (journal ${journal.path}).`);
   const expungedBefore = (task: string) => journal.status(task, 'expunge') !== undefined;
 
@@ -151,7 +152,7 @@ export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Pr
   ];
 
   // 3. The plan: exactly what the execute step will run.
-  const plan = { marathonUrl: clients.marathon.baseUrl, skipData, tasks: pre.plans, refused: refusals, alreadyExpunged, vanished, journal: journal.path };
+  const plan = { marathonUrl: clients.marathon.baseUrl, skipData, tasks: pre.plans, refused: refusals, alreadyExpunged, vanished, journal: journal.path, journalProblems: journal.problems };
   if (options.dryRun) {
     if (ctx.opts.json) ctx.printJson({ dryRun: true, ...plan });
     else ctx.print(renderPlan(plan));
@@ -188,6 +189,7 @@ export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Pr
   if (ctx.opts.json) ctx.printJson({ ...plan, results });
   else ctx.print(renderResults(results));
   reportLeftovers(ctx, results);
+  reportUnwrittenRecords(ctx, journal);
   return exitCodeFor(results, refusals);
 }
 
