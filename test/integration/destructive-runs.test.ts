@@ -74,7 +74,7 @@ describe('destructive runs against one mock: lock, journal problems, Ctrl-C twic
     expect(locks()).toEqual([]);
     // Both runs had SSH sessions on this mock: neither left its generated files behind.
     expect(readdirSync(join(dir, 'ssh')).filter((f) => f.startsWith('run-'))).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 
   it('a journal directory that is a symlink refuses with exit 4 and touches nothing', async () => {
     expect((await cli(['mock', 'reset'])).code).toBe(0);
@@ -91,7 +91,7 @@ describe('destructive runs against one mock: lock, journal problems, Ctrl-C twic
     } finally {
       elsewhere.cleanup();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('unreadable journal lines are named on stderr and in --json journalProblems; the run that follows still resumes', async () => {
     expect((await cli(['mock', 'reset'])).code).toBe(0);
@@ -114,7 +114,7 @@ describe('destructive runs against one mock: lock, journal problems, Ctrl-C twic
     expect(lines[lineNo - 1]).toBe('{"ts":"2026-');
     for (const l of lines.slice(lineNo)) expect(() => JSON.parse(l)).not.toThrow();
     expect(lines.slice(lineNo).map((l) => JSON.parse(l) as Line).some((e) => e.step === 'expunge' && e.status === 'done')).toBe(true);
-  }, 60_000);
+  }, 120_000);
 
   it('Ctrl-C twice: remote commands in flight are killed, the journal stays consistent, what was done is printed, exit 130; a re-run finishes', async () => {
     expect((await cli(['mock', 'reset', '--apps', '1', '--tasks-per-app', '8', '--waiting-ratio', '1', '--agents', '2'])).code).toBe(0);
@@ -134,15 +134,15 @@ describe('destructive runs against one mock: lock, journal problems, Ctrl-C twic
     }
     const killed = lines.filter((e) => e.status === 'failed');
     expect(killed.length).toBeGreaterThan(0);
-    for (const e of killed) expect(e.detail?.error).toBe('interrupted, outcome unknown: re-run to re-inspect');
+    for (const e of killed) expect(e.detail?.error).toMatch(/^interrupted, outcome unknown: re-run to re-inspect/);
     // The results table names what was done and what was not.
     const table = run.out.stdout.slice(run.out.stdout.indexOf('TASK   '));
-    for (const e of killed) expect(table).toMatch(new RegExp(`^${e.item.replaceAll('.', '\\.')} .* failed: interrupted, outcome unknown: re-run to re-inspect$`, 'm'));
+    for (const e of killed) expect(table).toMatch(new RegExp(`^${e.item.replaceAll('.', '\\.')} .* failed: interrupted, outcome unknown: re-run to re-inspect`, 'm'));
     expect(table).toMatch(/interrupted: not started$/m);
     expect(locks()).toEqual([]);
 
     const resumed = await cli(['wipe', '--app', APP, '--all-waiting', '--yes']);
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(ExitCode.OK);
     expect(JSON.parse((await cli(['--json', 'tasks', 'list', '--app', APP])).stdout)).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });

@@ -75,5 +75,5 @@ describe.skipIf(unavailable !== undefined)(`a journal on a full disk (64 KiB tmp
     const again = await cli(['wipe', '--yes', WAITING]);
     expect(again.code, again.stdout + again.stderr).toBe(ExitCode.OK);
     expect((await cli(['--json', 'tasks', 'list'])).stdout).not.toContain(WAITING);
-  }, 60_000);
+  }, 120_000);
 });
