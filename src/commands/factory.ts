@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createContext, type Ctx, type GlobalOptions, type Io } from '../context.js';
 import { CliError, ExitCode, isCliError, type ExitCodeValue } from '../errors.js';
+import { holdsDestructiveLock } from '../safety/lock.js';
 
 /**
  * What every command definition receives: the injected streams and a way to run its
@@ -47,7 +48,8 @@ export function createFactory(io: Io): Factory {
 }
 
 /**
- * Ctrl-C (or SIGTERM, e.g. a cancelled CI job), escalating:
+ * Ctrl-C (or SIGTERM, e.g. a cancelled CI job), escalating for a destructive run (one that holds the
+ * cluster's lock; any other command exits at the second):
  * 1. the current step finishes, nothing new starts;
  * 2. remote commands in flight are killed: their steps are journaled as failed with "outcome unknown",
  *    and the command still prints what was done and releases its lock;
@@ -61,6 +63,9 @@ function handleInterrupts(ctx: Ctx, interrupt: AbortController, stopNow: AbortCo
     if (count === 1) {
       ctx.log.warn('interrupted: finishing the current step, then stopping (Ctrl-C again to stop now)');
       interrupt.abort();
+    } else if (count === 2 && !holdsDestructiveLock()) {
+      // Nothing destructive under way (a read, a plan): nothing to keep consistent, stop like any CLI.
+      process.exit(ExitCode.INTERRUPTED);
     } else if (count === 2) {
       ctx.log.warn('stopping now: killing remote commands in flight; their steps are journaled as "outcome unknown" (Ctrl-C again to exit at once)');
       stopNow.abort();

@@ -42,6 +42,10 @@ export interface AcquireOptions {
 
 const TAKEOVER_ATTEMPTS = 3;
 
+/** Locks this process holds now: a destructive run is under way (Ctrl-C handling depends on it). */
+const heldHere = new Set<string>();
+export const holdsDestructiveLock = (): boolean => heldHere.size > 0;
+
 /**
  * One destructive run at a time per cluster (`wipe`, `volumes orphans --purge|--release-reservations`):
  * taken right after the cluster is resolved, before any check, released when the command ends however it
@@ -84,8 +88,10 @@ export function acquireLock(dir: string, options: AcquireOptions): DestructiveLo
       options.warn(`took over a stale lock of pid ${held.pid} (${held.command}, since ${held.since}): that process no longer runs`);
     }
   }
+  heldHere.add(mine.nonce);
   const release = () => {
     process.off('exit', release);
+    heldHere.delete(mine.nonce);
     const now = readHolderQuietly(path);
     if (now?.nonce === mine.nonce) unlinkSync(path);
   };
