@@ -83,12 +83,19 @@ export interface Ctx {
   agents(flags: AgentSshFlags): Promise<AgentAccess>;
   /** Aborted on the first Ctrl-C: long operations finish their current step, then stop. */
   signal: AbortSignal;
+  /** Aborted on the second Ctrl-C: remote commands in flight are killed (their steps end as failed, outcome unknown). */
+  stopNow: AbortSignal;
   /** Register work to run when the command ends (close sockets, stop the embedded mock). */
   onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
 }
 
-export function createContext(io: Io, opts: GlobalOptions, signal: AbortSignal = new AbortController().signal): Ctx {
+export function createContext(
+  io: Io,
+  opts: GlobalOptions,
+  signal: AbortSignal = new AbortController().signal,
+  stopNow: AbortSignal = new AbortController().signal,
+): Ctx {
   const log = new Logger({
     stderr: io.stderr,
     quiet: opts.quiet,
@@ -117,6 +124,7 @@ export function createContext(io: Io, opts: GlobalOptions, signal: AbortSignal =
       return output;
     },
     signal,
+    stopNow,
     cluster() {
       clusterPromise ??= openCluster(ctx);
       return clusterPromise;
@@ -124,7 +132,7 @@ export function createContext(io: Io, opts: GlobalOptions, signal: AbortSignal =
     agents(flags) {
       agentsPromise ??= (async () => {
         const [clients, { openAgentAccess }] = await Promise.all([ctx.cluster(), import('./agent/access.js')]);
-        const access = await openAgentAccess(io, clients, flags, log);
+        const access = await openAgentAccess(io, clients, flags, log, stopNow);
         ctx.onClose(() => access.close());
         return access;
       })();

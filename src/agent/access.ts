@@ -24,10 +24,11 @@ export async function openAgentAccess(
   clients: ClusterClients,
   flags: AgentSshFlags,
   log: Logger,
+  stopNow?: AbortSignal,
 ): Promise<AgentAccess> {
-  if (clients.mock) return openMockAgentAccess(io, clients.mock.stateDir, flags, log);
+  if (clients.mock) return openMockAgentAccess(io, clients.mock.stateDir, flags, log, stopNow);
   const settings = resolveAgentSshSettings({ flags, cluster: clients.config.ssh, stdinIsTTY: io.stdinIsTTY });
-  const shell = new AgentShell(settings, io.env, log);
+  const shell = new AgentShell(settings, io.env, log, stopNow);
   return {
     settings,
     shell,
@@ -37,7 +38,7 @@ export async function openAgentAccess(
   };
 }
 
-async function openMockAgentAccess(io: Io, stateDir: string, flags: AgentSshFlags, log: Logger): Promise<AgentAccess> {
+async function openMockAgentAccess(io: Io, stateDir: string, flags: AgentSshFlags, log: Logger, stopNow?: AbortSignal): Promise<AgentAccess> {
   const [{ startMockSshServer }, { mockAgentHosts }, { parseSshFaults }, { parseMockTriggers, mockCommandHooks }] = await Promise.all([
     import('../mock/ssh/server.js'),
     import('../mock/agents.js'),
@@ -55,7 +56,7 @@ async function openMockAgentAccess(io: Io, stateDir: string, flags: AgentSshFlag
     flags: { ...flags, sshConfigFile: server.configPath, sshUser: undefined, sshIdentity: undefined },
     stdinIsTTY: false,
   });
-  const shell = new AgentShell(settings, { PATH: io.env.PATH ?? '/usr/bin:/bin', HOME: stateDir }, log);
+  const shell = new AgentShell(settings, { PATH: io.env.PATH ?? '/usr/bin:/bin', HOME: stateDir }, log, stopNow);
   const byId = new Map(server.agents.map((a) => [a.id, a.target]));
   const byHost = new Map(server.agents.map((a) => [a.hostname, a.target]));
   return {

@@ -30,6 +30,9 @@ const DEFAULT_MAX_STDOUT = 16 * 1024 * 1024;
 const MAX_STDERR = 64 * 1024;
 const KILL_GRACE_MS = 2_000;
 
+/** The error of a remote command killed by a second Ctrl-C (journaled with its step). */
+export const INTERRUPTED_OUTCOME_UNKNOWN = 'interrupted, outcome unknown: re-run to re-inspect';
+
 /**
  * Runs commands on agents through the system `ssh` binary (no shell in between, argv only).
  * One instance per CLI run: it owns the ControlMaster socket directory and removes it in close().
@@ -42,6 +45,8 @@ export class AgentShell {
     readonly settings: AgentSshSettings,
     private readonly env: NodeJS.ProcessEnv = process.env,
     private readonly log?: Logger,
+    /** Ctrl-C twice: kill every command in flight, whatever step it belongs to. */
+    private readonly stopNow?: AbortSignal,
   ) {}
 
   /** Runs `argv` on the agent. Throws a CliError for ssh-level failures and timeouts, never for the exit code. */
@@ -51,7 +56,7 @@ export class AgentShell {
     this.contacted.set(agent.host, agent);
     this.log?.verbose(`ssh ${agentLabel(agent)}: ${args[args.length - 1] ?? ''}`, 2);
     const what = options.what ?? 'remote command';
-    const outcome = await this.spawnSsh(args, options);
+    const outcome = await this.spawnSsh(args, options, this.stopNow);
     if (outcome.error) throw outcome.error;
     const failure = classifySshOutcome(outcome);
     if (failure !== null && failure !== 'remote-failed') throw sshFailureError(agent, outcome, what);
@@ -100,7 +105,11 @@ export class AgentShell {
     return this.controlDir;
   }
 
-  private spawnSsh(args: string[], options: RemoteRunOptions): Promise<SpawnOutcome> {
+  private spawnSsh(args: string[], options: RemoteRunOptions, stopNow?: AbortSignal): Promise<SpawnOutcome> {
+    if (stopNow?.aborted) {
+      const error = new CliError('interrupted', 'stopped (Ctrl-C) before it ran');
+      return Promise.resolve({ exitCode: null, signal: null, stderr: '', stdout: Buffer.alloc(0), tooLarge: false, error });
+    }
     return new Promise((resolve) => {
       // Own process group: a Ctrl-C at the terminal reaches us, not ssh, so the current step can finish.
       const child = spawn(this.settings.sshBinary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: this.env, detached: true });
@@ -150,6 +159,12 @@ export class AgentShell {
       };
       if (options.signal?.aborted) onAbort();
       else options.signal?.addEventListener('abort', onAbort, { once: true });
+      // What the remote side did before the kill cannot be known: the step is re-inspected on a re-run.
+      const onStopNow = () => {
+        error = new CliError('interrupted', INTERRUPTED_OUTCOME_UNKNOWN);
+        kill();
+      };
+      stopNow?.addEventListener('abort', onStopNow, { once: true });
       child.on('error', (e: NodeJS.ErrnoException) => {
         error = new CliError(
           'config',
@@ -161,6 +176,7 @@ export class AgentShell {
         clearTimeout(timer);
         if (killTimer) clearTimeout(killTimer);
         options.signal?.removeEventListener('abort', onAbort);
+        stopNow?.removeEventListener('abort', onStopNow);
         if (sink) {
           child.stdout.unpipe(sink);
           sink.off('error', onSinkError);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createContext, type Ctx, type GlobalOptions, type Io } from '../context.js';
 import { CliError, ExitCode, isCliError, type ExitCodeValue } from '../errors.js';
+import { holdsDestructiveLock } from '../safety/lock.js';
 
 /**
  * What every command definition receives: the injected streams and a way to run its
@@ -27,29 +28,55 @@ export function createFactory(io: Io): Factory {
         return;
       }
       const interrupt = new AbortController();
-      const ctx = createContext(io, opts, interrupt.signal);
-      const onSigint = () => {
-        // A second Ctrl-C falls through to Node's default handler and kills the process.
-        process.off('SIGINT', onSigint);
-        ctx.log.warn('interrupted: finishing the current step, then stopping');
-        interrupted = true;
-        interrupt.abort();
-      };
-      let interrupted = false;
-      process.on('SIGINT', onSigint);
+      const stopNow = new AbortController();
+      const ctx = createContext(io, opts, interrupt.signal, stopNow.signal);
+      const interruptions = handleInterrupts(ctx, interrupt, stopNow);
       try {
         factory.exitCode = (await run(ctx)) ?? ExitCode.OK;
         await ctx.flush();
-        if (interrupted && factory.exitCode === ExitCode.OK) factory.exitCode = ExitCode.INTERRUPTED;
       } catch (e) {
         factory.exitCode = reportError(ctx, e);
       } finally {
-        process.off('SIGINT', onSigint);
-        await ctx.close();
+        await ctx.close(); // still under the handlers: a Ctrl-C during cleanup is not a silent kill
+        interruptions.stop();
       }
+      // Whatever the command made of it, an interrupted run says so to scripts (the output says what was done).
+      if (interrupt.signal.aborted) factory.exitCode = ExitCode.INTERRUPTED;
     },
   };
   return factory;
+}
+
+/**
+ * Ctrl-C (or SIGTERM, e.g. a cancelled CI job), escalating for a destructive run (one that holds the
+ * cluster's lock; any other command exits at the second):
+ * 1. the current step finishes, nothing new starts;
+ * 2. remote commands in flight are killed: their steps are journaled as failed with "outcome unknown",
+ *    and the command still prints what was done and releases its lock;
+ * 3. exit at once. Journal writes are synchronous, so no record is half-written; the lock is released
+ *    by its process 'exit' hook; a step in flight is journaled as `started` only (re-inspected on re-run).
+ */
+function handleInterrupts(ctx: Ctx, interrupt: AbortController, stopNow: AbortController): { stop(): void } {
+  let count = 0;
+  const onSignal = () => {
+    count++;
+    if (count === 1) {
+      ctx.log.warn('interrupted: finishing the current step, then stopping (Ctrl-C again to stop now)');
+      interrupt.abort();
+    } else if (count === 2 && !holdsDestructiveLock()) {
+      // Nothing destructive under way (a read, a plan): nothing to keep consistent, stop like any CLI.
+      process.exit(ExitCode.INTERRUPTED);
+    } else if (count === 2) {
+      ctx.log.warn('stopping now: killing remote commands in flight; their steps are journaled as "outcome unknown" (Ctrl-C again to exit at once)');
+      stopNow.abort();
+    } else {
+      ctx.io.stderr.write('Exiting at once: steps in flight stay journaled as started; re-run the same command to re-inspect them.\n');
+      process.exit(ExitCode.INTERRUPTED);
+    }
+  };
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  for (const s of signals) process.on(s, onSignal);
+  return { stop: () => signals.forEach((s) => process.off(s, onSignal)) };
 }
 
 /** One clear line (plus an optional hint) on stderr; the stack only with --verbose. */

@@ -6,12 +6,13 @@ import { printable } from '../domain/mesos-ids.js';
 import type { Refusal, TaskWipePlan, WipeCandidate } from '../domain/wipe-plan.js';
 import type { TaskWipeResult } from '../inventory/wipe-execute.js';
 import { inventoryVolumes } from '../inventory/volumes.js';
-import { Journal, journalKey } from '../journal/journal.js';
+import type { Journal } from '../journal/journal.js';
 import { instanceOf } from '../domain/wipe-recheck.js';
 import type { StatefulTaskView } from '../domain/stateful-tasks.js';
 import { deleteLine, refusedSection } from '../output/plan.js';
 import { renderTable } from '../output/table.js';
-import { clusterIdentity, journalDir } from '../safety/state-dir.js';
+import { openJournal, reportUnwrittenRecords } from '../safety/journal-open.js';
+import { acquireDestructiveLock } from '../safety/lock.js';
 import { mapSettledLimit } from '../util/map-limit.js';
 import type { Factory } from './factory.js';
 import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from './ssh-options.js';
@@ -89,7 +90,8 @@ export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Pr
   const targets = parseTargets(taskIds, options);
   const skipData = options.skipData === true;
   const clients = await ctx.cluster();
-  const journal = Journal.open(journalDir(ctx.io, clients), 'wipe', journalKey(clusterIdentity(clients), targets.journalItems));
+  if (!options.dryRun) acquireDestructiveLock(ctx, clients, 'wipe');
+  const journal = openJournal(ctx, clients, 'wipe', targets.journalItems);
   if (journal.all().some((e) => e.step !== 'preflight') && !options.dryRun) ctx.log.info(`Resuming an earlier run (journal ${journal.path}).`);
   // Sent by an earlier run (done, or started and cut off): its absence from Marathon is that run's doing.
   const expungedBefore = (task: string) => ['done', 'started'].includes(journal.status(task, 'expunge') ?? '');
@@ -174,7 +176,7 @@ export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Pr
   ];
 
   // 3. The plan: exactly what the execute step will run.
-  const plan = { marathonUrl: clients.marathon.baseUrl, skipData, tasks: pre.plans, refused: refusals, alreadyExpunged, vanished, journal: journal.path };
+  const plan = { marathonUrl: clients.marathon.baseUrl, skipData, tasks: pre.plans, refused: refusals, alreadyExpunged, vanished, journal: journal.path, journalProblems: journal.problems };
   if (options.dryRun) {
     if (ctx.opts.json) ctx.printJson({ dryRun: true, ...plan });
     else ctx.print(renderPlan(plan));
@@ -215,6 +217,7 @@ export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Pr
   if (ctx.opts.json) ctx.printJson({ ...plan, results });
   else ctx.print(renderResults(results));
   reportLeftovers(ctx, results);
+  reportUnwrittenRecords(ctx, journal);
   return exitCodeFor(results, refusals);
 }
 

@@ -1,6 +1,7 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, fsyncSync, openSync, closeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, writeSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
+import { CliError } from '../errors.js';
 
 export type StepStatus = 'started' | 'done' | 'failed' | 'skipped';
 
@@ -12,6 +13,8 @@ export interface StepOutcome {
   resumed: boolean;
   /** The detail recorded with `done` (this run's or the earlier one's). */
   detail: Detail | undefined;
+  /** The work ran and succeeded, but its `done` record could not be written (e.g. ENOSPC). */
+  journalError?: string;
 }
 
 /** One line of a journal: what happened to one item at one step. Never carries secrets. */
@@ -24,39 +27,88 @@ export interface JournalEntry {
   detail?: Record<string, unknown>;
 }
 
+/** What is wrong with a journal: lines that could not be read back, records that could not be written. */
+export interface JournalProblems {
+  /** 1-based line numbers of the journal file that are not journal records, and why. */
+  unparseableLines: { line: number; reason: string }[];
+  /** Records of this run that are not on disk (the step itself ran or was refused as said). */
+  unwrittenRecords: { item: string; step: string; status: StepStatus; error: string }[];
+}
+
+/** Appends one line to the journal file and makes it durable; throws on any failure (ENOSPC, EIO). */
+export type JournalWriter = (path: string, text: string) => void;
+
+export interface JournalOpenOptions {
+  /** Tests inject failures here; the default appends with O_NOFOLLOW and fsyncs. */
+  writer?: JournalWriter;
+}
+
+const STATUSES: ReadonlySet<string> = new Set(['started', 'done', 'failed', 'skipped']);
+
 /**
  * An append-only JSON-lines journal for a destructive operation. Each append is fsync'ed before the
  * next step starts, so after a crash the journal never claims less than what was done.
  * Re-running the same operation (same key) reads it back and skips finished steps.
+ *
+ * Lines that cannot be read back (a torn write, an edit by hand) are reported in `problems`, and are
+ * otherwise ignored: such a line cannot be attributed to an item and step, so it can neither add nor
+ * remove a `done`. The last readable record of a step decides, so an unreadable line never makes a step
+ * that the rest of the journal says is done run again; a step whose only record is unreadable counts as
+ * not done, and every destructive step re-checks the disk right before it acts.
  */
 export class Journal {
   readonly path: string;
+  readonly problems: JournalProblems;
   private readonly operation: string;
-  private entries: JournalEntry[];
+  private readonly entries: JournalEntry[];
+  private readonly writer: JournalWriter;
+  /** The file ends without a newline (a torn last line): one is written before the next record. */
+  private tornTail: boolean;
 
-  private constructor(path: string, operation: string, entries: JournalEntry[]) {
+  private constructor(path: string, operation: string, read: ReadJournal, writer: JournalWriter) {
     this.path = path;
     this.operation = operation;
-    this.entries = entries;
+    this.entries = read.entries;
+    this.problems = { unparseableLines: read.problems, unwrittenRecords: [] };
+    this.tornTail = read.tornTail;
+    this.writer = writer;
   }
 
-  static open(dir: string, operation: string, key: string): Journal {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  /**
+   * Opens (and reads back) `<dir>/<operation>-<key>.jsonl`. The directory is created 0700; a journal
+   * path or directory that is a symlink, a directory or any other non-regular file is a refusal
+   * (CliError 'refused'): nothing was done.
+   */
+  static open(dir: string, operation: string, key: string, options: JournalOpenOptions = {}): Journal {
+    ensurePrivateDir(dir);
     const path = join(dir, `${operation}-${key}.jsonl`);
-    return new Journal(path, operation, existsSync(path) ? readEntries(path) : []);
+    return new Journal(path, operation, readJournal(path), options.writer ?? appendDurably);
   }
 
-  record(item: string, step: string, status: StepStatus, detail?: Record<string, unknown>): void {
+  /**
+   * Appends a record. A `started` record that cannot be written throws (the caller must not act); any
+   * other status is what already happened: a write failure is kept in `problems.unwrittenRecords` and
+   * returned as a message, and the record still counts for the rest of this run.
+   */
+  record(item: string, step: string, status: StepStatus, detail?: Record<string, unknown>): string | undefined {
     const entry: JournalEntry = { ts: new Date().toISOString(), operation: this.operation, item, step, status };
     if (detail !== undefined) entry.detail = detail;
-    const fd = openSync(this.path, 'a', 0o600);
     try {
-      appendFileSync(fd, `${JSON.stringify(entry)}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      // The torn text stays a line of its own (reported as unparseable) instead of swallowing this record.
+      this.writer(this.path, `${this.tornTail ? '\n' : ''}${JSON.stringify(entry)}\n`);
+      this.tornTail = false;
+    } catch (e) {
+      // Part of the line may have reached the disk: the next record starts on a line of its own.
+      this.tornTail = true;
+      if (e instanceof CliError && status === 'started') throw e;
+      const error = `cannot write the journal ${this.path}: ${errorCode(e)}`;
+      if (status === 'started') throw new CliError('error', `${error}; nothing was done for ${item}`, { cause: e });
+      this.problems.unwrittenRecords.push({ item, step, status, error: errorCode(e) });
+      this.entries.push(entry);
+      return error;
     }
     this.entries.push(entry);
+    return undefined;
   }
 
   /** The last recorded status of a step for an item. */
@@ -74,8 +126,10 @@ export class Journal {
 
   /**
    * One journaled step of `item`, the way every destructive command runs its steps: skipped when an
-   * earlier run finished it, else `started` is on disk before `work` runs, then `done` with what `work`
-   * returns, or `failed` with the error (plus `failed` detail), which is rethrown.
+   * earlier run finished it, else `started` is on disk before `work` runs (if it cannot be written,
+   * `work` does not run and this throws), then `done` with what `work` returns, or `failed` with the
+   * error (plus `failed` detail), which is rethrown. Work that succeeded is never reported as failed
+   * because its `done` could not be written: the outcome carries `journalError` instead.
    */
   async runStep(
     item: string,
@@ -93,8 +147,8 @@ export class Journal {
       this.record(item, step, 'failed', { ...detail.failed, error: e instanceof Error ? e.message : String(e) });
       throw e;
     }
-    this.record(item, step, 'done', done);
-    return { resumed: false, detail: done };
+    const journalError = this.record(item, step, 'done', done);
+    return journalError === undefined ? { resumed: false, detail: done } : { resumed: false, detail: done, journalError };
   }
 
   /** The detail of the last `done` record of a step (e.g. where a backup was written). */
@@ -120,17 +174,124 @@ export class Journal {
   }
 }
 
-function readEntries(path: string): JournalEntry[] {
-  const entries: JournalEntry[] = [];
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      entries.push(JSON.parse(line) as JournalEntry);
-    } catch {
-      // A torn last line from a crash mid-append: everything before it is intact.
-    }
+function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = lstatSync(dir);
+  if (!st.isDirectory()) throw notRegular(dir, st.isSymbolicLink() ? 'a symlink' : 'not a directory', 'journal directory');
+  // Created by an older version (or by hand) with a looser mode: journals name hosts and paths.
+  if ((st.mode & 0o077) !== 0 && st.uid === process.getuid?.()) chmodSync(dir, 0o700);
+}
+
+function notRegular(path: string, what: string, role = 'journal'): CliError {
+  return new CliError('refused', `the ${role} ${path} is ${what}, not a regular ${role === 'journal' ? 'file' : 'directory'}: nothing was done`, {
+    hint: 'Look at what it is and move it aside; the tool only writes journals it created itself.',
+  });
+}
+
+function describeType(st: import('node:fs').Stats): string {
+  if (st.isSymbolicLink()) return 'a symlink';
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+interface ReadJournal {
+  entries: JournalEntry[];
+  problems: { line: number; reason: string }[];
+  tornTail: boolean;
+}
+
+function readJournal(path: string): ReadJournal {
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], problems: [], tornTail: false };
+    throw e;
   }
-  return entries;
+  if (!st.isFile()) throw notRegular(path, describeType(st));
+  return parseJournal(readRegularFile(path));
+}
+
+/** Reads through O_NOFOLLOW and re-checks the opened file, so a swap after the lstat changes nothing. */
+function readRegularFile(path: string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw notRegular(path, 'a symlink');
+    throw e;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw notRegular(path, describeType(st));
+    const chunks: Buffer[] = [];
+    const buffer = Buffer.alloc(64 * 1024);
+    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) chunks.push(Buffer.from(buffer.subarray(0, n)));
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function parseJournal(text: string): ReadJournal {
+  const entries: JournalEntry[] = [];
+  const problems: { line: number; reason: string }[] = [];
+  const tornTail = text.length > 0 && !text.endsWith('\n');
+  const lines = text.split('\n');
+  if (!tornTail) lines.pop();
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    const torn = tornTail && i === lines.length - 1;
+    const reason = recordProblem(line);
+    if (typeof reason === 'string') problems.push({ line: i + 1, reason: torn ? `${reason} (torn last line: a crash mid-write?)` : reason });
+    else entries.push(reason);
+  });
+  return { entries, problems, tornTail };
+}
+
+/** The record, or why the line is not one. */
+function recordProblem(line: string): JournalEntry | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return 'not JSON';
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
+  const e = value as Record<string, unknown>;
+  for (const key of ['item', 'step', 'status'] as const) if (typeof e[key] !== 'string') return `no ${key}`;
+  if (!STATUSES.has(e.status as string)) return `unknown status ${JSON.stringify(e.status)}`;
+  if (e.detail !== undefined && (typeof e.detail !== 'object' || e.detail === null)) return 'detail is not an object';
+  return value as JournalEntry;
+}
+
+/** O_APPEND through O_NOFOLLOW (a symlink planted at the path is never followed), then fsync. */
+function appendDurably(path: string, text: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw notRegular(path, 'a symlink');
+    throw e;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw notRegular(path, describeType(st));
+    const data = Buffer.from(text, 'utf8');
+    for (let written = 0; written < data.length; ) written += writeSync(fd, data, written, data.length - written);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function errorCode(e: unknown): string {
+  if (e instanceof CliError) return e.message;
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return code ?? (e instanceof Error ? e.message : String(e));
 }
 
 /** A stable key for "the same command again": the cluster plus the sorted item ids. */

@@ -2,14 +2,23 @@ import { join } from 'node:path';
 import type { ClusterClients, Io } from '../context.js';
 
 /**
- * Where journals of destructive operations live: inside the mock's state directory when running on the
- * mock (so a reset mock starts clean), else STATEFUL_OPS_STATE_DIR, else the XDG state directory.
+ * Where the state of destructive operations (journals, locks) lives: the mock's state directory when
+ * running on the mock (so a reset mock starts clean), else STATEFUL_OPS_STATE_DIR, else the XDG state
+ * directory.
  */
-export function journalDir(io: Io, clients: ClusterClients): string {
-  if (clients.mock) return join(clients.mock.stateDir, 'journal');
-  if (io.env.STATEFUL_OPS_STATE_DIR) return join(io.env.STATEFUL_OPS_STATE_DIR, 'journal');
+export function stateBase(io: Io, clients: ClusterClients): string {
+  if (clients.mock) return clients.mock.stateDir;
+  if (io.env.STATEFUL_OPS_STATE_DIR) return io.env.STATEFUL_OPS_STATE_DIR;
   const base = io.env.XDG_STATE_HOME || join(io.homedir, '.local', 'state');
-  return join(base, 'stateful-ops', 'journal');
+  return join(base, 'stateful-ops');
+}
+
+export function journalDir(io: Io, clients: ClusterClients): string {
+  return join(stateBase(io, clients), 'journal');
+}
+
+export function lockDir(io: Io, clients: ClusterClients): string {
+  return join(stateBase(io, clients), 'locks');
 }
 
 /** Identifies the cluster for journal keys: stable across runs (the mock's URL port is not). */

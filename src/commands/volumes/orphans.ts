@@ -51,6 +51,9 @@ Examples:
 
 export async function run(ctx: Ctx, options: VolumesOrphansOptions): Promise<ExitCodeValue> {
   const clients = await ctx.cluster();
+  if ((options.purge || options.releaseReservations) && !options.dryRun) {
+    (await import('../../safety/lock.js')).acquireDestructiveLock(ctx, clients, 'volumes orphans');
+  }
   const agents = () => ctx.agents(sshFlagsFrom(options, options.yes === true));
   const { findOrphans } = await import('../../inventory/orphans.js');
   const { renderReport, totalsOf } = await import('../../output/orphans.js');
@@ -68,7 +71,7 @@ export async function run(ctx: Ctx, options: VolumesOrphansOptions): Promise<Exi
 
   const plan = await planCleanup(ctx, report, options, agents);
   const { renderCleanupPlan, renderCleanupResults } = await import('../../output/orphans.js');
-  const planJson = { data: plan.data, reservations: plan.reservations, refused: plan.refused, journal: plan.journal.path };
+  const planJson = { data: plan.data, reservations: plan.reservations, refused: plan.refused, journal: plan.journal.path, journalProblems: plan.journal.problems };
   if (!ctx.opts.json) ctx.print(`\n${renderCleanupPlan(plan, operatorUrl)}`);
   const refusedCode = plan.refused.length > 0 ? ExitCode.REFUSED : incomplete;
   if (options.dryRun || plan.data.length + plan.reservations.length === 0) {
@@ -98,6 +101,7 @@ export async function run(ctx: Ctx, options: VolumesOrphansOptions): Promise<Exi
   }
   if (ctx.opts.json) ctx.printJson({ ...reportJson, plan: planJson, results: { purged, released } });
   else ctx.print(renderCleanupResults(purged, released));
+  (await import('../../safety/journal-open.js')).reportUnwrittenRecords(ctx, plan.journal);
   const outcomes = [...purged.map((p) => p.outcome === 'removed'), ...released.map((r) => r.outcome === 'released')];
   if ([...purged, ...released].some((r) => r.outcome === 'interrupted')) return ExitCode.INTERRUPTED;
   if ([...purged, ...released].some((r) => r.outcome === 'failed')) ctx.log.hint('Re-run the same command to resume: finished steps are not repeated.');
@@ -120,16 +124,15 @@ async function planCleanup(
   agents: () => ReturnType<Ctx['agents']>,
 ): Promise<CleanupPlan> {
   const clients = await ctx.cluster();
-  const [{ Journal, journalKey }, { clusterIdentity, journalDir }, { preflightPurge, purgeItem }, { preflightRelease }] = await Promise.all([
-    import('../../journal/journal.js'),
-    import('../../safety/state-dir.js'),
+  const [{ openJournal }, { preflightPurge, purgeItem }, { preflightRelease }] = await Promise.all([
+    import('../../safety/journal-open.js'),
     import('../../inventory/orphans-purge.js'),
     import('../../inventory/orphans-release.js'),
   ]);
   const data = options.purge ? report.data : [];
   const reservations = options.releaseReservations ? report.reservations : [];
   const items = [...data.map(purgeItem), ...reservations.map((r) => r.key)];
-  const journal = Journal.open(journalDir(ctx.io, clients), 'orphans', journalKey(clusterIdentity(clients), items));
+  const journal = openJournal(ctx, clients, 'orphans', items);
   if (journal.all().length > 0 && !options.dryRun) ctx.log.info(`Resuming an earlier run (journal ${journal.path}).`);
   const purge = data.length > 0 ? await preflightPurge(clients, await agents(), data, { journal, signal: ctx.signal }) : { plans: [], refusals: [] };
   const release = reservations.length > 0 ? await preflightRelease(clients, reservations) : { plans: [], refusals: [] };

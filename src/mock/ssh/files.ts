@@ -1,8 +1,13 @@
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, link, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
 
-/** Where the mock's SSH material lives inside its state directory. */
+/**
+ * Where the mock's SSH material lives inside its state directory. The keys are shared by every run on
+ * that directory; ssh_config, known_hosts and agents.json name this run's ports, so each run writes its
+ * own in `runDir` (see mockSshRunPaths), and two runs on one mock never read each other's.
+ */
 export function mockSshPaths(stateDir: string) {
   const dir = join(stateDir, 'ssh');
   return {
@@ -10,10 +15,37 @@ export function mockSshPaths(stateDir: string) {
     hostKey: join(dir, 'host_key'),
     clientKey: join(dir, 'id_ed25519'),
     clientPublicKey: join(dir, 'id_ed25519.pub'),
-    knownHosts: join(dir, 'known_hosts'),
-    config: join(dir, 'ssh_config'),
-    agents: join(dir, 'agents.json'),
   };
+}
+
+/** This run's generated files, in its own directory `<state>/ssh/run-<pid>-<random>/` (removed at close). */
+export function mockSshRunPaths(runDir: string) {
+  return {
+    runDir,
+    knownHosts: join(runDir, 'known_hosts'),
+    config: join(runDir, 'ssh_config'),
+    agents: join(runDir, 'agents.json'),
+  };
+}
+
+/** A private directory for this run's files; directories of runs whose process is gone are removed. */
+export async function makeMockSshRunDir(stateDir: string): Promise<string> {
+  const { dir } = mockSshPaths(stateDir);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  for (const name of await readdir(dir)) {
+    const pid = /^run-(\d+)-/.exec(name)?.[1];
+    if (pid !== undefined && !processExists(Number(pid))) await rm(join(dir, name), { recursive: true, force: true });
+  }
+  return mkdtemp(join(dir, `run-${process.pid}-`));
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }
 
 export interface MockSshKeys {
@@ -31,21 +63,57 @@ export async function ensureMockSshKeys(stateDir: string): Promise<MockSshKeys> 
   return { hostKey: host.privateKey, hostPublicKey: host.publicKey, clientPublicKey: client.publicKey };
 }
 
+/**
+ * The private key file is the only truth (the public key is derived from it), so runs starting at once
+ * on one mock agree on it: a new key is written to a temporary file and link()ed into place, which
+ * fails if another run got there first — then that run's key is used. Nobody ever reads half a key.
+ */
 async function ensureKeyPair(privatePath: string, publicPath: string, comment: string) {
-  try {
-    const [privateKey, publicKey] = await Promise.all([readFile(privatePath, 'utf8'), readFile(publicPath, 'utf8')]);
-    if (parses(privateKey)) {
-      // ssh refuses a private key that others can read.
-      await chmod(privatePath, 0o600);
-      return { privateKey, publicKey: publicKey.trim() };
+  let privateKey = await readUsableKey(privatePath);
+  if (privateKey === undefined) {
+    const pair = generateEd25519KeyPair(comment);
+    const tmp = `${privatePath}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    await writePrivateFile(tmp, pair.private);
+    try {
+      await link(tmp, privatePath);
+      privateKey = pair.private;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      // Another run won, or the file there is unusable (ssh2's rare malformed key): replace only the latter.
+      privateKey = await readUsableKey(privatePath);
+      if (privateKey === undefined) {
+        await rename(tmp, privatePath);
+        privateKey = pair.private;
+      }
+    } finally {
+      await rm(tmp, { force: true });
     }
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
-  const pair = generateEd25519KeyPair(comment);
-  await writePrivateFile(privatePath, pair.private);
-  await writeFile(publicPath, `${pair.public.trim()}\n`, { mode: 0o644 });
-  return { privateKey: pair.private, publicKey: pair.public.trim() };
+  const publicKey = publicKeyOf(privateKey, comment);
+  const tmpPublic = `${publicPath}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(tmpPublic, `${publicKey}\n`, { mode: 0o644 });
+  await rename(tmpPublic, publicPath);
+  return { privateKey, publicKey };
+}
+
+async function readUsableKey(path: string): Promise<string | undefined> {
+  try {
+    const key = await readFile(path, 'utf8');
+    if (!parses(key)) return undefined;
+    // ssh refuses a private key that others can read.
+    await chmod(path, 0o600);
+    return key;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+function publicKeyOf(privateKey: string, comment: string): string {
+  const parsed = ssh2.utils.parseKey(privateKey);
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key || key instanceof Error) throw new Error('unusable mock SSH key');
+  return `${key.type} ${key.getPublicSSH().toString('base64')} ${key.comment || comment}`;
 }
 
 /**
@@ -124,11 +192,11 @@ export interface MockSshAgentRecord {
 }
 
 /**
- * The agents a running mock SSH server serves (from `ssh/agents.json`), as ssh targets: another
- * process pointed at the same state directory reaches them with `ssh -F <state>/ssh/ssh_config`.
+ * The agents a running mock SSH server serves (from its run directory's `agents.json`), as ssh targets:
+ * another process reaches them with `ssh -F <runDir>/ssh_config`.
  */
-export async function readMockSshAgents(stateDir: string) {
-  const paths = mockSshPaths(stateDir);
+export async function readMockSshAgents(runDir: string) {
+  const paths = mockSshRunPaths(runDir);
   const records = JSON.parse(await readFile(paths.agents, 'utf8')) as MockSshAgentRecord[];
   return {
     configPath: paths.config,

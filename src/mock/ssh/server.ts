@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { timingSafeEqual } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type Server as NetServer, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import ssh2 from 'ssh2';
@@ -9,7 +9,9 @@ import { checkCommandPaths } from './guard.js';
 import {
   ensureMockSshKeys,
   generateEd25519KeyPair,
+  makeMockSshRunDir,
   mockSshPaths,
+  mockSshRunPaths,
   renderKnownHosts,
   renderSshConfig,
   writePrivateFile,
@@ -85,7 +87,7 @@ export const GUARD_EXIT_CODE = 126;
 export async function startMockSshServer(options: StartMockSshOptions): Promise<MockSshServerHandle> {
   const user = options.user ?? 'centos';
   const keys = await ensureMockSshKeys(options.stateDir);
-  const paths = mockSshPaths(options.stateDir);
+  const paths = { ...mockSshPaths(options.stateDir), ...mockSshRunPaths(await makeMockSshRunDir(options.stateDir)) };
   const otherHostKey = generateEd25519KeyPair().private;
   const listeners = options.agents.map(
     (agent) => new MockAgentListener({ ...agent, root: resolve(agent.root) }, user, keys, otherHostKey, options.hooks),
@@ -109,6 +111,7 @@ export async function startMockSshServer(options: StartMockSshOptions): Promise<
     await writeFile(paths.agents, `${JSON.stringify(records, null, 2)}\n`);
   } catch (e) {
     await Promise.all(listeners.map((l) => l.close()));
+    await rm(paths.runDir, { recursive: true, force: true });
     throw e;
   }
   const byId = new Map(listeners.map((l) => [l.agent.id, l]));
@@ -131,6 +134,7 @@ export async function startMockSshServer(options: StartMockSshOptions): Promise<
     },
     async close() {
       await Promise.all(listeners.map((l) => l.close()));
+      await rm(paths.runDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,26 @@
+import type { ClusterClients, Ctx } from '../context.js';
+import { Journal, journalKey, type JournalOpenOptions } from '../journal/journal.js';
+import { clusterIdentity, journalDir } from './state-dir.js';
+
+/**
+ * Opens the journal of a destructive command (keyed on the cluster and the items) and says on stderr,
+ * in one line, when lines of it cannot be read back: they are ignored, never guessed at.
+ */
+export function openJournal(ctx: Ctx, clients: ClusterClients, operation: string, items: string[], options: JournalOpenOptions = {}): Journal {
+  const journal = Journal.open(journalDir(ctx.io, clients), operation, journalKey(clusterIdentity(clients), items), options);
+  const bad = journal.problems.unparseableLines;
+  if (bad.length > 0) {
+    const numbers = bad.map((p) => p.line).join(', ');
+    ctx.log.warn(
+      `journal ${journal.path}: line${bad.length === 1 ? '' : 's'} ${numbers} cannot be read (${bad[0]?.reason}${bad.length > 1 ? ', …' : ''}) and ${bad.length === 1 ? 'is' : 'are'} ignored: the last readable record of each step decides`,
+    );
+  }
+  return journal;
+}
+
+/** After the run: each record that could not be written (ENOSPC, EIO), one line per step. */
+export function reportUnwrittenRecords(ctx: Ctx, journal: Journal): void {
+  for (const u of journal.problems.unwrittenRecords) {
+    ctx.log.warn(`${u.item}: ${u.step} ${u.status} (not journaled: ${u.error}); a re-run re-inspects it`);
+  }
+}
