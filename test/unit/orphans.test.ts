@@ -5,7 +5,7 @@ import type { MesosResource, MesosSlaves } from '../../src/cluster/mesos-types.j
 import { classifyVolumeDirs, decodeRoleDir } from '../../src/domain/orphan-data.js';
 import { findOrphanReservations, releaseCalls } from '../../src/domain/orphan-reservations.js';
 import { indexReservations } from '../../src/domain/reservations.js';
-import { decodePodInstanceIds } from '../../src/cluster/marathon.js';
+import { decodePodInstances } from '../../src/cluster/marathon.js';
 
 const fixture = () =>
   JSON.parse(
@@ -147,8 +147,8 @@ describe('pod instances hold reservations too', () => {
       { id: '/idle', instances: [] },
       { id: '/new' },
     ];
-    expect(decodePodInstanceIds(status)).toEqual(['cassandra.instance-0b1c2d3e-0a4f-11ec-9a03-0242ac130003']);
-    expect(() => decodePodInstanceIds({ pods: [] })).toThrow(/expected an array/);
-    expect(() => decodePodInstanceIds([{ instances: [{}] }])).toThrow(/\[0\]\.instances\[0\]\.id/);
+    expect(decodePodInstances(status)).toEqual(['cassandra.instance-0b1c2d3e-0a4f-11ec-9a03-0242ac130003']);
+    expect(() => decodePodInstances({ pods: [] })).toThrow(/expected an array/);
+    expect(() => decodePodInstances([{ instances: [{}] }])).toThrow(/\[0\]\.instances\[0\]\.id/);
   });
 });

@@ -3,7 +3,7 @@ import type { Ctx } from '../../context.js';
 import { ExitCode, type ExitCodeValue } from '../../errors.js';
 import type { OrphanData } from '../../domain/orphan-data.js';
 import type { OrphanReservation } from '../../domain/orphan-reservations.js';
-import type { PurgeResult } from '../../inventory/orphans-purge.js';
+import type { PurgePlan, PurgeResult } from '../../inventory/orphans-purge.js';
 import type { ReleaseResult } from '../../inventory/orphans-release.js';
 import type { OrphanReport } from '../../inventory/orphans.js';
 import type { PlannedRefusal } from '../../output/plan.js';
@@ -89,7 +89,7 @@ export async function run(ctx: Ctx, options: VolumesOrphansOptions): Promise<Exi
   const progress = (m: string) => ctx.log.verbose(m);
   if (plan.data.length > 0) {
     const { executePurge } = await import('../../inventory/orphans-purge.js');
-    purged = await executePurge(await agents(), plan.data, { journal: plan.journal, signal: ctx.signal, onProgress: progress });
+    purged = await executePurge(clients, await agents(), plan.data, { journal: plan.journal, signal: ctx.signal, onProgress: progress });
   }
   if (plan.reservations.length > 0) {
     const { executeRelease } = await import('../../inventory/orphans-release.js');
@@ -98,15 +98,21 @@ export async function run(ctx: Ctx, options: VolumesOrphansOptions): Promise<Exi
   }
   if (ctx.opts.json) ctx.printJson({ ...reportJson, plan: planJson, results: { purged, released } });
   else ctx.print(renderCleanupResults(purged, released));
-  const outcomes = [...purged.map((p) => p.outcome === 'removed'), ...released.map((r) => r.outcome === 'released')];
-  if ([...purged, ...released].some((r) => r.outcome === 'interrupted')) return ExitCode.INTERRUPTED;
-  if ([...purged, ...released].some((r) => r.outcome === 'failed')) ctx.log.hint('Re-run the same command to resume: finished steps are not repeated.');
-  if (outcomes.every(Boolean)) return plan.refused.length > 0 ? ExitCode.PARTIAL : incomplete;
-  return outcomes.some(Boolean) ? ExitCode.PARTIAL : ExitCode.ERROR;
+  return cleanupExitCode(ctx, [...purged, ...released], plan.refused.length > 0, incomplete);
+}
+
+/** 0 all done; 5 some done, or done but something refused / not checked; 4 all refused; 1 failed; 130 interrupted. */
+function cleanupExitCode(ctx: Ctx, results: (PurgeResult | ReleaseResult)[], refusedInPlan: boolean, incomplete: ExitCodeValue): ExitCodeValue {
+  const done = (r: PurgeResult | ReleaseResult) => r.outcome === 'removed' || r.outcome === 'removed-unconfirmed' || r.outcome === 'released';
+  if (results.some((r) => r.outcome === 'interrupted')) return ExitCode.INTERRUPTED;
+  if (results.some((r) => r.outcome === 'failed')) ctx.log.hint('Re-run the same command to resume: finished steps are not repeated.');
+  if (results.every(done)) return refusedInPlan ? ExitCode.PARTIAL : incomplete;
+  if (results.some(done)) return ExitCode.PARTIAL;
+  return results.every((r) => r.outcome === 'refused') ? ExitCode.REFUSED : ExitCode.ERROR;
 }
 
 interface CleanupPlan {
-  data: OrphanData[];
+  data: PurgePlan[];
   reservations: OrphanReservation[];
   refused: PlannedRefusal[];
   journal: import('../../journal/journal.js').Journal;
