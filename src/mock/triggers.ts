@@ -25,8 +25,8 @@ import type { MockState } from './types.js';
  * - `in-use-path=<path>`  a container bind-mounts that agent directory (e.g. `docker run -v` by hand)
  * - `create-volume=<persistence id>`  an operator re-creates a persistent volume with the id of orphaned
  *                         data on this agent (operator API CREATE, e.g. to recover it): the master lists it
- * - `restore-task=<persistence id>`   Marathon's state is restored from an older backup in which an
- *                         instance of the id's app still owned that volume on this agent: Marathon lists
+ * - `restore-task=<persistence id>[@<agent>]`   Marathon's state is restored from an older backup in which an
+ *                         instance of the id's app still owned that volume on this (or that) agent: Marathon lists
  *                         it as a waiting resident task again; the master has no reservation for it
  * - `hold=<ms>`           wait (keeps the run inside a window, e.g. while another run starts)
  * Further actions register in `triggerActions` (each returns the volume directories it created).
@@ -103,7 +103,11 @@ export const triggerActions: Record<string, TriggerAction> = {
       volumes: [{ persistenceId: stray.persistenceId, containerPath: stray.containerPath, sizeMb: 1024 }],
     });
   },
-  'restore-task'(state, { agentId, arg }) {
+  'restore-task'(state, { agentId: here, arg: spec }) {
+    const at = spec.lastIndexOf('@');
+    const arg = at < 0 ? spec : spec.slice(0, at);
+    const agentId = at < 0 ? here : (state.agents.find((a) => a.id === spec.slice(at + 1) || a.id.endsWith(`-${spec.slice(at + 1)}`))?.id ?? '');
+    if (!agentId) throw new Error(`mock trigger: no agent '${spec.slice(at + 1)}'`);
     const [safeApp = '', containerPath, volumeUuid] = arg.split('#');
     const app = state.apps.find((a) => safeAppId(a.id) === safeApp);
     if (!app || !containerPath || !volumeUuid) throw new Error(`mock trigger: restore-task needs the persistence id of an app's volume, got '${arg}'`);

@@ -165,6 +165,38 @@ describe('volumes orphans --purge while the cluster moves', () => {
     expect(readdirSync(join(root, 'srv/volumes/roles/slave_public', STRAY)).length).toBeGreaterThan(0);
   });
 
+  it('the remove ran but its report was lost (connection cut before the exit status): re-inspected, "removed, not confirmed"', async () => {
+    const before = agents();
+    const r = await cli(['--json', 'volumes', 'orphans', '--purge', '--yes'], { STATEFUL_OPS_MOCK_SSH_FAULTS: 'S5:lose-report=5' });
+    expect(r.code, r.stderr).toBe(ExitCode.OK);
+    const doc = JSON.parse(r.stdout) as PurgeJson;
+    expect(doc.results?.purged).toEqual([
+      expect.objectContaining({ outcome: 'removed-unconfirmed', confirmed: false, entriesRemoved: 9, error: expect.stringMatching(/^the agent's report was lost \(.*\); re-inspected: the directory is gone$/) }),
+    ]);
+    expect(doc.results?.purged[0]?.bytes).toBeGreaterThan(0);
+    expect(existsSync(strayDir())).toBe(false);
+    for (const p of changedPaths(before, agents())) expect(p.includes(STRAY), p).toBe(true);
+    expect(journalSteps()).toEqual(['remove:started', 'remove:done']);
+  });
+
+  it('--release-reservations re-reads right before each release: a reservation Marathon claims again by then is not released', async () => {
+    const mysql = join('agents', S(3), 'root', ROLES, 'db_mysql#data#6a1e3b51-0a4f-11ec-9a03-0242ac130003');
+    const before = agents();
+    // After the orphan directory on S5 is removed, Marathon's state is restored: the /db/mysql instance is back.
+    const r = await cli(['--json', 'volumes', 'orphans', '--purge', '--release-reservations', '--yes'], {
+      STATEFUL_OPS_MOCK_TRIGGERS: 'S5:after=5:restore-task=db_mysql#data#6a1e3b51-0a4f-11ec-9a03-0242ac130003@S3',
+    });
+    expect(r.code, r.stderr).toBe(ExitCode.PARTIAL);
+    const doc = JSON.parse(r.stdout) as PurgeJson & { results: { released: { agentId: string; outcome: string; error: string | null }[] } };
+    expect(doc.results.purged.map((p) => p.outcome)).toEqual(['removed']);
+    expect(doc.results.released.map((x) => [x.agentId, x.outcome, x.error])).toEqual([
+      [S(0), 'released', null],
+      [S(3), 'refused', 'refused right before releasing: no longer an orphan: Marathon or the master changed since the plan; nothing was sent'],
+    ]);
+    expect(existsSync(join(dir, mysql))).toBe(true);
+    for (const p of changedPaths(before, agents())) expect(p.includes(STRAY) || p.includes('jenkins#jenkins_home'), p).toBe(true);
+  });
+
   it('the journal never overrides the disk: a directory it says was removed but that is back with entries is removed again', async () => {
     const saved = join(dir, 'saved');
     cpSync(strayDir(), saved, { recursive: true });
