@@ -29,15 +29,21 @@ export function newCmdVolumesOrphans(f: Factory, runF = run): Command {
       `
 Orphan data: a directory <work_dir>/volumes/roles/<role>/<id> on an agent for which the Mesos master
 lists no persistent volume with that role and id on that agent (a pre-1.0 Mesos kept the data of
-destroyed volumes). Every agent the master lists is examined over SSH; sizes come from du.
+destroyed volumes) and no Marathon task or pod instance of any app lists that persistence id. Every
+agent the master lists is examined over SSH; sizes come from du. An agent whose /slaves entry has no
+reserved_resources_full, or a Marathon that cannot be read, means "could not be checked" (exit 5),
+never "no volumes".
 Orphan reservations: reserved resources labelled with Marathon's framework id whose marathon_task_id
 no Marathon task has, and reservations of another framework on Marathon's role. Each is shown with the
 exact Mesos operator API calls that release it. A reservation made in the last few seconds may belong
 to an instance Marathon does not list yet: re-run before releasing.
 
---purge and --release-reservations check everything again right before acting (same rules as wipe:
-validated role and id, exact path, real directory, no symlink, no other mount), confirm, and journal
-every step; re-running after an interruption resumes.
+--purge and --release-reservations check everything again right before each directory and each
+reservation (the master, Marathon, work_dir; validated role and id, exact path, real directory, no
+other mount); the remove runs behind the agent-side fence in the same SSH command (no symlink from
+work_dir down, the same directory as inspected, not mounted or open anywhere). They confirm and journal
+every step; re-running after an interruption resumes, and a directory that is back is removed again.
+Exit codes: 0 done, 4 all refused, 5 partly done or not everything checked, 1 failed, 130 interrupted.
 
 Examples:
   $ stateful-ops volumes orphans
