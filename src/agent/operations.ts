@@ -181,6 +181,22 @@ export class AgentFs {
   async removeDirectory(agent: AgentTarget, dir: string, options: OperationOptions = {}): Promise<{ removed: number }> {
     const what = `removing ${show(dir)}`;
     const result = await this.script(agent, 'removeDirectory', [dir], what, options);
+    return this.removeReport(agent, result, dir, what);
+  }
+
+  /**
+   * removeDirectory behind the agent-side fence, in one command: refuses (FenceRefusal, nothing deleted)
+   * like deleteContentsFenced when a component from `fence.base` down is a symlink, the directory was
+   * replaced since `fence.expect`, or a container or process uses it now.
+   */
+  async removeDirectoryFenced(agent: AgentTarget, dir: string, fence: Fence, options: OperationOptions = {}): Promise<{ removed: number }> {
+    const what = `removing ${show(dir)}`;
+    const result = await this.script(agent, 'fencedRemoveDirectory', [dir, fence.procRoot ?? '/proc', fence.base], what, options, [fence.expect ?? '-']);
+    this.expectFenceResult(agent, result, dir);
+    return this.removeReport(agent, result, dir, what);
+  }
+
+  private removeReport(agent: AgentTarget, result: RemoteResult, dir: string, what: string): { removed: number } {
     this.expectDirectoryResult(agent, result, dir, what);
     const report = parseDeleteReport(result.stdout);
     if (report.remaining > 0 || report.directoryRemains !== false) {

@@ -61,6 +61,20 @@ const FENCE =
   `{ cat -- "$2/self/mountinfo" && echo = && grep -Hs '' "$2"/[0-9]*/mountinfo; } | V=$1 DEV=$dev awk '${FENCE_AWK}' >&2; rc=$?; [ "$rc" -eq 0 ] || exit $rc; ` +
   `find "$2"/[0-9]*/cwd "$2"/[0-9]*/fd -maxdepth 1 -type l -printf '%p\\t%l\\n' 2>/dev/null | V=$1 awk '${FD_AWK}' >&2 || exit 47; `;
 
+/**
+ * Like deleteContents, then removes the emptied $1 itself with rmdir (never `rm -r`: a mount point or
+ * anything left inside stops it). Prints `<before> <after> <status> <present>`, present = 1 when $1 is
+ * still there, then up to 4 KiB of NUL-terminated names still inside.
+ */
+const REMOVE_DIRECTORY =
+  `before=$(find "$1" -xdev -mindepth 1 -printf x | wc -c); ` +
+  `find "$1" -xdev -mindepth 1 -delete; rc=$?; ` +
+  `after=$(find "$1" -mindepth 1 -maxdepth 1 -printf x | wc -c); ` +
+  `if [ "$after" -eq 0 ]; then rmdir -- "$1" || rc=$?; fi; ` +
+  `if [ -e "$1" ] || [ -L "$1" ]; then present=1; else present=0; fi; ` +
+  `printf '%s %s %s %s\\n' "$before" "$after" "$rc" "$present"; ` +
+  `if [ "$present" -eq 1 ]; then find "$1" -mindepth 1 -maxdepth 1 -printf '%P\\0' | head -c 4096; fi`;
+
 export const scripts = {
   /** Follows symlinks (config files often are); absent or dangling → 44. */
   readFile: '[ -e "$1" ] || exit 44; exec cat -- "$1"',
@@ -114,19 +128,11 @@ export const scripts = {
     `printf '%s %s %s\\n' "$before" "$after" "$rc"; ` +
     `find "$1" -mindepth 1 -maxdepth 1 -printf '%P\\0' | head -c 4096`,
 
-  /**
-   * Like deleteContents, then removes the emptied $1 itself with rmdir (never `rm -r`: a mount point or
-   * anything left inside stops it). Prints `<before> <after> <status> <present>`, present = 1 when $1 is
-   * still there, then up to 4 KiB of NUL-terminated names still inside.
-   */
-  removeDirectory:
-    `${REQUIRE_REAL_DIRECTORY}before=$(find "$1" -xdev -mindepth 1 -printf x | wc -c); ` +
-    `find "$1" -xdev -mindepth 1 -delete; rc=$?; ` +
-    `after=$(find "$1" -mindepth 1 -maxdepth 1 -printf x | wc -c); ` +
-    `if [ "$after" -eq 0 ]; then rmdir -- "$1" || rc=$?; fi; ` +
-    `if [ -e "$1" ] || [ -L "$1" ]; then present=1; else present=0; fi; ` +
-    `printf '%s %s %s %s\\n' "$before" "$after" "$rc" "$present"; ` +
-    `if [ "$present" -eq 1 ]; then find "$1" -mindepth 1 -maxdepth 1 -printf '%P\\0' | head -c 4096; fi`,
+  /** See REMOVE_DIRECTORY. */
+  removeDirectory: `${REQUIRE_REAL_DIRECTORY}${REMOVE_DIRECTORY}`,
+
+  /** removeDirectory behind the fence (see FENCE): $1 dir, $2 proc root, $3 base, $4 device:inode or -. */
+  fencedRemoveDirectory: `${FENCE}${REMOVE_DIRECTORY}`,
 } as const;
 
 export type EntryType = 'file' | 'directory' | 'symlink' | 'other';

@@ -17,6 +17,13 @@ export interface MarathonIpAddress {
   protocol?: string;
 }
 
+/** A pod instance of `GET /v2/pods/::status` (1.6+ pods hold persistent volumes). */
+export interface MarathonPodInstance {
+  id: string;
+  /** The persistence ids of its `localVolumes`. */
+  persistenceIds: string[];
+}
+
 export interface MarathonTask {
   id: string;
   appId?: string;
@@ -142,7 +149,7 @@ export interface MarathonApi {
    * GET /v2/pods/::status — the id of every pod instance. Pods hold reservations too (persistent volumes
    * from 1.6); Marathon before 1.4 has no such endpoint.
    */
-  podInstanceIds(): Promise<string[]>;
+  podInstances(): Promise<MarathonPodInstance[]>;
   /** GET /v2/deployments — the deployments in progress. */
   deployments(): Promise<MarathonDeployment[]>;
   /** DELETE /v2/apps/{appId}/tasks/{taskId}?wipe=… — never the app-wide variant. */

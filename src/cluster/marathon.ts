@@ -1,6 +1,6 @@
 import { usageError } from '../errors.js';
 import type { HttpClient, ServiceRef } from './http.js';
-import type { KillOptions, KillResult, MarathonApi, MarathonApp, MarathonDeployment, MarathonInfo, MarathonTask } from './marathon-types.js';
+import type { KillOptions, KillResult, MarathonApi, MarathonApp, MarathonDeployment, MarathonInfo, MarathonPodInstance, MarathonTask } from './marathon-types.js';
 import { decodeApp, decodeApps, decodeInfo, decodeTasks } from './schemas.js';
 import { ShapeError } from './shape-error.js';
 
@@ -42,8 +42,8 @@ export class HttpMarathon implements MarathonApi {
     return this.http.request('GET', this.url('/v2/apps'), { service: this.service, query, decode: decodeApps });
   }
 
-  podInstanceIds(): Promise<string[]> {
-    return this.get('/v2/pods/::status', decodePodInstanceIds);
+  podInstances(): Promise<MarathonPodInstance[]> {
+    return this.get('/v2/pods/::status', decodePodInstances);
   }
 
   deployments(): Promise<MarathonDeployment[]> {
@@ -109,16 +109,22 @@ function keepStatefulTrimmed(task: unknown): boolean {
   return true;
 }
 
-/** `[{id, instances: [{id, …}]}]` → every instance id. */
-export function decodePodInstanceIds(doc: unknown): string[] {
+/** `[{id, instances: [{id, localVolumes: [{persistenceId}]}]}]` → every instance with its persistence ids. */
+export function decodePodInstances(doc: unknown): MarathonPodInstance[] {
   if (!Array.isArray(doc)) throw new ShapeError('', 'expected an array of pod statuses');
   return doc.flatMap((pod: unknown, i) => {
     const instances = (pod as { instances?: unknown } | null)?.instances ?? [];
     if (!Array.isArray(instances)) throw new ShapeError(`[${i}].instances`, 'expected an array');
     return instances.map((instance: unknown, j) => {
-      const id = (instance as { id?: unknown } | null)?.id;
+      const { id, localVolumes = [] } = (instance ?? {}) as { id?: unknown; localVolumes?: unknown };
       if (typeof id !== 'string') throw new ShapeError(`[${i}].instances[${j}].id`, 'expected a string');
-      return id;
+      if (!Array.isArray(localVolumes)) throw new ShapeError(`[${i}].instances[${j}].localVolumes`, 'expected an array');
+      const persistenceIds = localVolumes.map((v: unknown, k) => {
+        const pid = (v as { persistenceId?: unknown } | null)?.persistenceId;
+        if (typeof pid !== 'string') throw new ShapeError(`[${i}].instances[${j}].localVolumes[${k}].persistenceId`, 'expected a string');
+        return pid;
+      });
+      return { id, persistenceIds };
     });
   });
 }

@@ -1,5 +1,6 @@
 import type { DirEntry } from '../agent/remote-scripts.js';
-import { encodeRoleForPath, printable, validatePersistenceId, validateVolumeRole } from './mesos-ids.js';
+import { printable, validatePersistenceId, validateVolumeRole } from './mesos-ids.js';
+import { marathonClaim, masterClaim, rolesDirOf, type MarathonClaims } from './orphan-evidence.js';
 import type { MesosVolume } from './reservations.js';
 import { joinLikeMesos, volumePathMismatch } from './volume-path.js';
 
@@ -7,7 +8,8 @@ import { joinLikeMesos, volumePathMismatch } from './volume-path.js';
  * Volume directories Mesos no longer knows (seed note "disk consumption": since Mesos 0.28 a destroyed
  * volume could leave its data behind). A directory `<work_dir>/volumes/roles/<role dir>/<name>` is
  * orphaned when no persistent volume of that agent has that role and persistence id — compared on the
- * names as they are on disk, so a volume whose id or role would fail today's validation still counts.
+ * names as they are on disk, so a volume whose id or role would fail today's validation still counts —
+ * and no Marathon task or pod instance of any app lists that persistence id (orphan-evidence.ts).
  */
 
 export interface OrphanData {
@@ -42,13 +44,11 @@ export interface AgentVolumeDirs {
   agentId: string;
   hostname: string;
   workDir: string;
-  /** The persistent volumes the master lists for this agent. */
+  /** The persistent volumes the master lists for this agent (from a complete listing: agentListingGap). */
   knownVolumes: MesosVolume[];
+  /** Persistence ids Marathon lists; null = Marathon could not be read, so nothing is called orphaned. */
+  claims: MarathonClaims | null;
   listing: RoleDirListing[];
-}
-
-export function rolesDirOf(workDir: string): string {
-  return joinLikeMesos(workDir, 'volumes', 'roles');
 }
 
 /** `dev backend` → `dev/backend`: roles cannot contain spaces, so the encoding is reversible. */
@@ -56,22 +56,8 @@ export function decodeRoleDir(name: string): string {
   return name.replaceAll(' ', '/');
 }
 
-/**
- * `<role dir>/<persistence id>` of every volume the master lists that lives under this work_dir's roles
- * directory: root-disk volumes, and PATH disks rooted at work_dir.
- */
-export function knownVolumeDirs(volumes: MesosVolume[], workDir: string): Set<string> {
-  const rolesDir = rolesDirOf(workDir);
-  return new Set(
-    volumes
-      .filter((v) => v.source.type === 'ROOT' || (v.source.type === 'PATH' && joinLikeMesos(v.source.root, 'volumes', 'roles') === rolesDir))
-      .map((v) => `${encodeRoleForPath(v.role)}/${v.persistenceId}`),
-  );
-}
-
 export function classifyVolumeDirs(agent: AgentVolumeDirs): { orphans: OrphanData[]; skipped: SkippedEntry[] } {
   const rolesDir = rolesDirOf(agent.workDir);
-  const known = knownVolumeDirs(agent.knownVolumes, agent.workDir);
   const orphans: OrphanData[] = [];
   const skipped: SkippedEntry[] = [];
   const skip = (path: string, reason: string) => skipped.push({ agentId: agent.agentId, hostname: agent.hostname, path, reason });
@@ -83,9 +69,11 @@ export function classifyVolumeDirs(agent: AgentVolumeDirs): { orphans: OrphanDat
     }
     const role = decodeRoleDir(roleDir.name);
     for (const entry of entries) {
-      if (known.has(`${roleDir.name}/${entry.name}`)) continue;
       const path = joinLikeMesos(roleDirPath, entry.name);
-      const problem = orphanProblem(agent.workDir, role, entry, path);
+      const name = { workDir: agent.workDir, roleDir: roleDir.name, persistenceId: entry.name };
+      const master = masterClaim(name, agent.knownVolumes);
+      if (master?.known) continue;
+      const problem = master?.reason ?? orphanProblem(agent.workDir, role, entry, path) ?? marathonClaim(entry.name, agent.claims)?.reason;
       if (problem) skip(path, problem);
       else orphans.push({ agentId: agent.agentId, hostname: agent.hostname, role, persistenceId: entry.name, path, workDir: agent.workDir, bytes: null, entries: null });
     }

@@ -12,7 +12,8 @@ export interface ReleaseResult {
   reservation: string;
   agentId: string;
   host: string;
-  outcome: 'released' | 'failed' | 'interrupted';
+  /** refused: right before its first call it was no longer an orphan (or blocked); nothing was sent. */
+  outcome: 'released' | 'refused' | 'failed' | 'interrupted';
   error: string | null;
 }
 
@@ -61,6 +62,15 @@ export async function executeRelease(
     plans,
     { agentOf: (r) => r.agentId, concurrency: options.concurrency, signal: options.signal, failFast: false },
     async (r, stop) => {
+      const result = results[plans.indexOf(r)] as ReleaseResult;
+      if (!r.calls.every((call) => options.journal.isDone(r.key, stepOf(call)))) {
+        const refusal = await stillOrphan(clients, r);
+        if (refusal) {
+          [result.outcome, result.error] = ['refused', `refused right before releasing: ${refusal}; nothing was sent`];
+          options.journal.record(r.key, 'recheck', 'failed', { reason: refusal });
+          return;
+        }
+      }
       for (const call of r.calls) {
         if (stop()) return;
         await options.journal.runStep(
@@ -79,15 +89,28 @@ export async function executeRelease(
         await waitUntil(clients, r, (now) => now === undefined, 'the master still lists the reservation after UNRESERVE_RESOURCES');
         return undefined;
       });
-      (results[plans.indexOf(r)] as ReleaseResult).outcome = 'released';
+      result.outcome = 'released';
     },
   );
   outcomes.forEach((outcome, i) => {
     const result = results[i] as ReleaseResult;
     if (outcome.status === 'failed') [result.outcome, result.error] = ['failed', outcome.error];
-    else if (result.outcome !== 'released') [result.outcome, result.error] = ['interrupted', outcome.status === 'not-started' ? 'not started' : 'stopped between calls'];
+    else if (result.outcome !== 'released' && result.outcome !== 'refused') [result.outcome, result.error] = ['interrupted', outcome.status === 'not-started' ? 'not started' : 'stopped between calls'];
   });
   return results;
+}
+
+/** Why the reservation must not be released now (Marathon and the agent's listing read fresh), or undefined. */
+async function stillOrphan(clients: ClusterClients, r: OrphanReservation): Promise<string | undefined> {
+  let now;
+  try {
+    const [view, slaves] = await Promise.all([readMarathonView(clients), clients.mesos.slaves([r.agentId])]);
+    now = (await orphanReservationsOf(clients, slaves, view)).reservations.find((x) => x.key === r.key);
+  } catch (e) {
+    return `could not re-read Marathon and the master: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  if (now === undefined) return 'no longer an orphan: Marathon or the master changed since the plan';
+  return now.blocked ?? undefined;
 }
 
 /** Re-read the agent's reservations until `done` holds for this one (by agent, role and labels). */

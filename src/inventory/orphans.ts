@@ -1,10 +1,11 @@
 import type { AgentAccess } from '../agent/access.js';
 import { fanOut } from '../agent/fanout.js';
 import type { ClusterClients } from '../context.js';
-import type { MarathonInfo, MarathonTask } from '../cluster/marathon-types.js';
+import type { MarathonInfo, MarathonPodInstance, MarathonTask } from '../cluster/marathon-types.js';
 import type { MesosAgent, MesosSlaves } from '../cluster/mesos-types.js';
 import { isCliError } from '../errors.js';
-import { classifyVolumeDirs, rolesDirOf, type OrphanData, type RoleDirListing, type SkippedEntry } from '../domain/orphan-data.js';
+import { classifyVolumeDirs, type OrphanData, type RoleDirListing, type SkippedEntry } from '../domain/orphan-data.js';
+import { agentListingGap, marathonClaims, rolesDirOf, type MarathonClaims } from '../domain/orphan-evidence.js';
 import { findOrphanReservations, type OrphanReservation } from '../domain/orphan-reservations.js';
 import { indexReservations } from '../domain/reservations.js';
 import { parseTaskId } from '../domain/task-id.js';
@@ -23,20 +24,22 @@ export interface MarathonView {
   frameworkId: string;
   roles: Set<string>;
   knownTaskLabels: Set<string>;
+  /** Every persistence id a task of any app — or, from 1.6, a pod instance — lists. */
+  claims: MarathonClaims;
 }
 
 /**
- * Marathon's framework id, its roles, and every reservation label its tasks — and, from 1.6, its pod
- * instances — can carry.
+ * Marathon's framework id, its roles, every reservation label its tasks — and, from 1.6, its pod
+ * instances — can carry, and the persistence ids they list. Read fresh each time it is called.
  */
 export async function readMarathonView(clients: ClusterClients): Promise<MarathonView> {
   const [info, tasks] = await Promise.all([clients.marathon.info(), clients.marathon.tasks({ statefulOnly: true })]);
   const version = parseMarathonVersion(info.version);
-  const pods = version === undefined || atLeast(version, 6) ? await clients.marathon.podInstanceIds() : [];
+  const pods = version === undefined || atLeast(version, 6) ? await clients.marathon.podInstances() : [];
   return marathonView(info, tasks, pods);
 }
 
-function marathonView(info: MarathonInfo, tasks: MarathonTask[], podInstanceIds: string[]): MarathonView {
+function marathonView(info: MarathonInfo, tasks: MarathonTask[], pods: MarathonPodInstance[]): MarathonView {
   if (!info.frameworkId) throw new Error('Marathon reports no framework id (not registered with Mesos yet)');
   const roles = new Set<string>();
   if (info.marathon_config.mesos_role) roles.add(info.marathon_config.mesos_role);
@@ -45,8 +48,9 @@ function marathonView(info: MarathonInfo, tasks: MarathonTask[], podInstanceIds:
     if (t.role) roles.add(t.role);
     for (const label of parseTaskId(t.id)?.reservationLabels ?? [t.id]) knownTaskLabels.add(label);
   }
-  for (const id of podInstanceIds) knownTaskLabels.add(id);
-  return { frameworkId: info.frameworkId, roles, knownTaskLabels };
+  for (const pod of pods) knownTaskLabels.add(pod.id);
+  const claims = marathonClaims([...tasks.map((t) => ({ id: t.id, persistenceIds: (t.localVolumes ?? []).map((v) => v.persistenceId) })), ...pods]);
+  return { frameworkId: info.frameworkId, roles, knownTaskLabels, claims };
 }
 
 /** Orphan reservations of a master listing; other frameworks' registration is read only when it matters. */
@@ -65,7 +69,8 @@ export async function orphanReservationsOf(clients: ClusterClients, slaves: Meso
 
 /**
  * Everything orphaned in the cluster: reservations from the master and Marathon, and, per live agent over
- * SSH (bounded fan-out), volume directories the master no longer lists, with their size on disk.
+ * SSH (bounded fan-out), volume directories neither the master nor Marathon lists, with their size on
+ * disk. What could not be read makes the report incomplete (warnings), never shorter.
  */
 export async function findOrphans(
   clients: ClusterClients,
@@ -76,13 +81,14 @@ export async function findOrphans(
   const warnings: string[] = [];
   let reservations: OrphanReservation[] = [];
   if (view instanceof Error) {
-    warnings.push(`Marathon: ${message(view)} — orphan reservations not checked`);
+    warnings.push(`Marathon: ${message(view)} — orphan reservations not checked, and no volume directory is called orphaned`);
   } else {
     const found = await orphanReservationsOf(clients, slaves, view);
     reservations = found.reservations;
     if (found.warning) warnings.push(found.warning);
   }
-  const { data, skipped } = await findOrphanData(clients, await access(), slaves, warnings, signal);
+  const claims = view instanceof Error ? null : view.claims;
+  const { data, skipped } = await findOrphanData(clients, await access(), slaves, claims, warnings, signal);
   return {
     marathon: view instanceof Error ? { frameworkId: null, roles: [] } : { frameworkId: view.frameworkId, roles: [...view.roles].sort() },
     data,
@@ -96,11 +102,17 @@ async function findOrphanData(
   clients: ClusterClients,
   agents: AgentAccess,
   slaves: MesosSlaves,
+  claims: MarathonClaims | null,
   warnings: string[],
   signal: AbortSignal,
 ): Promise<{ data: OrphanData[]; skipped: SkippedEntry[] }> {
   const index = indexReservations(slaves);
-  const listed = slaves.slaves;
+  // An agent whose listing cannot tell its volumes is not examined: every directory would look orphaned.
+  const listed = slaves.slaves.filter((a) => {
+    const gap = agentListingGap(a);
+    if (gap) warnings.push(`agent ${a.id || '?'} (${a.hostname || '?'}): ${gap} — its volume directories not checked`);
+    return gap === undefined;
+  });
   const targets = listed.map((a) => agents.target({ id: a.id, host: a.hostname }));
   const outcomes = await fanOut(
     targets,
@@ -110,7 +122,7 @@ async function findOrphanData(
       if (!workDir) throw new Error("the agent's /flags has no work_dir; refusing to guess where its volumes are");
       const listing = await listRolesDir(agents, target, rolesDirOf(workDir), agentSignal);
       const knownVolumes = index.allVolumes().filter((v) => v.agentId === agent.id);
-      const found = classifyVolumeDirs({ agentId: agent.id, hostname: agent.hostname, workDir, knownVolumes, listing });
+      const found = classifyVolumeDirs({ agentId: agent.id, hostname: agent.hostname, workDir, knownVolumes, claims, listing });
       const facts = await agents.fs.inspect(target, found.orphans.map((o) => o.path), { signal: agentSignal });
       found.orphans.forEach((o, i) => {
         o.bytes = facts[i]?.size?.bytes ?? null;

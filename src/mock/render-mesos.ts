@@ -161,6 +161,15 @@ export function agentPid(agent: MockAgent, port: number): string {
   return `slave(1)@${agent.hostname}:${port}`;
 }
 
+/**
+ * Whether this master writes the `*_full` resource fields into `/slaves`: they came with Mesos 0.28 (an
+ * 0.27 master lists only the per-role summaries). A test sets `mesosVersion` to see an older master.
+ */
+export function writesFullResources(mesosVersion: string): boolean {
+  const [major = 0, minor = 0] = mesosVersion.split('.').map(Number);
+  return major > 0 || minor >= 28;
+}
+
 /** One element of master `/slaves` `slaves` (full = with the *_full fields; master /state has none). */
 export function renderMasterAgent(state: MockState, agent: MockAgent, index: ClusterIndex, port: number, full: boolean): Json {
   const res = agentResources(state, agent, index);
@@ -183,7 +192,7 @@ export function renderMasterAgent(state: MockState, agent: MockAgent, index: Clu
     version: state.mesosVersion,
     capabilities: CAPABILITIES,
   };
-  if (full) {
+  if (full && writesFullResources(state.mesosVersion)) {
     out.reserved_resources_full = res.reservedFull;
     out.unreserved_resources_full = unreservedFull(res.unreserved);
     out.used_resources_full = res.usedFull;

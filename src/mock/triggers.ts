@@ -1,5 +1,5 @@
 import { usageError } from '../errors.js';
-import { instanceKey } from './ids.js';
+import { formatTaskId, instanceKey, nextUuid, reservationLabelFor, safeAppId } from './ids.js';
 import { newDeployment, restartOnReservation, scaleApp, type NewVolumeDir } from './marathon-ops.js';
 import { agentRoot } from './paths.js';
 import { markInUse, syncContainerMounts } from './proc.js';
@@ -22,6 +22,12 @@ import type { MockState } from './types.js';
  * - `deploy=<app id>`     a deployment touching the app starts and stays in progress
  * - `remove-agent`        the agent is removed from the master (`[=<agent>]` for another one)
  * - `in-use=<task id>`    a container Marathon and Mesos do not know about bind-mounts that task's volumes
+ * - `in-use-path=<path>`  a container bind-mounts that agent directory (e.g. `docker run -v` by hand)
+ * - `create-volume=<persistence id>`  an operator re-creates a persistent volume with the id of orphaned
+ *                         data on this agent (operator API CREATE, e.g. to recover it): the master lists it
+ * - `restore-task=<persistence id>[@<agent>]`   Marathon's state is restored from an older backup in which an
+ *                         instance of the id's app still owned that volume on this (or that) agent: Marathon lists
+ *                         it as a waiting resident task again; the master has no reservation for it
  * - `hold=<ms>`           wait (keeps the run inside a window, e.g. while another run starts)
  * - `cut`                 (after only) the command ran, but the connection drops before its report leaves
  * Further actions register in `triggerActions` (each returns the volume directories it created).
@@ -79,6 +85,49 @@ export const triggerActions: Record<string, TriggerAction> = {
         }
       }
     }
+  },
+  'in-use-path'(_state, { stateDir, agentId, arg }) {
+    markInUse(agentRoot(stateDir, agentId), arg);
+  },
+  'create-volume'(state, { agentId, arg }) {
+    const stray = (state.strayVolumes ?? []).find((v) => v.agentId === agentId && v.persistenceId === arg);
+    if (!stray) throw new Error(`mock trigger: no orphaned volume directory '${arg}' on agent ${agentId}`);
+    state.strayVolumes = (state.strayVolumes ?? []).filter((v) => v !== stray);
+    // Mesos's CREATE finds the directory there and keeps what is in it.
+    state.reservations.push({
+      agentId,
+      role: stray.role,
+      principal: state.principal,
+      labels: [],
+      cpus: 0,
+      mem: 0,
+      volumes: [{ persistenceId: stray.persistenceId, containerPath: stray.containerPath, sizeMb: 1024 }],
+    });
+  },
+  'restore-task'(state, { agentId: here, arg: spec }) {
+    const at = spec.lastIndexOf('@');
+    const arg = at < 0 ? spec : spec.slice(0, at);
+    const agentId = at < 0 ? here : (state.agents.find((a) => a.id === spec.slice(at + 1) || a.id.endsWith(`-${spec.slice(at + 1)}`))?.id ?? '');
+    if (!agentId) throw new Error(`mock trigger: no agent '${spec.slice(at + 1)}'`);
+    const [safeApp = '', containerPath, volumeUuid] = arg.split('#');
+    const app = state.apps.find((a) => safeAppId(a.id) === safeApp);
+    if (!app || !containerPath || !volumeUuid) throw new Error(`mock trigger: restore-task needs the persistence id of an app's volume, got '${arg}'`);
+    const uuid = nextUuid(volumeUuid);
+    state.tasks.push({
+      id: formatTaskId(state.flavour, { appId: app.id, uuid, resident: true, incarnation: 1 }),
+      appId: app.id,
+      agentId,
+      kind: 'waiting',
+      mesosState: 'TASK_KILLED',
+      stagedAt: new Date().toISOString(),
+      startedAt: null,
+      version: app.version,
+      ports: [],
+      ipAddresses: [],
+      localVolumes: [{ containerPath, persistenceId: arg, uuid: volumeUuid }],
+      role: state.mesosRole,
+      reservationLabel: reservationLabelFor(state.flavour, app.id, uuid),
+    });
   },
 };
 

@@ -81,7 +81,7 @@ export function renderCleanupPlan(plan: { data: OrphanData[]; reservations: Orph
 
 export function renderCleanupResults(purged: PurgeResult[], released: ReleaseResult[]): string {
   const rows = [
-    ...purged.map((p) => ({ what: printable(p.path), host: p.host, done: p.outcome === 'removed' ? `removed, ${formatBytes(p.bytes)}` : p.outcome, error: p.error })),
+    ...purged.map((p) => ({ what: printable(p.path), host: p.host, done: purgeOutcome(p), error: p.error })),
     ...released.map((r) => ({ what: r.reservation, host: r.host, done: r.outcome, error: r.error })),
   ];
   return `\n${renderTable(
@@ -92,4 +92,12 @@ export function renderCleanupResults(purged: PurgeResult[], released: ReleaseRes
     ],
     rows,
   )}`;
+}
+
+function purgeOutcome(p: PurgeResult): string {
+  const again = p.again ? ' again (the journal said removed, but it was back on disk)' : '';
+  if (p.outcome === 'removed') return `removed${again}, ${formatBytes(p.bytes)}`;
+  if (p.outcome === 'removed-unconfirmed') return `removed${again}, not confirmed, ${formatBytes(p.bytes)}`;
+  if (p.outcome === 'failed' && (p.bytes > 0 || p.entriesRemoved > 0)) return `failed after removing ${p.entriesRemoved} entries (${formatBytes(p.bytes)})`;
+  return p.outcome;
 }

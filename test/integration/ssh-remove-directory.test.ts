@@ -73,3 +73,43 @@ describe('removeDirectory', () => {
     expect(existsSync(local(`${ROLES}/plain-file`))).toBe(true);
   });
 });
+
+describe('removeDirectoryFenced', () => {
+  const WORK_DIR = '/var/lib/mesos/slave';
+  // What the mock's cluster hooks set up on every agent: the fence reads the mount table of its own process.
+  beforeAll(() => {
+    mkdirSync(local('/proc'), { recursive: true });
+    symlinkSync('/proc/self', local('/proc/self'));
+  });
+  const idOf = async (path: string) => {
+    const stat = await agentFs.stat(agent, path);
+    return `${stat?.device}:${stat?.inode}`;
+  };
+
+  it('removes the directory when the fence passes: every component a real directory, the same device:inode', async () => {
+    const path = `${ROLES}/fenced-ok`;
+    makeOrphan(path);
+    const removed = await agentFs.removeDirectoryFenced(agent, path, { base: WORK_DIR, expect: await idOf(path) });
+    expect(removed.removed).toBe(8);
+    expect(existsSync(local(path))).toBe(false);
+    expect(readFileSync(join(outside, 'keep.txt'), 'utf8')).toBe('must survive\n');
+  });
+
+  it('refuses a directory replaced since it was inspected (another inode), deleting nothing', async () => {
+    const path = `${ROLES}/fenced-replaced`;
+    makeOrphan(path);
+    const e = await rejection(agentFs.removeDirectoryFenced(agent, path, { base: WORK_DIR, expect: '1:2' }));
+    expect(e.exitCode).toBe(ExitCode.REFUSED);
+    expect(e.message).toMatch(/is not the directory inspected before \(replaced since\).*nothing was deleted$/);
+    expect(readdirSync(local(path))).toHaveLength(5);
+  });
+
+  it('refuses when a component between the base and the directory is a symlink', async () => {
+    mkdirSync(local('/srv/real-role'), { recursive: true });
+    makeOrphan('/srv/real-role/vol');
+    symlinkSync(local('/srv/real-role'), local(`${WORK_DIR}/volumes/roles/linked-role`));
+    const e = await rejection(agentFs.removeDirectoryFenced(agent, `${WORK_DIR}/volumes/roles/linked-role/vol`, { base: WORK_DIR }));
+    expect(e.message).toMatch(/has a symbolic link in its path \(symlink: .*linked-role\); nothing was deleted$/);
+    expect(readdirSync(local('/srv/real-role/vol'))).toHaveLength(5);
+  });
+});

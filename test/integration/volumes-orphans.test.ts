@@ -190,11 +190,12 @@ describe('volumes orphans against the mock', () => {
     expect(r.reservations).toHaveLength(2);
   });
 
-  it('Marathon down: orphan data is still found, reservations are not judged', async () => {
+  it('Marathon down: nothing is judged orphaned (Marathon may still list the persistence id), the directory is listed as not judged', async () => {
     const { code, report: r } = await report({ STATEFUL_OPS_MOCK_FAULTS: 'marathon:status=503' });
     expect(code).toBe(ExitCode.PARTIAL);
-    expect(r.data.map((d) => d.path)).toEqual([STRAY_PATH]);
+    expect(r.data).toEqual([]);
+    expect(r.skipped).toEqual([{ agentId: S(5), hostname: '127.0.0.172', path: STRAY_PATH, reason: expect.stringMatching(/^Marathon could not be read/) }]);
     expect(r.reservations).toEqual([]);
-    expect(r.warnings).toEqual([expect.stringMatching(/^Marathon: .*orphan reservations not checked$/)]);
+    expect(r.warnings).toEqual([expect.stringMatching(/^Marathon: .*orphan reservations not checked, and no volume directory is called orphaned$/)]);
   });
 });

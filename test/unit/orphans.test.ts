@@ -5,7 +5,7 @@ import type { MesosResource, MesosSlaves } from '../../src/cluster/mesos-types.j
 import { classifyVolumeDirs, decodeRoleDir } from '../../src/domain/orphan-data.js';
 import { findOrphanReservations, releaseCalls } from '../../src/domain/orphan-reservations.js';
 import { indexReservations } from '../../src/domain/reservations.js';
-import { decodePodInstanceIds } from '../../src/cluster/marathon.js';
+import { decodePodInstances } from '../../src/cluster/marathon.js';
 
 const fixture = () =>
   JSON.parse(
@@ -91,7 +91,7 @@ describe('orphan volume directories', () => {
   const workDir = '/var/lib/mesos/slave';
   const known = indexReservations(fixture()).allVolumes();
   const classify = (listing: Parameters<typeof classifyVolumeDirs>[0]['listing']) =>
-    classifyVolumeDirs({ agentId: S1, hostname: '127.0.0.168', workDir, knownVolumes: known, listing });
+    classifyVolumeDirs({ agentId: S1, hostname: '127.0.0.168', workDir, knownVolumes: known, claims: new Map(), listing });
 
   it('decodes role directories: a space stands for /', () => {
     expect(decodeRoleDir('dev backend')).toBe('dev/backend');
@@ -117,9 +117,21 @@ describe('orphan volume directories', () => {
     ]);
   });
 
-  it('keys on (role, id): the same id under another role is a different volume', () => {
-    const { orphans } = classify([{ roleDir: dir('dev'), entries: [dir('pv-1')] }]);
-    expect(orphans.map((o) => `${o.role}/${o.persistenceId}`)).toEqual(['dev/pv-1']);
+  it('the same id under another role is not an orphan either: the master still has that persistence id there', () => {
+    const { orphans, skipped } = classify([{ roleDir: dir('dev'), entries: [dir('pv-1')] }]);
+    expect(orphans).toEqual([]);
+    expect(skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/^the Mesos master lists persistence id pv-1 on this agent \(role dev\/backend\); not touched$/)]);
+  });
+
+  it('a persistence id Marathon lists is never orphan data; without Marathon nothing is', () => {
+    const stray = 'postgres#pgdata#2b7e1f30-fd96-11e5-8e70-76a1c19f8c3d';
+    const listing = [{ roleDir: dir('slave_public'), entries: [dir(stray)] }];
+    const claimed = classifyVolumeDirs({ agentId: S1, hostname: 'h', workDir, knownVolumes: known, claims: new Map([[stray, ['postgres.instance-x._app.1']]]), listing });
+    expect(claimed.orphans).toEqual([]);
+    expect(claimed.skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/^Marathon still lists this persistence id on task postgres\.instance-x\._app\.1/)]);
+    const blind = classifyVolumeDirs({ agentId: S1, hostname: 'h', workDir, knownVolumes: known, claims: null, listing });
+    expect(blind.orphans).toEqual([]);
+    expect(blind.skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/^Marathon could not be read/)]);
   });
 
   it('anything that is not a plainly valid volume directory is skipped, never an orphan', () => {
@@ -141,14 +153,17 @@ describe('orphan volume directories', () => {
 });
 
 describe('pod instances hold reservations too', () => {
-  it('every instance id of /v2/pods/::status counts as a known reservation label', () => {
+  it('every instance id of /v2/pods/::status counts as a known reservation label, with the persistence ids it lists', () => {
     const status = [
       { id: '/cassandra', instances: [{ id: 'cassandra.instance-0b1c2d3e-0a4f-11ec-9a03-0242ac130003', agentId: 'S1' }] },
       { id: '/idle', instances: [] },
       { id: '/new' },
     ];
-    expect(decodePodInstanceIds(status)).toEqual(['cassandra.instance-0b1c2d3e-0a4f-11ec-9a03-0242ac130003']);
-    expect(() => decodePodInstanceIds({ pods: [] })).toThrow(/expected an array/);
-    expect(() => decodePodInstanceIds([{ instances: [{}] }])).toThrow(/\[0\]\.instances\[0\]\.id/);
+    expect(decodePodInstances(status)).toEqual([{ id: 'cassandra.instance-0b1c2d3e-0a4f-11ec-9a03-0242ac130003', persistenceIds: [] }]);
+    const withVolumes = [{ id: '/c', instances: [{ id: 'c.instance-1', localVolumes: [{ containerPath: 'data', persistenceId: 'c#data#1' }] }] }];
+    expect(decodePodInstances(withVolumes)).toEqual([{ id: 'c.instance-1', persistenceIds: ['c#data#1'] }]);
+    expect(() => decodePodInstances([{ instances: [{ id: 'x', localVolumes: [{}] }] }])).toThrow(/localVolumes\[0\]\.persistenceId/);
+    expect(() => decodePodInstances({ pods: [] })).toThrow(/expected an array/);
+    expect(() => decodePodInstances([{ instances: [{}] }])).toThrow(/\[0\]\.instances\[0\]\.id/);
   });
 });

@@ -3,7 +3,7 @@ import type { Ctx } from '../../context.js';
 import { ExitCode, type ExitCodeValue } from '../../errors.js';
 import type { OrphanData } from '../../domain/orphan-data.js';
 import type { OrphanReservation } from '../../domain/orphan-reservations.js';
-import type { PurgeResult } from '../../inventory/orphans-purge.js';
+import type { PurgePlan, PurgeResult } from '../../inventory/orphans-purge.js';
 import type { ReleaseResult } from '../../inventory/orphans-release.js';
 import type { OrphanReport } from '../../inventory/orphans.js';
 import type { PlannedRefusal } from '../../output/plan.js';
@@ -29,15 +29,21 @@ export function newCmdVolumesOrphans(f: Factory, runF = run): Command {
       `
 Orphan data: a directory <work_dir>/volumes/roles/<role>/<id> on an agent for which the Mesos master
 lists no persistent volume with that role and id on that agent (a pre-1.0 Mesos kept the data of
-destroyed volumes). Every agent the master lists is examined over SSH; sizes come from du.
+destroyed volumes) and no Marathon task or pod instance of any app lists that persistence id. Every
+agent the master lists is examined over SSH; sizes come from du. An agent whose /slaves entry has no
+reserved_resources_full, or a Marathon that cannot be read, means "could not be checked" (exit 5),
+never "no volumes".
 Orphan reservations: reserved resources labelled with Marathon's framework id whose marathon_task_id
 no Marathon task has, and reservations of another framework on Marathon's role. Each is shown with the
 exact Mesos operator API calls that release it. A reservation made in the last few seconds may belong
 to an instance Marathon does not list yet: re-run before releasing.
 
---purge and --release-reservations check everything again right before acting (same rules as wipe:
-validated role and id, exact path, real directory, no symlink, no other mount), confirm, and journal
-every step; re-running after an interruption resumes.
+--purge and --release-reservations check everything again right before each directory and each
+reservation (the master, Marathon, work_dir; validated role and id, exact path, real directory, no
+other mount); the remove runs behind the agent-side fence in the same SSH command (no symlink from
+work_dir down, the same directory as inspected, not mounted or open anywhere). They confirm and journal
+every step; re-running after an interruption resumes, and a directory that is back is removed again.
+Exit codes: 0 done, 4 all refused, 5 partly done or not everything checked, 1 failed, 130 interrupted.
 
 Examples:
   $ stateful-ops volumes orphans
@@ -92,7 +98,7 @@ export async function run(ctx: Ctx, options: VolumesOrphansOptions): Promise<Exi
   const progress = (m: string) => ctx.log.verbose(m);
   if (plan.data.length > 0) {
     const { executePurge } = await import('../../inventory/orphans-purge.js');
-    purged = await executePurge(await agents(), plan.data, { journal: plan.journal, signal: ctx.signal, onProgress: progress });
+    purged = await executePurge(clients, await agents(), plan.data, { journal: plan.journal, signal: ctx.signal, onProgress: progress });
   }
   if (plan.reservations.length > 0) {
     const { executeRelease } = await import('../../inventory/orphans-release.js');
@@ -102,15 +108,21 @@ export async function run(ctx: Ctx, options: VolumesOrphansOptions): Promise<Exi
   if (ctx.opts.json) ctx.printJson({ ...reportJson, plan: planJson, results: { purged, released } });
   else ctx.print(renderCleanupResults(purged, released));
   (await import('../../safety/journal-open.js')).reportUnwrittenRecords(ctx, plan.journal);
-  const outcomes = [...purged.map((p) => p.outcome === 'removed'), ...released.map((r) => r.outcome === 'released')];
-  if ([...purged, ...released].some((r) => r.outcome === 'interrupted')) return ExitCode.INTERRUPTED;
-  if ([...purged, ...released].some((r) => r.outcome === 'failed')) ctx.log.hint('Re-run the same command to resume: finished steps are not repeated.');
-  if (outcomes.every(Boolean)) return plan.refused.length > 0 ? ExitCode.PARTIAL : incomplete;
-  return outcomes.some(Boolean) ? ExitCode.PARTIAL : ExitCode.ERROR;
+  return cleanupExitCode(ctx, [...purged, ...released], plan.refused.length > 0, incomplete);
+}
+
+/** 0 all done; 5 some done, or done but something refused / not checked; 4 all refused; 1 failed; 130 interrupted. */
+function cleanupExitCode(ctx: Ctx, results: (PurgeResult | ReleaseResult)[], refusedInPlan: boolean, incomplete: ExitCodeValue): ExitCodeValue {
+  const done = (r: PurgeResult | ReleaseResult) => r.outcome === 'removed' || r.outcome === 'removed-unconfirmed' || r.outcome === 'released';
+  if (results.some((r) => r.outcome === 'interrupted')) return ExitCode.INTERRUPTED;
+  if (results.some((r) => r.outcome === 'failed')) ctx.log.hint('Re-run the same command to resume: finished steps are not repeated.');
+  if (results.every(done)) return refusedInPlan ? ExitCode.PARTIAL : incomplete;
+  if (results.some(done)) return ExitCode.PARTIAL;
+  return results.every((r) => r.outcome === 'refused') ? ExitCode.REFUSED : ExitCode.ERROR;
 }
 
 interface CleanupPlan {
-  data: OrphanData[];
+  data: PurgePlan[];
   reservations: OrphanReservation[];
   refused: PlannedRefusal[];
   journal: import('../../journal/journal.js').Journal;

@@ -4,7 +4,8 @@ import type { MockSshFaults } from './server.js';
 /**
  * `STATEFUL_OPS_MOCK_SSH_FAULTS`: rules separated by `;`, each `<agent id|hostname|*>:key[=value],…`.
  * Keys: latency=<ms>, deny-auth, connection=refused|drop|hang, wrong-host-key, fail=<exit code>,
- * die-after=<n> (the agent goes down when asked to run command n+1), truncate-stdout=<bytes>.
+ * die-after=<n> (the agent goes down when asked to run command n+1), truncate-stdout=<bytes>,
+ * lose-report=<n> (command n runs to its end, then the connections drop before its exit status is sent).
  */
 export function parseSshFaults(
   spec: string | undefined,
@@ -51,6 +52,9 @@ function parseFaultList(list: string, rule: string): MockSshFaults {
         break;
       case 'die-after':
         faults.dieAfterCommands = number();
+        break;
+      case 'lose-report':
+        faults.loseReportOf = number();
         break;
       case 'connection':
         if (value !== 'refused' && value !== 'drop' && value !== 'hang') {

@@ -46,6 +46,8 @@ export interface MockSshFaults {
   dieAfterCommands?: number;
   /** Cut every command's stdout after this many bytes (a stream broken mid-transfer). */
   truncateStdoutBytes?: number;
+  /** Command n runs to its end, then every connection is cut before its exit status is sent (a lost report). */
+  loseReportOf?: number;
 }
 
 export interface StartMockSshOptions {
@@ -336,6 +338,10 @@ class MockAgentListener {
     child.on('error', (e) => finish(127, `mock agent ${this.agent.id}: ${e.message}`));
     child.on('close', (code, signal) => {
       this.children.delete(child);
+      if (this.faults.loseReportOf === number) {
+        for (const socket of this.sockets) socket.destroy();
+        return;
+      }
       if (signal) {
         stream.exit(signal.replace(/^SIG/, ''), false, '');
         stream.end();
