@@ -266,7 +266,10 @@ function reportLeftovers(ctx: Ctx, results: TaskWipeResult[]): void {
       ctx.log.warn(`${r.task}: the data stays on ${r.dataLeftOnDisk.host ?? 'the lost node'}'s disk at ${where}; delete it there if the node comes back.`);
     }
   }
-  if (results.some((r) => r.outcome === 'interrupted' || r.outcome === 'failed' || r.outcome === 'refused')) {
+  if (results.some((r) => r.outcome === 'refused')) {
+    ctx.log.hint('Refused tasks were not touched: resolve the reason shown, then run the same command again.');
+  }
+  if (results.some((r) => r.outcome === 'interrupted' || r.outcome === 'failed')) {
     ctx.log.hint('Re-run the same command to resume: finished steps are not repeated.');
   }
 }
