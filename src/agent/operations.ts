@@ -137,18 +137,7 @@ export class AgentFs {
   async deleteContents(agent: AgentTarget, dir: string, options: OperationOptions = {}): Promise<{ removed: number }> {
     const what = `deleting the contents of ${show(dir)}`;
     const result = await this.script(agent, 'deleteContents', [dir], what, options);
-    this.expectDirectoryResult(agent, result, dir, what);
-    const report = parseDeleteReport(result.stdout);
-    if (report.remaining > 0) {
-      const sample = report.remainingSample.slice(0, 3).map(show).join(', ');
-      const reason = result.stderr.trim().split('\n')[0]?.replace(/^find: /, '') ?? '';
-      throw new CliError(
-        'remote',
-        `agent ${agentLabel(agent)}: ${show(dir)} is not empty after deleting: ${report.remaining} entries remain (${sample})` +
-          (reason ? `; ${reason}` : ''),
-      );
-    }
-    return { removed: report.before };
+    return this.emptiedReport(agent, result, dir, what);
   }
 
   /**
@@ -160,6 +149,11 @@ export class AgentFs {
     const what = `deleting the contents of ${show(dir)}`;
     const result = await this.script(agent, 'fencedDeleteContents', [dir, fence.procRoot ?? '/proc', fence.base], what, options, [fence.expect ?? '-']);
     this.expectFenceResult(agent, result, dir);
+    return this.emptiedReport(agent, result, dir, what);
+  }
+
+  /** The report of a contents delete: the directory must be empty now. */
+  private emptiedReport(agent: AgentTarget, result: RemoteResult, dir: string, what: string): { removed: number } {
     this.expectDirectoryResult(agent, result, dir, what);
     const report = parseDeleteReport(result.stdout);
     if (report.remaining > 0) {
