@@ -48,7 +48,7 @@ export function createFactory(io: Io): Factory {
 }
 
 /**
- * Ctrl-C (or SIGTERM, e.g. a cancelled CI job), escalating for a destructive run (one that holds the
+ * Ctrl-C, escalating for a destructive run (one that holds the
  * cluster's lock; any other command exits at the second):
  * 1. the current step finishes, nothing new starts;
  * 2. remote commands in flight are killed: their steps are journaled as failed with "outcome unknown",
@@ -74,9 +74,8 @@ function handleInterrupts(ctx: Ctx, interrupt: AbortController, stopNow: AbortCo
       process.exit(ExitCode.INTERRUPTED);
     }
   };
-  const signals = ['SIGINT', 'SIGTERM'] as const;
-  for (const s of signals) process.on(s, onSignal);
-  return { stop: () => signals.forEach((s) => process.off(s, onSignal)) };
+  process.on('SIGINT', onSignal);
+  return { stop: () => process.off('SIGINT', onSignal) };
 }
 
 /** One clear line (plus an optional hint) on stderr; the stack only with --verbose. */
