@@ -1,5 +1,6 @@
 import type { AgentAccess } from '../agent/access.js';
 import { fanOut } from '../agent/fanout.js';
+import { SudoRefusedError } from '../agent/ssh-errors.js';
 import type { ClusterClients } from '../context.js';
 import { decodeRoleDir, knownVolumeDirs, orphanProblem, type OrphanData } from '../domain/orphan-data.js';
 import { remotePathProblem } from '../domain/remote-path.js';
@@ -55,6 +56,7 @@ export async function preflightPurge(
   );
   const plans: OrphanData[] = [];
   const refusals: PlannedRefusal[] = [];
+  for (const outcome of outcomes) if (!outcome.ok && outcome.error instanceof SudoRefusedError) throw outcome.error; // exit 6, nothing touched
   outcomes.forEach((outcome, i) => {
     const agentId = agentIds[i] as string;
     const mine = orphans.filter((o) => o.agentId === agentId);
@@ -72,7 +74,11 @@ export async function preflightPurge(
         const staticProblem = orphanProblem(o.workDir, decodeRoleDir(roleDir), entry, o.path);
         if (staticProblem) reasons.push(staticProblem);
         const facts = outcome.value.facts[j] ?? { stat: null };
-        const remote = remotePathProblem(o.path, facts, { mountRoot: false, alreadyDeleted: options.journal.isDone(purgeItem(o), REMOVE) });
+        const remote = remotePathProblem(o.path, facts, {
+          mountRoot: false,
+          alreadyDeleted: options.journal.isDone(purgeItem(o), REMOVE),
+          removeDirectory: true,
+        });
         if (remote) reasons.push(remote);
         else if (facts.size) [o.bytes, o.entries] = [facts.size.bytes, facts.size.entries];
       }

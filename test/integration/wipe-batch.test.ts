@@ -68,7 +68,7 @@ describe('wipe in batches', () => {
       process.execPath,
       [cliPath, ...mockArgs(dir), 'wipe', '--app', APP, '--all-waiting', '--yes', '--concurrency', '1'],
       {
-        env: { PATH: process.env.PATH ?? '', HOME: dir, NO_COLOR: '1', STATEFUL_OPS_MOCK_SSH_FAULTS: '*:latency=150' },
+        env: { PATH: process.env.PATH ?? '', HOME: dir, NO_COLOR: '1', STATEFUL_OPS_SSH_SUDO: '1', STATEFUL_OPS_MOCK_SSH_FAULTS: '*:latency=150' },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

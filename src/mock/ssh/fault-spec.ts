@@ -4,7 +4,8 @@ import type { MockSshFaults } from './server.js';
 /**
  * `STATEFUL_OPS_MOCK_SSH_FAULTS`: rules separated by `;`, each `<agent id|hostname|*>:key[=value],…`.
  * Keys: latency=<ms>, deny-auth, connection=refused|drop|hang, wrong-host-key, fail=<exit code>,
- * die-after=<n> (the agent goes down when asked to run command n+1), truncate-stdout=<bytes>.
+ * die-after=<n> (the agent goes down when asked to run command n+1), truncate-stdout=<bytes>,
+ * sudo=password (`sudo -n` answers "a password is required").
  */
 export function parseSshFaults(
   spec: string | undefined,
@@ -48,6 +49,10 @@ function parseFaultList(list: string, rule: string): MockSshFaults {
         break;
       case 'truncate-stdout':
         faults.truncateStdoutBytes = number();
+        break;
+      case 'sudo':
+        if (value !== 'password') throw usageError(`STATEFUL_OPS_MOCK_SSH_FAULTS: sudo must be sudo=password (in '${rule}')`);
+        faults.sudoNeedsPassword = true;
         break;
       case 'die-after':
         faults.dieAfterCommands = number();
