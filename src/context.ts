@@ -5,7 +5,7 @@ import type { ClusterConfig } from './config/types.js';
 import type { MarathonApi } from './cluster/marathon-types.js';
 import type { MesosApi } from './cluster/mesos-types.js';
 import { usageError } from './errors.js';
-import type { AgentAccess } from './agent/access.js';
+import type { AgentAccess, AgentTransport } from './agent/access.js';
 import type { AgentSshFlags } from './agent/settings.js';
 
 /** The process's streams and environment, injected so tests never touch the real terminal. */
@@ -63,8 +63,23 @@ export interface ClusterClients {
   config: ClusterConfig;
   marathon: MarathonApi;
   mesos: MesosApi;
-  /** Set when the CLI runs against the embedded mock cluster. */
-  mock?: { stateDir: string; url: string };
+  /** `<dcos_url>/metadata`, undefined without a DC/OS URL. */
+  dcosMetadata(): Promise<Record<string, unknown> | undefined>;
+  /** Set when the cluster comes with its own local state and agent transport (the embedded mock). */
+  source?: ClusterSource;
+}
+
+/**
+ * What a cluster source decides beyond HTTP. The embedded mock (src/mock/) is the only one: it keeps
+ * journals in its state directory and brings the SSH servers of its agents; everything else in the
+ * tool talks to it exactly as to a real cluster.
+ */
+export interface ClusterSource {
+  /** Where the state of destructive operations (journals, locks) lives. */
+  stateDir: string;
+  /** Names the cluster in journal keys, stable across runs. */
+  identity: string;
+  openAgentTransport(io: Io, log: Logger): Promise<AgentTransport>;
 }
 
 export interface Ctx {
@@ -169,12 +184,14 @@ async function openCluster(ctx: Ctx): Promise<ClusterClients> {
       log,
     });
     ctx.onClose(() => mock.close());
-    const { mockClusterConfig } = await import('./config/resolve.js');
+    const { mockClusterConfig, sudoFromEnv } = await import('./config/resolve.js');
     const config = mockClusterConfig(mock.url, mock.token, opts);
+    const sudo = sudoFromEnv(io.env.STATEFUL_OPS_SSH_SUDO);
+    if (sudo !== undefined) config.ssh.sudo = sudo;
     log.verbose(`using the embedded mock cluster at ${mock.url} (state in ${mock.stateDir})`);
     const clients = await connect(config, log);
     ctx.onClose(() => clients.close());
-    return { ...clients, mock: { stateDir: mock.stateDir, url: mock.url } };
+    return { ...clients, source: mock.source };
   }
   const { resolveClusterConfig } = await import('./config/resolve.js');
   const config = await resolveClusterConfig({ flags: opts, env: io.env, homedir: io.homedir, cwd: io.cwd });

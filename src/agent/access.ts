@@ -1,4 +1,5 @@
 import type { ClusterClients, Io } from '../context.js';
+import { CliError } from '../errors.js';
 import type { Logger } from '../output/log.js';
 import { AgentFs } from './operations.js';
 import { resolveAgentSshSettings, type AgentSshFlags, type AgentSshSettings, type AgentTarget } from './settings.js';
@@ -9,15 +10,29 @@ export interface AgentAccess {
   settings: AgentSshSettings;
   shell: AgentShell;
   fs: AgentFs;
-  /** The SSH target for an agent of the cluster (on the mock: with its sandbox root). */
+  /** The SSH target for an agent of the cluster. */
   target(agent: { id?: string | null; host: string }): AgentTarget;
+  /** Why a host the master does not list must not be contacted (undefined: it may be). */
+  refuseHost(host: string): string | undefined;
   close(): Promise<void>;
 }
 
 /**
- * Real clusters: the system ssh with the operator's own config, keys and known_hosts.
- * The mock: the same ssh binary, pointed at the mock's generated ssh_config, its agents' SSH servers
- * started for this run.
+ * How a cluster that brings its own agents' SSH endpoints is reached (the embedded mock: SSH servers
+ * started for the run, its generated ssh_config). The commands sent are the same either way.
+ */
+export interface AgentTransport {
+  /** Replace the operator's flags: an ssh_config file that names every agent, no `-l`/`-i` of theirs. */
+  sshFlags: Pick<AgentSshFlags, 'sshConfigFile' | 'sshUser' | 'sshIdentity'>;
+  /** The environment ssh runs with (HOME decides which ~/.ssh it could read). */
+  env: NodeJS.ProcessEnv;
+  refuseHost(host: string): string | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * The system ssh with the operator's own config, keys and known_hosts, or with the transport the
+ * cluster source provides; either way the same AgentShell and the same bytes on the wire.
  */
 export async function openAgentAccess(
   io: Io,
@@ -26,47 +41,61 @@ export async function openAgentAccess(
   log: Logger,
   stopNow?: AbortSignal,
 ): Promise<AgentAccess> {
-  if (clients.mock) return openMockAgentAccess(io, clients.mock.stateDir, flags, log, stopNow);
-  const settings = resolveAgentSshSettings({ flags, cluster: clients.config.ssh, stdinIsTTY: io.stdinIsTTY });
-  const shell = new AgentShell(settings, io.env, log, stopNow);
-  return {
-    settings,
-    shell,
-    fs: new AgentFs(shell),
-    target: ({ id, host }) => (id ? { id, host } : { host }),
-    close: () => shell.close(),
-  };
+  const transport = clients.source ? await clients.source.openAgentTransport(io, log) : undefined;
+  try {
+    const masterProxyHost = flags.masterProxy ? await leadingMasterAddress(clients, log) : undefined;
+    const settings = resolveAgentSshSettings({
+      flags: transport ? { ...flags, sshUser: undefined, sshIdentity: undefined, ...transport.sshFlags } : flags,
+      cluster: clients.config.ssh,
+      stdinIsTTY: transport ? false : io.stdinIsTTY,
+      ...(masterProxyHost === undefined ? {} : { masterProxyHost }),
+    });
+    if (flags.masterProxy && settings.proxySource !== '--master-proxy') {
+      log.info(`--master-proxy not used: ${settings.proxySource} names the jump host ${settings.proxyJump}`);
+    }
+    if (settings.proxyJump) log.verbose(`agents reached through the jump host ${settings.proxyJump} (${settings.proxySource})`);
+    if (settings.sudo) log.verbose('remote commands run as root through sudo -n');
+    const shell = new AgentShell(settings, transport?.env ?? io.env, log, stopNow);
+    return {
+      settings,
+      shell,
+      fs: new AgentFs(shell),
+      target: ({ id, host }) => (id ? { id, host } : { host }),
+      refuseHost: (host) => transport?.refuseHost(host),
+      async close() {
+        await shell.close();
+        await transport?.close();
+      },
+    };
+  } catch (e) {
+    await transport?.close();
+    throw e;
+  }
 }
 
-async function openMockAgentAccess(io: Io, stateDir: string, flags: AgentSshFlags, log: Logger, stopNow?: AbortSignal): Promise<AgentAccess> {
-  const [{ startMockSshServer }, { mockAgentHosts }, { parseSshFaults }, { parseMockTriggers, mockCommandHooks }] = await Promise.all([
-    import('../mock/ssh/server.js'),
-    import('../mock/agents.js'),
-    import('../mock/ssh/fault-spec.js'),
-    import('../mock/triggers.js'),
-  ]);
-  const hosts = mockAgentHosts(stateDir);
-  const faults = parseSshFaults(io.env.STATEFUL_OPS_MOCK_SSH_FAULTS, hosts);
-  // A lost agent's machine is gone: nothing answers on its SSH port.
-  for (const h of hosts) if (h.lost) faults[h.id] = { ...faults[h.id], connection: 'refused' };
-  const hooks = mockCommandHooks(stateDir, parseMockTriggers(io.env.STATEFUL_OPS_MOCK_TRIGGERS, hosts));
-  const server = await startMockSshServer({ stateDir, agents: hosts.map(({ id, hostname, root }) => ({ id, hostname, root })), faults, hooks });
-  log.verbose(`mock: agents answer SSH through ${server.configPath}`);
-  const settings = resolveAgentSshSettings({
-    flags: { ...flags, sshConfigFile: server.configPath, sshUser: undefined, sshIdentity: undefined },
-    stdinIsTTY: false,
-  });
-  const shell = new AgentShell(settings, { PATH: io.env.PATH ?? '/usr/bin:/bin', HOME: stateDir }, log, stopNow);
-  const byId = new Map(server.agents.map((a) => [a.id, a.target]));
-  const byHost = new Map(server.agents.map((a) => [a.hostname, a.target]));
-  return {
-    settings,
-    shell,
-    fs: new AgentFs(shell),
-    target: ({ id, host }) => (id ? byId.get(id) : undefined) ?? byHost.get(host) ?? { host },
-    async close() {
-      await shell.close();
-      await server.close();
-    },
-  };
+/**
+ * Like `dcos node ssh --master-proxy`: the leading master's public IP from `<dcos_url>/metadata`
+ * (PUBLIC_IPV4); on plain Mesos (no DC/OS URL) the leader's address from the master's /state.
+ */
+async function leadingMasterAddress(clients: ClusterClients, log: Logger): Promise<string> {
+  if (clients.config.dcosUrl !== undefined) {
+    const metadata = await clients.dcosMetadata();
+    const ip = metadata?.PUBLIC_IPV4;
+    if (typeof ip === 'string' && ip.trim() !== '') {
+      log.verbose(`--master-proxy: the leading master's public IP is ${ip.trim()} (from /metadata)`);
+      return ip.trim();
+    }
+    throw new CliError('unreachable', 'cannot use --master-proxy: the cluster did not tell the public IP of its leading master (/metadata has no PUBLIC_IPV4)', {
+      hint: 'Give the jump host yourself with --ssh-proxy <host>.',
+    });
+  }
+  const leader = (await clients.mesos.masterState()).leader;
+  const host = /^[^@]+@(.+):\d+$/.exec(leader ?? '')?.[1];
+  if (host === undefined) {
+    throw new CliError('unreachable', `cannot use --master-proxy: the Mesos master reports no leader${leader ? ` it can be reached at (${leader})` : ''}`, {
+      hint: 'Give the jump host yourself with --ssh-proxy <host>.',
+    });
+  }
+  log.verbose(`--master-proxy: the leading master is ${host} (from /master/state)`);
+  return host;
 }

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { CliError } from '../errors.js';
-import { agentFsPath, normalizeAgentPath, parentAgentPath } from './fs-root.js';
+import { normalizeAgentPath, parentAgentPath } from './agent-path.js';
 import {
   parseDeleteReport,
   parseInspect,
@@ -12,7 +12,6 @@ import {
   parseStat,
   parseTarEntries,
   ScriptExit,
-  scriptArgv,
   scripts,
   type DirListing,
   type PathStat,
@@ -47,8 +46,8 @@ export class FenceRefusal extends CliError {
 export type OperationOptions = Pick<RemoteRunOptions, 'signal' | 'timeoutMs'>;
 
 /**
- * Typed operations on an agent's filesystem. Paths are real agent paths (`/var/lib/mesos/...`);
- * agentFsPath() maps them into a mock agent's sandbox. Each is one ssh call.
+ * Typed operations on an agent's filesystem. Paths are real agent paths (`/var/lib/mesos/...`), sent
+ * as they are to every agent, mock or real. Each is one ssh call (through `sudo -n` with --sudo).
  */
 export class AgentFs {
   constructor(private readonly shell: AgentShell) {}
@@ -165,6 +164,12 @@ export class AgentFs {
           (reason ? `; ${reason}` : ''),
       );
     }
+    if (report.findStatus !== 0) {
+      // Nothing seen left, but find failed: a directory it could not read may hide entries.
+      const reason = result.stderr.trim().split('\n')[0]?.replace(/^find: /, '') ?? '';
+      const sudoHint = /Permission denied/.test(reason) && !this.shell.settings.sudo ? '; try --sudo' : '';
+      throw new CliError('remote', `agent ${agentLabel(agent)}: deleting inside ${show(dir)} failed${reason ? `: ${reason}` : ''}${sudoHint}`);
+    }
     return { removed: report.before };
   }
 
@@ -210,8 +215,7 @@ export class AgentFs {
     options: RemoteRunOptions,
     plainArgs: string[] = [],
   ): Promise<RemoteResult> {
-    const args = [...paths.map((p) => agentFsPath(agent, normalizeAgentPath(p))), ...plainArgs];
-    return this.shell.run(agent, scriptArgv(scripts[name], args), { ...options, what });
+    return this.shell.runScript(agent, scripts[name], [...paths.map(normalizeAgentPath), ...plainArgs], { ...options, what });
   }
 
   /** The fence's refusals: nothing was deleted. */
@@ -233,9 +237,15 @@ export class AgentFs {
   }
 
   private expectSuccess(agent: AgentTarget, result: RemoteResult, what: string, okCodes = [0]): void {
-    if (!okCodes.includes(result.exitCode)) {
-      throw sshFailureError(agent, { exitCode: result.exitCode, signal: null, stderr: result.stderr }, what);
+    if (okCodes.includes(result.exitCode)) return;
+    const error = sshFailureError(agent, { exitCode: result.exitCode, signal: null, stderr: result.stderr }, what);
+    // The SSH user of a real agent may not read the task's data: say what helps, in the line itself.
+    if (/Permission denied|Operation not permitted/.test(result.stderr) && !this.shell.settings.sudo) {
+      throw new CliError(error.kind, `${error.message}; try --sudo`, {
+        hint: 'The SSH user cannot read or change this on the agent: run again with --sudo (passwordless sudo on the agents).',
+      });
     }
+    throw error;
   }
 
   private expectDirectoryResult(agent: AgentTarget, result: RemoteResult, dir: string, what: string, okCodes = [0]): void {

@@ -22,9 +22,13 @@ export const ScriptExit = {
 /** A directory the operation works inside: it must exist, be a directory, and not be a symlink to one. */
 const REQUIRE_REAL_DIRECTORY = '[ -L "$1" ] && exit 45; [ -e "$1" ] || exit 44; [ -d "$1" ] || exit 46; ';
 
-/** The argv that runs `script` with `args` as $1, $2, ... ("sh" is $0, shown in the script's error messages). */
-export function scriptArgv(script: string, args: readonly string[]): string[] {
-  return ['sh', '-c', script, 'sh', ...args];
+/**
+ * The argv that runs `script` with `args` as $1, $2, ... ("sh" is $0, shown in the script's error
+ * messages); with `sudo`, as root through `sudo -n` (non-interactive: fails instead of prompting). This
+ * fixed form is all that is ever sent to an agent, so an agent-side wrapper can parse it.
+ */
+export function scriptArgv(script: string, args: readonly string[], options: { sudo?: boolean } = {}): string[] {
+  return [...(options.sudo ? ['sudo', '-n'] : []), 'sh', '-c', script, 'sh', ...args];
 }
 
 /**
@@ -83,17 +87,25 @@ export const scripts = {
   stat: `[ -e "$1" ] || [ -L "$1" ] || exit 44; exec find "$1" "$2" -maxdepth 0 -printf '%y %D %i %s %m %T@\\n'`,
 
   /**
-   * Many paths at once, as (path, parent) pairs: one line each, `absent`, or the two stat records (like
-   * `stat`) then `|` and, for a real directory, its size and entry count (like `size`). No names are
-   * printed, so odd file names cannot break the format.
+   * Many paths at once, as (path, parent) pairs. First `user <name> <uid>`: who the script runs as. Then
+   * one line per pair: `absent`, or the two stat records (like `stat`) then `|` and, for a real directory,
+   * its size and entry count (like `size`), `|` and what this user may not do there, as `<count> <kind>
+   * <owner uid>` triples: `d` directories it cannot list, enter or change (so cannot empty), `r` files it
+   * cannot read (tar), `p` the parent it cannot change (rmdir of the directory itself). No names are
+   * printed, so odd file names cannot break the format; access(2) decides, as for the real delete.
    */
   inspect:
+    `u=$(id -un 2>/dev/null) || u=\${USER:-?}; printf 'user %s %s\\n' "$u" "$(id -u)"; ` +
     `while [ $# -ge 2 ]; do p=$1; q=$2; shift 2; ` +
     `if [ ! -e "$p" ] && [ ! -L "$p" ]; then echo absent; continue; fi; ` +
     `s=$(find "$p" "$q" -maxdepth 0 -printf '%y %D %i %s %m %T@ ') || exit $?; ` +
-    `if [ -d "$p" ] && [ ! -L "$p" ]; then b=$(du -sb --one-file-system -- "$p") || exit $?; ` +
-    `n=$(find "$p" -xdev -mindepth 1 -printf x | wc -c); printf '%s| %s %s\n' "$s" "\${b%%[!0-9]*}" "$n"; ` +
-    `else printf '%s|\n' "$s"; fi; done`,
+    `if [ -d "$p" ] && [ ! -L "$p" ]; then ` +
+    `a=$(find "$p" -xdev \\( -type d \\( ! -readable -o ! -writable -o ! -executable \\) -printf 'd %U\\n' \\) ` +
+    `-o \\( ! -type d ! -type l ! -readable -printf 'r %U\\n' \\) 2>/dev/null | sort | uniq -c | head -n 16 | tr -s ' \\n' '  '); ` +
+    `if [ ! -w "$q" ] || [ ! -x "$q" ]; then a="$a 1 p $(find "$q" -maxdepth 0 -printf %U)"; fi; ` +
+    `b=$(du -sb --one-file-system -- "$p" 2>/dev/null); n=$(find "$p" -xdev -mindepth 1 -printf x 2>/dev/null | wc -c); ` +
+    `printf '%s| %s %s| %s\\n' "$s" "\${b%%[!0-9]*}" "$n" "$a"; ` +
+    `else printf '%s|\\n' "$s"; fi; done`,
 
   /** The directory itself first (empty name), then each entry: type, device, size, name; NUL-separated. */
   list: `${REQUIRE_REAL_DIRECTORY}exec find "$1" -maxdepth 1 -printf '%y\\0%D\\0%s\\0%P\\0'`,
@@ -240,18 +252,45 @@ export function parseDeleteReport(stdout: Buffer): DeleteReport {
 
 export interface InspectedPath {
   stat: PathStat | null;
+  /** For a real directory; a lower bound when `access` shows parts this user cannot read. */
   size?: { bytes: number; entries: number };
+  /** For a real directory: who looked and what that user may not do below it. */
+  access?: PathAccess;
 }
 
+export interface PathAccess {
+  /** The agent-side user the scripts ran as (`root` with --sudo). */
+  user: string;
+  uid: number;
+  blocked: { kind: 'directory' | 'file' | 'parent'; ownerUid: number; count: number }[];
+}
+
+const BLOCK_KINDS = { d: 'directory', r: 'file', p: 'parent' } as const;
+
 export function parseInspect(stdout: string, count: number): InspectedPath[] {
-  const lines = stdout.split('\n').filter((l) => l !== '');
+  const [header = '', ...lines] = stdout.split('\n').filter((l) => l !== '');
+  const who = /^user (\S+) (\d+)$/.exec(header);
+  if (!who) throw new Error(`unexpected inspect output: no user line`);
   if (lines.length !== count) throw new Error(`unexpected inspect output: ${lines.length} records for ${count} paths`);
   return lines.map((line) => {
     if (line === 'absent') return { stat: null };
-    const [stats = '', size = ''] = line.split('|');
+    const [stats = '', size = '', perm] = line.split('|');
     const words = stats.trim().split(' ');
     const stat = parseStat(`${words.slice(0, 6).join(' ')}\n${words.slice(6, 12).join(' ')}`);
     const m = /^\s*(\d+) (\d+)\s*$/.exec(size);
-    return m ? { stat, size: { bytes: Number(m[1]), entries: Number(m[2]) } } : { stat };
+    const result: InspectedPath = m ? { stat, size: { bytes: Number(m[1]), entries: Number(m[2]) } } : { stat };
+    if (perm !== undefined) result.access = { user: who[1] as string, uid: Number(who[2]), blocked: parseBlocked(perm) };
+    return result;
   });
+}
+
+function parseBlocked(text: string): PathAccess['blocked'] {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  const blocked: PathAccess['blocked'] = [];
+  for (let i = 0; i + 2 < words.length; i += 3) {
+    const kind = BLOCK_KINDS[words[i + 1] as keyof typeof BLOCK_KINDS];
+    if (kind === undefined) throw new Error(`unexpected inspect output: access ${JSON.stringify(text.slice(0, 80))}`);
+    blocked.push({ kind, ownerUid: Number(words[i + 2]), count: Number(words[i]) });
+  }
+  return blocked;
 }

@@ -4,11 +4,6 @@ import type { SshSettings as ClusterSshSettings } from '../config/types.js';
 export interface AgentTarget {
   id?: string;
   host: string;
-  /**
-   * Where the agent's `/` is, for mock agents whose filesystem is a sandbox directory on this machine.
-   * Callers always build real agent paths (`/var/lib/mesos/slave/...`); agentFsPath() applies this prefix.
-   */
-  fsRoot?: string;
 }
 
 /** How agents are reached over SSH; built once per command by `resolveAgentSshSettings`. */
@@ -21,6 +16,13 @@ export interface AgentSshSettings {
   options: string[];
   /** `-J`: the leading master or a bastion, like dcos `--master-proxy` / `--proxy-ip`. */
   proxyJump?: string;
+  /** Where proxyJump came from, for messages ("--ssh-proxy", "core.ssh_proxy_ip", "--master-proxy"). */
+  proxySource?: string;
+  /**
+   * Run every remote script as root through `sudo -n` (never a password prompt): the SSH user of a
+   * real agent (centos, core) cannot read or delete volume data owned by root or a task's user.
+   */
+  sudo: boolean;
   configFile?: string;
   connectTimeoutSec: number;
   /** `BatchMode=yes`: never prompt (no TTY, or `--yes`). A prompt nobody answers would hang the fan-out. */
@@ -51,6 +53,10 @@ export interface AgentSshFlags {
   sshOption?: string[];
   sshConfigFile?: string;
   proxyJump?: string;
+  /** `--master-proxy`: jump through the leading master (the address is found from the cluster). */
+  masterProxy?: boolean;
+  /** `--sudo` (also STATEFUL_OPS_SSH_SUDO=1, stateful_ops.ssh_sudo in dcos.toml). */
+  sudo?: boolean;
   connectTimeoutSec?: number;
   concurrency?: number;
   perAgentTimeoutMs?: number;
@@ -62,16 +68,26 @@ export interface AgentSshFlags {
 
 /**
  * Flags win over dcos.toml (`core.ssh_user`, `core.ssh_proxy_ip`). Like `dcos node ssh`, no default
- * user is forced when an ssh config file is given: that file then decides.
+ * user is forced when an ssh config file is given: that file then decides. The jump host, like the
+ * DC/OS CLI: `--ssh-proxy` > `core.ssh_proxy_ip` > `--master-proxy` (its address, found from the
+ * cluster by the caller, comes in as `masterProxyHost`).
  */
 export function resolveAgentSshSettings(input: {
   flags: AgentSshFlags;
   cluster?: ClusterSshSettings;
   stdinIsTTY: boolean;
+  masterProxyHost?: string;
 }): AgentSshSettings {
   const { flags, cluster } = input;
   const user = flags.sshUser ?? cluster?.user ?? (flags.sshConfigFile ? undefined : DEFAULT_SSH_USER);
-  const proxy = flags.proxyJump ?? cluster?.proxyIp;
+  const [proxy, proxySource] =
+    flags.proxyJump !== undefined
+      ? [flags.proxyJump, '--ssh-proxy']
+      : cluster?.proxyIp !== undefined
+        ? [cluster.proxyIp, 'core.ssh_proxy_ip']
+        : input.masterProxyHost !== undefined
+          ? [input.masterProxyHost, '--master-proxy']
+          : [undefined, undefined];
   const settings: AgentSshSettings = {
     options: flags.sshOption ?? [],
     connectTimeoutSec: positive(flags.connectTimeoutSec, DEFAULT_CONNECT_TIMEOUT_SEC),
@@ -81,13 +97,17 @@ export function resolveAgentSshSettings(input: {
     perAgentTimeoutMs: positive(flags.perAgentTimeoutMs, DEFAULT_PER_AGENT_TIMEOUT_MS),
     commandTimeoutMs: positive(flags.commandTimeoutMs, DEFAULT_COMMAND_TIMEOUT_MS),
     sshBinary: 'ssh',
+    sudo: flags.sudo ?? cluster?.sudo ?? false,
   };
   if (user !== undefined) settings.user = user;
   if (flags.sshIdentity !== undefined) settings.identityFile = flags.sshIdentity;
   if (flags.sshPort !== undefined) settings.port = flags.sshPort;
   if (flags.sshConfigFile !== undefined) settings.configFile = flags.sshConfigFile;
   // A bare jump host would be logged into as the *local* user; the agents' user is the one that exists there.
-  if (proxy !== undefined) settings.proxyJump = proxy.includes('@') || user === undefined ? proxy : `${user}@${proxy}`;
+  if (proxy !== undefined) {
+    settings.proxyJump = proxy.includes('@') || user === undefined ? proxy : `${user}@${proxy}`;
+    settings.proxySource = proxySource;
+  }
   return settings;
 }
 

@@ -117,3 +117,27 @@ export function sshFailureError(agent: AgentTarget, outcome: SshOutcome, what = 
 export function formatSeconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(2))}s`;
 }
+
+/** sudo itself refused (not the script): the same on every agent as a rule, so a run stops on it before touching anything. */
+export class SudoRefusedError extends CliError {}
+
+/**
+ * `sudo -n` refusing rather than the script failing: sudo's own messages (sudo 1.8/1.9) on stderr with
+ * exit 1, or no sudo at all (127). One line with the remedy; exit 6 like any other refused credential.
+ */
+export function sudoFailure(agent: AgentTarget, result: { exitCode: number; stderr: string }, user: string | undefined): CliError | undefined {
+  const label = agentLabel(agent);
+  const who = user ?? 'the SSH user';
+  const line = firstStderrLine(result.stderr);
+  const remedy = `allow ${who} passwordless sudo on the agents (a sudoers drop-in with NOPASSWD), or run without --sudo as a user who may`;
+  if (result.exitCode === 1 && /^sudo: (a password is required|a terminal is required|no tty present)/.test(line)) {
+    return new SudoRefusedError('auth', `agent ${label}: sudo needs a password for ${who}; stateful-ops never types one`, { hint: remedy });
+  }
+  if (result.exitCode === 1 && /^(Sorry, user .* is not allowed|.* is not in the sudoers file|sudo: .*not allowed)/.test(line)) {
+    return new SudoRefusedError('auth', `agent ${label}: ${who} may not run commands as root through sudo (${line})`, { hint: remedy });
+  }
+  if (result.exitCode === 127 && /sudo.*(not found|No such file)/.test(line)) {
+    return new SudoRefusedError('auth', `agent ${label}: --sudo given, but sudo is not installed there`, { hint: 'Install sudo on the agent, or log in as a user that can read and delete the volumes.' });
+  }
+  return undefined;
+}

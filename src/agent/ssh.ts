@@ -7,7 +7,8 @@ import { CliError } from '../errors.js';
 import type { Logger } from '../output/log.js';
 import { agentLabel, type AgentSshSettings, type AgentTarget } from './settings.js';
 import { sshCommandArgv, sshControlExitArgv, usableControlDir } from './ssh-argv.js';
-import { classifySshOutcome, sshFailureError, type SshOutcome } from './ssh-errors.js';
+import { classifySshOutcome, sshFailureError, sudoFailure, type SshOutcome } from './ssh-errors.js';
+import { scriptArgv } from './remote-scripts.js';
 
 export interface RemoteRunOptions {
   /** Names the action in error messages, e.g. "reading /etc/mesos-slave". */
@@ -64,6 +65,18 @@ export class AgentShell {
       throw new CliError('remote', `agent ${agentLabel(agent)}: ${what} printed more than ${options.maxStdoutBytes ?? DEFAULT_MAX_STDOUT} bytes`);
     }
     return { exitCode: outcome.exitCode ?? -1, stdout: outcome.stdout, stderr: outcome.stderr };
+  }
+
+  /**
+   * Runs one of our constant scripts with its arguments as positional parameters, through `sudo -n`
+   * when the settings say so. A sudo that refuses (password needed, not allowed) is thrown, so callers
+   * only ever see the script's own exit codes.
+   */
+  async runScript(agent: AgentTarget, script: string, args: readonly string[], options: RemoteRunOptions = {}): Promise<RemoteResult> {
+    const result = await this.run(agent, scriptArgv(script, args, { sudo: this.settings.sudo }), options);
+    const refused = this.settings.sudo && result.exitCode !== 0 ? sudoFailure(agent, result, this.settings.user) : undefined;
+    if (refused) throw refused;
+    return result;
   }
 
   /** Like run(), but a non-zero exit is an error too. */

@@ -12,6 +12,8 @@ export interface Connection {
   config: ClusterConfig;
   marathon: MarathonApi;
   mesos: MesosApi;
+  /** Admin Router's `GET <dcos_url>/metadata` (PUBLIC_IPV4, CLUSTER_ID); undefined without a DC/OS URL. */
+  dcosMetadata(): Promise<Record<string, unknown> | undefined>;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,12 @@ export async function connect(config: ClusterConfig, log: Logger, options: Conne
       config,
       marathon: new HttpMarathon(http, config.marathonUrl),
       mesos: new HttpMesos(http, config.mesosUrl, access),
+      dcosMetadata: async () => {
+        const base = config.dcosUrl;
+        if (base === undefined) return undefined;
+        const doc = await http.request<unknown>('GET', `${base}/metadata`, { service: { name: 'DC/OS', baseUrl: base } });
+        return doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined;
+      },
       close: () => http.close(),
     };
   } catch (e) {

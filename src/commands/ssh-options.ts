@@ -10,6 +10,8 @@ export interface SshCommandOptions {
   sshOption?: string[];
   sshConfig?: string;
   sshProxy?: string;
+  masterProxy?: boolean;
+  sudo?: boolean;
   sshConnectTimeout?: string;
   concurrency?: string;
   agentTimeout?: string;
@@ -24,7 +26,9 @@ export function addSshOptions(cmd: Command): Command {
     .option('--ssh-port <port>', 'SSH port on the agents')
     .option('--ssh-option <opt>', 'Extra ssh -o option (repeatable)', collect)
     .option('--ssh-config <file>', 'ssh_config file to use (ssh -F)')
-    .option('--ssh-proxy <host>', 'Jump host, e.g. the leading master (default: core.ssh_proxy_ip)')
+    .option('--ssh-proxy <host>', 'Jump host, e.g. a bastion (default: core.ssh_proxy_ip)')
+    .option('--master-proxy', 'Jump through the leading master (its public IP from the cluster), like dcos node ssh --master-proxy')
+    .option('--sudo', 'Run the remote commands as root with sudo -n (also STATEFUL_OPS_SSH_SUDO=1)')
     .addOption(new Option('--ssh-connect-timeout <seconds>', 'SSH connect timeout').default(undefined))
     .option('--concurrency <n>', 'Agents worked on at once (default 16)')
     .option('--agent-timeout <seconds>', 'Budget for all work on one agent (default 120)');
@@ -38,6 +42,11 @@ export function sshFlagsFrom(o: SshCommandOptions, yes = false): AgentSshFlags {
   if (o.sshOption !== undefined) flags.sshOption = o.sshOption;
   if (o.sshConfig !== undefined) flags.sshConfigFile = o.sshConfig;
   if (o.sshProxy !== undefined) flags.proxyJump = o.sshProxy;
+  if (o.masterProxy === true) {
+    if (o.sshProxy !== undefined) throw usageError('--ssh-proxy and --master-proxy name two different jump hosts: give one');
+    flags.masterProxy = true;
+  }
+  if (o.sudo === true) flags.sudo = true;
   if (o.sshConnectTimeout !== undefined) flags.connectTimeoutSec = positiveInt(o.sshConnectTimeout, '--ssh-connect-timeout');
   if (o.concurrency !== undefined) flags.concurrency = positiveInt(o.concurrency, '--concurrency');
   if (o.agentTimeout !== undefined) flags.perAgentTimeoutMs = positiveInt(o.agentTimeout, '--agent-timeout') * 1000;

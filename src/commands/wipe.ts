@@ -169,6 +169,7 @@ export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Pr
     skipData,
     journal,
     signal: ctx.signal,
+    backup: options.backupDir !== undefined,
   });
   const refusals: Refusal[] = [
     ...pre.refusals,

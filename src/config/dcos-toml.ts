@@ -20,6 +20,8 @@ export interface DcosTomlSettings {
   timeout?: string;
   sshUser?: string;
   sshProxyIp?: string;
+  /** `[stateful_ops] ssh_sudo`: our own section (the DC/OS CLI ignores it). */
+  sshSudo?: boolean;
   mesosMasterUrl?: string;
   marathonUrl?: string;
   clusterName?: string;
@@ -156,6 +158,9 @@ export function parseDcosToml(text: string, path: string, clusterId: string, hom
   assign('timeout', strOrScalar('core', 'timeout', ['number']));
   assign('sshUser', str('core', 'ssh_user'));
   assign('sshProxyIp', str('core', 'ssh_proxy_ip'));
+  const sudo = table(doc, 'stateful_ops', shown)?.ssh_sudo;
+  if (sudo !== undefined && typeof sudo !== 'boolean') throw typeError(shown, 'stateful_ops.ssh_sudo', 'true or false');
+  assign('sshSudo', sudo);
   assign('mesosMasterUrl', str('core', 'mesos_master_url'));
   assign('marathonUrl', str('marathon', 'url'));
   assign('clusterName', str('cluster', 'name'));

@@ -187,7 +187,17 @@ function resolveSsh(env: NodeJS.ProcessEnv, toml: DcosTomlSettings | undefined):
   const proxyIp = env.DCOS_SSH_PROXY_IP || toml?.sshProxyIp;
   if (user) ssh.user = user;
   if (proxyIp) ssh.proxyIp = proxyIp;
+  const sudo = sudoFromEnv(env.STATEFUL_OPS_SSH_SUDO) ?? toml?.sshSudo;
+  if (sudo !== undefined) ssh.sudo = sudo;
   return ssh;
+}
+
+/** STATEFUL_OPS_SSH_SUDO: 1/true/yes or 0/false/no; anything else is a mistake worth stopping for. */
+export function sudoFromEnv(value: string | undefined): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (/^(1|true|yes)$/i.test(value)) return true;
+  if (/^(0|false|no)$/i.test(value)) return false;
+  throw new CliError('usage', `STATEFUL_OPS_SSH_SUDO must be 1 or 0, got '${value}'`);
 }
 
 /** Lower-case first, like curl and undici. */

@@ -29,6 +29,8 @@ export interface ProxySettings {
 export interface SshSettings {
   user?: string;
   proxyIp?: string;
+  /** STATEFUL_OPS_SSH_SUDO=1 or `[stateful_ops] ssh_sudo = true`: remote scripts run through `sudo -n`. */
+  sudo?: boolean;
 }
 
 /** Everything needed to reach one cluster, after flags > env > dcos.toml resolution. */

@@ -145,8 +145,8 @@ function sourceFor(v: VolumeDetail): VolumeSource {
  * Checks on what the agent reports for a volume path. A path that is already gone is fine only when the
  * journal says this run deleted it before (`alreadyDeleted`); otherwise it is a refusal.
  */
-export function remoteRefusals(v: VolumeDetail, facts: RemoteVolumeFacts, alreadyDeleted: boolean): string[] {
-  const problem = remotePathProblem(v.hostPath ?? '', facts, { mountRoot: v.isMountRoot, alreadyDeleted });
+export function remoteRefusals(v: VolumeDetail, facts: RemoteVolumeFacts, alreadyDeleted: boolean, backup = false): string[] {
+  const problem = remotePathProblem(v.hostPath ?? '', facts, { mountRoot: v.isMountRoot, alreadyDeleted, read: backup });
   return problem === undefined ? [] : [`volume ${v.containerPath}: ${problem}`];
 }
 

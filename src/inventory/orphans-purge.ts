@@ -2,6 +2,7 @@ import type { AgentAccess } from '../agent/access.js';
 import { fanOut } from '../agent/fanout.js';
 import { FenceRefusal } from '../agent/operations.js';
 import type { AgentTarget } from '../agent/settings.js';
+import { SudoRefusedError } from '../agent/ssh-errors.js';
 import type { ClusterClients } from '../context.js';
 import type { MesosAgent } from '../cluster/mesos-types.js';
 import { CliError, isCliError } from '../errors.js';
@@ -122,6 +123,7 @@ export async function preflightPurge(
   );
   const plans: PurgePlan[] = [];
   const refusals: PlannedRefusal[] = [];
+  for (const outcome of outcomes) if (!outcome.ok && outcome.error instanceof SudoRefusedError) throw outcome.error; // exit 6, nothing touched
   outcomes.forEach((outcome, i) => {
     const agentId = agentIds[i] as string;
     orphans
@@ -133,7 +135,7 @@ export async function preflightPurge(
           reasons.push(...recheckReasons(o, fresh.byAgent.get(agentId) as FreshEvidence));
           const facts = outcome.value[j] ?? { stat: null };
           const journaled = options.journal.isDone(purgeItem(o), REMOVE);
-          const remote = remotePathProblem(o.path, facts, { mountRoot: false, alreadyDeleted: journaled && facts.stat === null });
+          const remote = remotePathProblem(o.path, facts, { mountRoot: false, alreadyDeleted: journaled && facts.stat === null, removeDirectory: true });
           if (remote) reasons.push(remote);
           else if (reasons.length === 0) {
             const stat = facts.stat;

@@ -2,9 +2,9 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { AgentAccess } from '../agent/access.js';
 import { fanOut } from '../agent/fanout.js';
-import { agentFsPath, normalizeAgentPath } from '../agent/fs-root.js';
-import { scriptArgv } from '../agent/remote-scripts.js';
+import { normalizeAgentPath } from '../agent/agent-path.js';
 import type { AgentTarget } from '../agent/settings.js';
+import { sshFailureError } from '../agent/ssh-errors.js';
 import type { ClusterClients } from '../context.js';
 import { usageError } from '../errors.js';
 import type { MesosAgent } from '../cluster/mesos-types.js';
@@ -38,12 +38,14 @@ export interface ConfigReader {
  */
 const READ_PATHS_SCRIPT =
   'for p do ' +
-  `if [ -d "$p" ]; then printf 'D %s' "$(find "$p" -mindepth 1 -maxdepth 1 -printf '%f\\0' | base64 -w0)"; ` +
+  `if [ -d "$p" ] && { [ ! -r "$p" ] || [ ! -x "$p" ]; }; then printf E; ` +
+  `elif [ -d "$p" ]; then printf 'D %s' "$(find "$p" -mindepth 1 -maxdepth 1 -printf '%f\\0' | base64 -w0)"; ` +
   `elif [ ! -e "$p" ]; then printf A; ` +
   `elif b=$(base64 -w0 < "$p" 2>/dev/null); then printf 'F %s' "$b"; ` +
   'else printf E; fi; echo; done';
 
-export function parseReadPaths(stdout: string, paths: readonly string[]): Map<string, PathContent> {
+/** `sudo`: the files were read as root, so "permission denied" cannot be helped by --sudo. */
+export function parseReadPaths(stdout: string, paths: readonly string[], sudo = false): Map<string, PathContent> {
   const lines = stdout.split('\n').slice(0, -1);
   if (lines.length !== paths.length) throw new Error(`unexpected answer: ${lines.length} records for ${paths.length} paths`);
   const decode = (b64: string) => Buffer.from(b64, 'base64').toString('utf8');
@@ -53,7 +55,7 @@ export function parseReadPaths(stdout: string, paths: readonly string[]): Map<st
       if (line.startsWith('F ')) return [path, { kind: 'file', text: decode(line.slice(2)) }];
       if (line.startsWith('D ')) return [path, { kind: 'directory', names: decode(line.slice(2)).split('\0').filter(Boolean).sort() }];
       if (line === 'A') return [path, { kind: 'absent' }];
-      return [path, { kind: 'unreadable', reason: 'permission denied' }];
+      return [path, { kind: 'unreadable', reason: sudo ? 'permission denied (even as root)' : 'permission denied, try --sudo' }];
     }),
   );
 }
@@ -61,9 +63,10 @@ export function parseReadPaths(stdout: string, paths: readonly string[]): Map<st
 export function sshConfigReader(access: AgentAccess, agent: AgentTarget, signal: AbortSignal): ConfigReader {
   return {
     async read(paths) {
-      const argv = scriptArgv(READ_PATHS_SCRIPT, paths.map((p) => agentFsPath(agent, p)));
-      const result = await access.shell.runOk(agent, argv, { signal, what: `reading ${paths.length} configuration paths` });
-      return parseReadPaths(result.stdout.toString('utf8'), paths);
+      const what = `reading ${paths.length} configuration paths`;
+      const result = await access.shell.runScript(agent, READ_PATHS_SCRIPT, paths.map(normalizeAgentPath), { signal, what });
+      if (result.exitCode !== 0) throw sshFailureError(agent, { exitCode: result.exitCode, signal: null, stderr: result.stderr }, what);
+      return parseReadPaths(result.stdout.toString('utf8'), paths, access.settings.sudo);
     },
   };
 }
@@ -214,9 +217,8 @@ export async function checkClusterRecovery(
     const target = isId ? undefined : access.target({ host: value });
     if (!target) {
       notContacted.push(unreachableReport(identity, `agent ${value} is not known to the Mesos master (removed, or a wrong id): give its hostname to check it over SSH`));
-    } else if (clients.mock && target.fsRoot === undefined) {
-      // The mock's world is loopback only: a host that is none of its agents is never contacted.
-      notContacted.push(unreachableReport(identity, `${value} is not an agent of the mock cluster`));
+    } else if (access.refuseHost(value) !== undefined) {
+      notContacted.push(unreachableReport(identity, access.refuseHost(value) as string));
     } else meta.set(target, { agent: null, identity });
   }
   const targets = [...meta.keys()];

@@ -1,6 +1,7 @@
 import type { AgentAccess } from '../agent/access.js';
 import { fanOut } from '../agent/fanout.js';
 import type { AgentTarget } from '../agent/settings.js';
+import { SudoRefusedError } from '../agent/ssh-errors.js';
 import type { ClusterClients } from '../context.js';
 import {
   remoteRefusals,
@@ -41,7 +42,7 @@ export async function preflightWipe(
   clients: ClusterClients,
   access: () => Promise<AgentAccess>,
   candidates: WipeCandidate[],
-  options: { skipData: boolean; journal: Journal; signal: AbortSignal },
+  options: { skipData: boolean; journal: Journal; signal: AbortSignal; backup?: boolean },
 ): Promise<WipePreflight> {
   const refusals: Refusal[] = [];
   const staticallyOk: WipeCandidate[] = [];
@@ -97,6 +98,7 @@ export async function preflightWipe(
   const plans: TaskWipePlan[] = [];
   outcomes.forEach((outcome, i) => {
     for (const c of groups[i] ?? []) {
+      if (!outcome.ok && outcome.error instanceof SudoRefusedError) throw outcome.error; // exit 6, nothing touched
       if (!outcome.ok) {
         refusals.push({ app: c.task.app, task: c.task.task, reasons: [`preflight on the agent failed: ${outcome.error.message}`] });
         continue;
@@ -105,7 +107,7 @@ export async function preflightWipe(
       const reasons: string[] = [];
       for (const v of c.volumes) {
         const facts = outcome.value.get(v.hostPath ?? '') ?? { stat: null };
-        reasons.push(...remoteRefusals(v, facts, deletedBefore(v.containerPath)));
+        reasons.push(...remoteRefusals(v, facts, deletedBefore(v.containerPath), options.backup));
       }
       if (reasons.length > 0) refusals.push({ app: c.task.app, task: c.task.task, reasons });
       else plans.push(taskPlan(c, false, outcome.value, deletedBefore, seen(c)));

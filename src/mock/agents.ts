@@ -1,6 +1,12 @@
 import { agentRoot } from './paths.js';
 import { readStateFile } from './store.js';
 
+/**
+ * The leading master's public IP as Admin Router's /metadata reports it; the mock's master answers SSH
+ * there as a jump host (`--master-proxy`). Loopback, like everything the mock serves.
+ */
+export const MOCK_MASTER_PUBLIC_IP = '127.0.0.1';
+
 /** One mock agent machine, as the mock SSH server needs it: where to answer and which directory is its `/`. */
 export interface MockAgentHost {
   id: string;

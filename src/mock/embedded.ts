@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
 import { usageError } from '../errors.js';
+import type { ClusterSource } from '../context.js';
 import type { Logger } from '../output/log.js';
+import { mockClusterSource } from './agent-transport.js';
+import { permissionModel } from './ssh/permissions.js';
 import { FaultSpecError, parseFaults } from './faults.js';
 import { SERVICE_ACCOUNT_UID, defaultMockDir, stateFilePath } from './paths.js';
 import { issueToken } from './routes-acs.js';
@@ -21,6 +24,8 @@ export interface EmbeddedMock {
   /** A valid ACS token when the mock cluster requires authentication. */
   token?: string;
   stateDir: string;
+  /** Journals and agent SSH for this mock (context.ts hands it on; nothing else knows it is the mock). */
+  source: ClusterSource;
   close(): Promise<void>;
 }
 
@@ -40,12 +45,14 @@ export async function startEmbeddedMock(o: EmbeddedMockOptions): Promise<Embedde
   if (!existsSync(stateFilePath(stateDir))) {
     resetMock({ stateDir, scenario: 'default', flavour: '1.10', requireAuth: false });
     o.log.info(`mock: seeded the default scenario (Marathon 1.10) in ${stateDir}`);
+    const permissions = permissionModel(o.env);
+    if (!permissions.enforced) o.log.info(`mock agents: ${permissions.description}`);
   }
   // The CLI reaches agents through Admin Router paths; binding hundreds of agent addresses would only
   // slow every run down on big generated clusters.
   const server = await startMockServer({ stateDir, faults, directAgentLimit: DIRECT_AGENT_LIMIT, log: (m) => o.log.verbose(m) });
   const state = server.store.current();
-  const mock: EmbeddedMock = { url: server.url, stateDir, close: () => server.close() };
+  const mock: EmbeddedMock = { url: server.url, stateDir, source: mockClusterSource(stateDir), close: () => server.close() };
   if (state.auth.required) mock.token = issueToken(state, SERVICE_ACCOUNT_UID);
   return mock;
 }

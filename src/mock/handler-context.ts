@@ -1,5 +1,5 @@
 import type { ListenerInfo } from './http-adapter.js';
-import type { NewVolumeDir } from './marathon-ops.js';
+import type { DestroyedVolumeDir, NewVolumeDir } from './marathon-ops.js';
 import type { MockStore } from './store.js';
 
 /** What every route handler needs from the running server. */
@@ -10,6 +10,8 @@ export interface MockContext {
   listenerOf: WeakMap<Request, ListenerInfo>;
   /** Create the directories of volumes that fresh reservations brought. */
   createVolumeDirs(dirs: NewVolumeDir[]): void;
+  /** What the agent does with a destroyed volume's directory (Mesos ≥ 1.0). */
+  destroyVolumeDirs(dirs: DestroyedVolumeDir[]): void;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };

@@ -21,7 +21,7 @@ export interface NewVolumeDir {
 }
 
 export type KillOutcome =
-  | { kind: 'tasks'; before: MockTask[]; newVolumes: NewVolumeDir[] }
+  | { kind: 'tasks'; before: MockTask[]; newVolumes: NewVolumeDir[]; destroyedVolumes?: DestroyedVolumeDir[] }
   | { kind: 'deployment'; deployment: MockDeployment; newVolumes: NewVolumeDir[] };
 
 export class LockedError extends Error {
@@ -81,14 +81,22 @@ export function killTasks(state: MockState, matches: MockTask[], flags: KillFlag
   }
   if (flags.wipe) {
     const wiped = new Set(matches);
+    const destroyedVolumes: DestroyedVolumeDir[] = [];
     for (const task of matches) {
       const r = reservationIndexOf(state, task);
       // The reconciler destroys + unreserves on the agent's next offer; a lost agent never offers again.
-      if (r >= 0 && isAgentActive(state, task.agentId)) state.reservations.splice(r, 1);
+      if (r < 0 || !isAgentActive(state, task.agentId)) continue;
+      const [reservation] = state.reservations.splice(r, 1);
+      // Mesos ≥ 1.0 deletes a destroyed volume's data on the agent (0.28 kept it).
+      if (reservation && destroyRemovesData(state.mesosVersion)) {
+        for (const v of reservation.volumes) {
+          destroyedVolumes.push({ agentId: reservation.agentId, hostPath: hostPathOf(reservation.role, v), keepRoot: v.source?.type === 'MOUNT' });
+        }
+      }
     }
     // No relaunch here: Marathon replaces wiped instances on its periodic scale check (5 min), not at once.
     state.tasks = state.tasks.filter((t) => !wiped.has(t));
-    return { kind: 'tasks', before, newVolumes: [] };
+    return { kind: 'tasks', before, newVolumes: [], destroyedVolumes };
   }
   const newVolumes: NewVolumeDir[] = [];
   for (const task of matches) {
@@ -102,6 +110,19 @@ export function killTasks(state: MockState, matches: MockTask[], flags: KillFlag
     }
   }
   return { kind: 'tasks', before, newVolumes };
+}
+
+/** A volume directory the agent deletes on DESTROY; a MOUNT disk's root itself stays (only emptied). */
+export interface DestroyedVolumeDir {
+  agentId: string;
+  hostPath: string;
+  keepRoot: boolean;
+}
+
+/** DESTROY removes the data from Mesos 1.0 on (docs/persistent-volume.md); before, only the metadata went. */
+export function destroyRemovesData(mesosVersion: string): boolean {
+  const major = Number(/^(\d+)\./.exec(mesosVersion)?.[1] ?? NaN);
+  return !Number.isFinite(major) || major >= 1;
 }
 
 /** A running task ends: resident ones keep their reservation and become waiting, others disappear. */

@@ -1,3 +1,4 @@
+import { MOCK_MASTER_PUBLIC_IP } from './agents.js';
 import { http, type RequestHandler } from 'msw';
 import { html, json, type MockContext } from './handler-context.js';
 import { signRs256, verifyRs256 } from './jwt.js';
@@ -100,6 +101,8 @@ export function acsRoutes(ctx: MockContext): RequestHandler[] {
         'dcos-variant': 'open',
       });
     }),
+    // Admin Router's lib/metadata.lua: what `dcos node ssh --master-proxy` and `dcos cluster setup` read.
+    http.get('/metadata', () => json({ PUBLIC_IPV4: MOCK_MASTER_PUBLIC_IP, CLUSTER_ID: ctx.store.current().frameworkId.replace(/-\d+$/, '') })),
     // Auth discovery (dcos auth login): 200 means authentication is disabled; the gate answers 401 otherwise.
     http.all('/pkgpanda/active.buildinfo.full.json', () => json({})),
   ];

@@ -61,6 +61,7 @@ async function readJson(request: Request): Promise<{ ok: true; value: unknown } 
 
 function finish(ctx: MockContext, answer: Answer): Response {
   if (answer.outcome && answer.outcome.newVolumes.length > 0) ctx.createVolumeDirs(answer.outcome.newVolumes);
+  if (answer.outcome?.kind === 'tasks' && answer.outcome.destroyedVolumes) ctx.destroyVolumeDirs(answer.outcome.destroyedVolumes);
   return answer.response;
 }
 

@@ -1,9 +1,6 @@
-import { readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { http, type RequestHandler } from 'msw';
 import { text, type MockContext } from './handler-context.js';
 import { destroyVolumes, unreserveResources, type OperatorOutcome } from './operator-ops.js';
-import { agentRoot } from './paths.js';
 
 /**
  * The master's v1 operator API (`POST /api/v1`, under Admin Router's `/mesos`), for the two calls that
@@ -45,23 +42,8 @@ async function operatorCall(ctx: MockContext, request: Request): Promise<Respons
   }
   if (!outcome.ok) return text(outcome.message, outcome.status);
   // Mesos ≥ 1.0 deletes a destroyed volume's data on the agent; a MOUNT disk's root itself stays.
-  for (const d of outcome.deletedData) deleteVolumeData(ctx.store.stateDir, d.agentId, d.hostPath, d.keepRoot);
+  ctx.destroyVolumeDirs(outcome.deletedData);
   return new Response(null, { status: 202 });
-}
-
-function deleteVolumeData(stateDir: string, agentId: string, hostPath: string, keepRoot: boolean): void {
-  const dir = join(agentRoot(stateDir, agentId), hostPath);
-  if (!keepRoot) {
-    rmSync(dir, { recursive: true, force: true });
-    return;
-  }
-  let names: string[] = [];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) rmSync(join(dir, name), { recursive: true, force: true });
 }
 
 export function operatorApiRoutes(ctx: MockContext): RequestHandler[] {

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { buildVolumeHostPath } from '../domain/volume-path.js';
+import { permissionModel } from './ssh/permissions.js';
 import { WORK_DIR, envFileText, generatedRoleFile, generatedSlaveCommon, mountResources, unitFileText, unitName } from './agent-config.js';
 import { agentRoot } from './paths.js';
 import type { MockAgent, MockReservedVolume, MockState } from './types.js';
@@ -67,18 +69,38 @@ function volumeFiles(persistenceId: string, containerPath: string): Record<strin
   return { 'data.bin': bytes(persistenceId, 1024), '.hidden': 'hidden\n' };
 }
 
-/** Where Mesos keeps a ROOT-disk volume: `<work_dir>/volumes/roles/<role, / → space>/<persistence id>`. */
-export function rootVolumePath(role: string, persistenceId: string): string {
-  return `${WORK_DIR}/volumes/roles/${role.split('/').join(' ')}/${persistenceId}`;
-}
-
+/**
+ * Where the agent keeps a volume, built by the very rules the tool checks against (domain/volume-path):
+ * `<work_dir>/volumes/roles/<role>/<id>`, `<PATH root>/volumes/roles/<role>/<id>`, or the MOUNT root.
+ */
 export function hostPathOf(role: string, volume: MockReservedVolume): string {
-  return volume.source ? volume.source.root : rootVolumePath(role, volume.persistenceId);
+  const built = buildVolumeHostPath({ workDir: WORK_DIR, role, persistenceId: volume.persistenceId, source: volume.source ?? { type: 'ROOT' } });
+  if (!built.ok) throw new Error(`mock volume ${volume.persistenceId}: ${built.reason}`);
+  return built.path;
 }
 
-/** Create an (empty) volume directory, as Mesos does on CREATE. */
+/** Create an (empty) volume directory, as Mesos does on CREATE; the task's user owns it. */
 export function createVolumeDir(stateDir: string, agentId: string, hostPath: string): void {
-  mkdirSync(join(agentRoot(stateDir, agentId), hostPath), { recursive: true });
+  const dir = join(agentRoot(stateDir, agentId), hostPath);
+  mkdirSync(dir, { recursive: true });
+  giveToTaskUser(dir);
+}
+
+/**
+ * With the permission model on (mock running as root): volume data belongs to the task's user, each
+ * directory 0700 and each file 0600, as a database image leaves its data directory; the volume
+ * directories' parents stay root's, 0755. Off: left as created.
+ */
+function giveToTaskUser(dir: string): void {
+  const owner = permissionModel().volumeOwner;
+  if (!owner) return;
+  const walk = (path: string) => {
+    const info = lstatSync(path);
+    if (info.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
+    if (!info.isSymbolicLink()) chmodSync(path, info.isDirectory() ? 0o700 : 0o600);
+    chownSync(path, owner.uid, owner.gid);
+  };
+  walk(dir);
 }
 
 function writeAgentConfig(root: string, agent: MockAgent, mountRoots: string[]): void {
@@ -119,21 +141,51 @@ export function writeSandboxes(stateDir: string, state: MockState): void {
     const volumes = volumesByAgent.get(agent.id) ?? [];
     const mountRoots = [...new Set(agent.env.MESOS_RESOURCES ? mountRootsOf(agent.env.MESOS_RESOURCES) : [])];
     writeAgentConfig(root, agent, mountRoots);
-    if (!state.sandboxData) continue;
-    for (const { role, volume } of volumes) {
-      const dir = join(root, hostPathOf(role, volume));
-      mkdirSync(dir, { recursive: true });
-      for (const [name, content] of Object.entries(volumeFiles(volume.persistenceId, volume.containerPath))) {
-        writeFile(dir, name, content);
-      }
-    }
-    for (const task of state.tasks) {
-      if (task.agentId !== agent.id || task.kind !== 'running') continue;
-      const run = `${WORK_DIR}/slaves/${agent.id}/frameworks/${state.frameworkId}/executors/${task.id}/runs/latest`;
-      writeFile(root, `${run}/stdout`, `Starting task ${task.id}\n`);
-      writeFile(root, `${run}/stderr`, '');
+    const volumeDirs: string[] = [];
+    try {
+      writeAgentData(root, agent, state, volumes, volumeDirs);
+    } finally {
+      settleOwnership(root, volumeDirs);
     }
   }
+}
+
+/** Volume data (with real files) and the logs of running tasks; the volume directories are collected for their owner. */
+function writeAgentData(
+  root: string,
+  agent: MockAgent,
+  state: MockState,
+  volumes: { role: string; volume: MockReservedVolume }[],
+  volumeDirs: string[],
+): void {
+  if (!state.sandboxData) return;
+  for (const { role, volume } of volumes) {
+    const dir = join(root, hostPathOf(role, volume));
+    mkdirSync(dir, { recursive: true });
+    for (const [name, content] of Object.entries(volumeFiles(volume.persistenceId, volume.containerPath))) {
+      writeFile(dir, name, content);
+    }
+    volumeDirs.push(dir);
+  }
+  for (const task of state.tasks) {
+    if (task.agentId !== agent.id || task.kind !== 'running') continue;
+    const run = `${WORK_DIR}/slaves/${agent.id}/frameworks/${state.frameworkId}/executors/${task.id}/runs/latest`;
+    writeFile(root, `${run}/stdout`, `Starting task ${task.id}\n`);
+    writeFile(root, `${run}/stderr`, '');
+  }
+}
+
+/** Root's files 0644 and directories 0755 whatever the umask (the login user must get around), then volume data to the task's user. */
+function settleOwnership(root: string, volumeDirs: string[]): void {
+  if (!permissionModel().volumeOwner) return;
+  const walk = (path: string) => {
+    const info = lstatSync(path);
+    if (info.isSymbolicLink()) return;
+    chmodSync(path, info.isDirectory() ? 0o755 : 0o644);
+    if (info.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
+  };
+  walk(root);
+  for (const dir of volumeDirs) giveToTaskUser(dir);
 }
 
 function mountRootsOf(resourcesJson: string): string[] {
@@ -143,4 +195,20 @@ function mountRootsOf(resourcesJson: string): string[] {
   } catch {
     return [];
   }
+}
+
+/** What an agent does with a destroyed volume: the directory goes; a MOUNT disk's root is only emptied. */
+export function deleteVolumeData(stateDir: string, agentId: string, hostPath: string, keepRoot: boolean): void {
+  const dir = join(agentRoot(stateDir, agentId), hostPath);
+  if (!keepRoot) {
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  }
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) rmSync(join(dir, name), { recursive: true, force: true });
 }

@@ -9,7 +9,7 @@ import { marathonWriteRoutes } from './routes-marathon-write.js';
 import { marathonPodRoutes } from './routes-marathon-pods.js';
 import { directAgentRoutes, mesosRoutes } from './routes-mesos.js';
 import { operatorApiRoutes } from './routes-operator.js';
-import { createVolumeDir } from './sandbox.js';
+import { createVolumeDir, deleteVolumeData } from './sandbox.js';
 import { MockStore } from './store.js';
 import type { MockState } from './types.js';
 
@@ -80,6 +80,9 @@ export async function startMockServer(o: MockServerOptions): Promise<MockServer>
     listenerOf,
     createVolumeDirs(dirs) {
       for (const d of dirs) createVolumeDir(o.stateDir, d.agentId, d.hostPath);
+    },
+    destroyVolumeDirs(dirs) {
+      for (const d of dirs) deleteVolumeData(o.stateDir, d.agentId, d.hostPath, d.keepRoot);
     },
   };
   const handlers: RequestHandler[] = [

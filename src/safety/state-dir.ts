@@ -2,12 +2,12 @@ import { join } from 'node:path';
 import type { ClusterClients, Io } from '../context.js';
 
 /**
- * Where the state of destructive operations (journals, locks) lives: the mock's state directory when
- * running on the mock (so a reset mock starts clean), else STATEFUL_OPS_STATE_DIR, else the XDG state
- * directory.
+ * Where the state of destructive operations (journals, locks) lives: where the cluster source says
+ * (the mock: its state directory, so a reset mock starts clean), else STATEFUL_OPS_STATE_DIR, else the
+ * XDG state directory.
  */
 export function stateBase(io: Io, clients: ClusterClients): string {
-  if (clients.mock) return clients.mock.stateDir;
+  if (clients.source) return clients.source.stateDir;
   if (io.env.STATEFUL_OPS_STATE_DIR) return io.env.STATEFUL_OPS_STATE_DIR;
   const base = io.env.XDG_STATE_HOME || join(io.homedir, '.local', 'state');
   return join(base, 'stateful-ops');
@@ -23,5 +23,5 @@ export function lockDir(io: Io, clients: ClusterClients): string {
 
 /** Identifies the cluster for journal keys: stable across runs (the mock's URL port is not). */
 export function clusterIdentity(clients: ClusterClients): string {
-  return clients.mock ? `mock:${clients.mock.stateDir}` : (clients.config.dcosUrl ?? clients.config.marathonUrl);
+  return clients.source?.identity ?? clients.config.dcosUrl ?? clients.config.marathonUrl;
 }

@@ -26,6 +26,9 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: isolatedHome,
       NO_COLOR: '1',
+      // Like an operator on a real cluster (non-root SSH user): the mock, run as root, refuses otherwise.
+      // Tests of that refusal pass STATEFUL_OPS_SSH_SUDO: undefined.
+      STATEFUL_OPS_SSH_SUDO: '1',
     };
     for (const [k, v] of Object.entries(options.env ?? {})) {
       if (v === undefined) delete env[k];

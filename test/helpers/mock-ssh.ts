@@ -35,8 +35,10 @@ export async function startMockSshAgents(o: {
     return { id, hostname, root: rootOf(id) };
   });
   const server = await startMockSshServer({ stateDir, agents, ...(o.faults ? { faults: o.faults } : {}) });
+  // Files the tests write into a sandbox are the test process's; as root the mock's login user may not
+  // touch them, so operations go through sudo -n as an operator's would (tests of refusals pass sudo: false).
   const shell = new AgentShell(
-    resolveAgentSshSettings({ flags: { ...o.flags, sshConfigFile: server.configPath }, stdinIsTTY: false }),
+    resolveAgentSshSettings({ flags: { sudo: true, ...o.flags, sshConfigFile: server.configPath }, stdinIsTTY: false }),
     { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: stateDir },
   );
   return {

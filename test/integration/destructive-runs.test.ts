@@ -11,7 +11,7 @@ const APP = '/bench/group-000/app-00000';
 /** A CLI run in the background, with its output so far, so a test can act while it runs. */
 function startCli(dir: string, args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [cliPath, ...mockArgs(dir), ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: dir, NO_COLOR: '1', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: dir, NO_COLOR: '1', STATEFUL_OPS_SSH_SUDO: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out = { stdout: '', stderr: '' };

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mockAgentHosts } from '../../src/mock/agents.js';
@@ -106,7 +106,7 @@ describe('GET /service/marathon/v2/apps/postgres/tasks per Marathon version', ()
 });
 
 describe('kill and wipe', () => {
-  it('wipe removes the task and (active agent) its reservation, leaves the data, and a second server sees it', async () => {
+  it('wipe removes the task and (active agent) its reservation, the agent (Mesos 1.11) deletes the volume directory, and a second server sees it', async () => {
     const { dir, call, tasks } = await cluster('1.10');
     const r = await call('DELETE', `/service/marathon/v2/apps/postgres/tasks/${waitingId['1.10']}?wipe=true`);
     expect(r.status).toBe(200);
@@ -115,7 +115,9 @@ describe('kill and wipe', () => {
     const slaves = (await call('GET', '/mesos/slaves')).text;
     expect(slaves).not.toContain(WAITING_PID);
     const volumeDir = join(agentRoot(dir, S(1)), `/var/lib/mesos/slave/volumes/roles/slave_public/${WAITING_PID}`);
-    expect(existsSync(join(volumeDir, 'PG_VERSION'))).toBe(true);
+    // Mesos ≥ 1.0 removes a destroyed volume's directory (0.28 kept the data): no orphan data left behind.
+    expect(existsSync(volumeDir)).toBe(false);
+    expect(existsSync(dirname(volumeDir))).toBe(true);
 
     const second = await startMockServer({ stateDir: dir, log: () => undefined });
     try {

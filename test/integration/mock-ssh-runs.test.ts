@@ -30,7 +30,7 @@ describe('two runs of the mock SSH agents on one state directory', () => {
     expect(readFileSync(a.knownHostsPath, 'utf8')).toBe(readFileSync(b.knownHostsPath, 'utf8'));
 
     const [shellA, shellB] = [shellFor(a), shellFor(b)];
-    const target = { id: 'S1', host: 'agent-1', fsRoot: root };
+    const target = { id: 'S1', host: 'agent-1' };
     expect((await shellA.runOk(target, ['echo', 'a'])).stdout.toString()).toBe('a\n');
     expect((await shellB.runOk(target, ['echo', 'b'])).stdout.toString()).toBe('b\n');
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentFsPath } from '../../src/agent/fs-root.js';
+import { scriptArgv } from '../../src/agent/remote-scripts.js';
 import { AgentFs } from '../../src/agent/operations.js';
 import { resolveAgentSshSettings, type AgentTarget } from '../../src/agent/settings.js';
 import { AgentShell } from '../../src/agent/ssh.js';
@@ -107,7 +107,11 @@ describe('inspect', () => {
     const paths = [VOLUME, `${ROLES}/symlinked`, `${ROLES}/nope`, `${VOLUME}/PG_VERSION`];
     const inspected = await agentFs.inspect(agent, paths);
     expect(inspected).toHaveLength(4);
-    expect(inspected[0]).toEqual({ stat: await agentFs.stat(agent, VOLUME), size: await agentFs.directorySize(agent, VOLUME) });
+    expect(inspected[0]).toEqual({
+      stat: await agentFs.stat(agent, VOLUME),
+      size: await agentFs.directorySize(agent, VOLUME),
+      access: { user: expect.any(String), uid: expect.any(Number), blocked: [] },
+    });
     expect(inspected[1]).toEqual({ stat: await agentFs.stat(agent, `${ROLES}/symlinked`) });
     expect(inspected[2]).toEqual({ stat: null });
     expect(inspected[3]?.stat).toMatchObject({ type: 'file', size: 4 });
@@ -254,21 +258,23 @@ describe('the transport', () => {
     await viaJump.close();
   });
 
-  it('the mock refuses a path that skipped the agent’s fsRoot, through real ssh', async () => {
+  it('the mock agent maps script arguments into its sandbox and refuses any other absolute path', async () => {
     const result = await shell.run(agent, ['cat', '--', '/etc/hostname']);
     expect(result.exitCode).toBe(126);
-    expect(result.stderr).toMatch(/^mock agent S1: refused: "\/etc\/hostname" is outside the agent's sandbox/);
-    const withoutRoot = { id: 'S1', host: 'agent-1' };
-    const error = await rejection(agentFs.readFile(withoutRoot, '/etc/mesos-slave'));
-    expect(error.message).toMatch(/^agent S1 \(agent-1\): reading \/etc\/mesos-slave failed \(exit 126\): mock agent S1: refused/);
-    expect(agentFsPath(agent, '/etc/mesos-slave')).toBe(local('/etc/mesos-slave'));
+    expect(result.stderr).toMatch(/^mock agent S1: refused: "\/etc\/hostname" is not a path this mock agent maps/);
+    const inText = await shell.run(agent, scriptArgv('cat /etc/hostname', []));
+    expect(inText.stderr).toMatch(/refused: the script text names "\/etc\/hostname"; paths must come as arguments/);
+    // The same bytes as to a real agent; the message names the agent's path, not the sandbox.
+    const missing = await shell.run(agent, scriptArgv('cat -- "$1"', ['/etc/no-such-file']));
+    expect(missing.stderr).toBe("cat: /etc/no-such-file: No such file or directory\n");
+    expect(await agentFs.readFile(agent, '/etc/mesos-slave')).toMatch(/^MESOS_WORK_DIR=/);
   });
 
   it('stops the transfer with a clear error when the local side cannot take the data', async () => {
     writeFileSync(local('/big'), Buffer.alloc(4 * 1024 * 1024, 7));
     const failingSink = new Writable({ write: (_chunk, _enc, done) => done(new Error('No space left on device')) });
     failingSink.on('error', () => undefined);
-    const error = await rejection(shell.run(agent, ['cat', '--', local('/big')], { stdoutTo: failingSink }));
+    const error = await rejection(shell.run(agent, scriptArgv('cat -- "$1"', ['/big']), { stdoutTo: failingSink }));
     expect(error.message).toBe('cannot write what the agent sent: No space left on device');
   });
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shCommand, shQuote } from '../../src/agent/quote.js';
-import { shellWords } from '../../src/mock/ssh/guard.js';
+import { shellWords } from '../../src/mock/ssh/command.js';
 
 const tricky = [
   "'", '"', ' ', '\n', '\t', '\r', '$', '`', '*', '?', '[', ']', '\\', '-', '=', '~', '#', ';', '&', '|',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { agentFsPath, normalizeAgentPath, parentAgentPath } from '../../src/agent/fs-root.js';
+import { normalizeAgentPath, parentAgentPath } from '../../src/agent/agent-path.js';
+import { scriptArgv } from '../../src/agent/remote-scripts.js';
 import { resolveAgentSshSettings, type AgentSshSettings } from '../../src/agent/settings.js';
 import { sshCommandArgv, sshControlExitArgv, usableControlDir } from '../../src/agent/ssh-argv.js';
 
@@ -106,13 +107,31 @@ describe('sshCommandArgv', () => {
   });
 });
 
-describe('agentFsPath', () => {
-  it('leaves real agents’ paths alone and puts mock agents’ paths under their sandbox', () => {
-    expect(agentFsPath({ host: '127.0.0.2' }, '/var/lib/mesos/slave')).toBe('/var/lib/mesos/slave');
-    expect(agentFsPath({ host: 'h', fsRoot: '/tmp/m/agents/S1/root/' }, '/var/lib/x')).toBe('/tmp/m/agents/S1/root/var/lib/x');
-    expect(agentFsPath({ host: 'h', fsRoot: '/r' }, '/')).toBe('/r');
+describe('jump host and sudo settings', () => {
+  it('takes the jump host like the DC/OS CLI: --ssh-proxy, then core.ssh_proxy_ip, then --master-proxy', () => {
+    const master = { masterProxyHost: '52.1.2.3' };
+    expect(resolveAgentSshSettings({ flags: { proxyJump: 'bastion' }, cluster: { proxyIp: '10.0.0.9' }, stdinIsTTY: false, ...master }))
+      .toMatchObject({ proxyJump: 'centos@bastion', proxySource: '--ssh-proxy' });
+    expect(resolveAgentSshSettings({ flags: {}, cluster: { proxyIp: '10.0.0.9' }, stdinIsTTY: false, ...master }))
+      .toMatchObject({ proxyJump: 'centos@10.0.0.9', proxySource: 'core.ssh_proxy_ip' });
+    expect(resolveAgentSshSettings({ flags: { sshUser: 'core' }, stdinIsTTY: false, ...master }))
+      .toMatchObject({ proxyJump: 'core@52.1.2.3', proxySource: '--master-proxy' });
+    expect(resolveAgentSshSettings({ flags: {}, stdinIsTTY: false }).proxyJump).toBeUndefined();
   });
 
+  it('uses sudo when the flag or the cluster configuration says so, the flag first', () => {
+    expect(resolveAgentSshSettings({ flags: {}, stdinIsTTY: false }).sudo).toBe(false);
+    expect(resolveAgentSshSettings({ flags: {}, cluster: { sudo: true }, stdinIsTTY: false }).sudo).toBe(true);
+    expect(resolveAgentSshSettings({ flags: { sudo: false }, cluster: { sudo: true }, stdinIsTTY: false }).sudo).toBe(false);
+  });
+
+  it('sends scripts in one fixed form, through sudo -n when asked', () => {
+    expect(scriptArgv('exec cat -- "$1"', ['/etc/x'])).toEqual(['sh', '-c', 'exec cat -- "$1"', 'sh', '/etc/x']);
+    expect(scriptArgv('true', [], { sudo: true })).toEqual(['sudo', '-n', 'sh', '-c', 'true', 'sh']);
+  });
+});
+
+describe('normalizeAgentPath', () => {
   it('collapses repeated and trailing slashes but refuses relative paths and dot components', () => {
     expect(normalizeAgentPath('/a//b/')).toBe('/a/b');
     expect(parentAgentPath('/a/b c')).toBe('/a');

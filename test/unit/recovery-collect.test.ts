@@ -68,7 +68,7 @@ describe('reading an agent configuration in rounds', () => {
 
   it('without a unit, assumes the DC/OS order and says so; unreadable files are findings, not missing files', async () => {
     const { reader } = agentFiles({
-      '/opt/mesosphere/etc/mesos-slave-common': { kind: 'unreadable', reason: 'permission denied' },
+      '/opt/mesosphere/etc/mesos-slave-common': { kind: 'unreadable', reason: 'permission denied, try --sudo' },
       '/var/lib/dcos/mesos-slave-common': file('MESOS_STRICT=false\n'),
     });
     const collected = await collectAgentConfig(reader, { offline: false });
@@ -90,7 +90,7 @@ describe('the batched remote read', () => {
         ['/f', { kind: 'file', text: 'A=1\n' }],
         ['/d', { kind: 'directory', names: ['a.conf', 'b.conf'] }],
         ['/a', { kind: 'absent' }],
-        ['/e', { kind: 'unreadable', reason: 'permission denied' }],
+        ['/e', { kind: 'unreadable', reason: 'permission denied, try --sudo' }],
         ['/empty', { kind: 'file', text: '' }],
       ]),
     );

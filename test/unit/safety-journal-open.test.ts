@@ -20,7 +20,7 @@ function setup() {
   stderr.on('data', (d: Buffer) => (shown += d.toString()));
   const io: Io = { stdout: new PassThrough(), stderr, stdin: new PassThrough(), stdoutIsTTY: false, stderrIsTTY: false, stdinIsTTY: false, env: {}, cwd: '/', homedir: '/nonexistent' };
   const ctx = createContext(io, { json: false, quiet: true, verbose: 0, color: false, mock: true });
-  const clients = { mock: { stateDir, url: 'http://127.0.0.1:1' } } as ClusterClients;
+  const clients = { source: { stateDir, identity: `mock:${stateDir}` } } as ClusterClients;
   const path = join(stateDir, 'journal', `wipe-${journalKey(`mock:${stateDir}`, ['t1'])}.jsonl`);
   return { ctx, clients, path, shown: () => shown };
 }

@@ -1,3 +1,4 @@
+import { permissionModel } from '../../mock/ssh/permissions.js';
 import { Command, Option } from 'commander';
 import type { Ctx } from '../../context.js';
 import { usageError, type ExitCodeValue } from '../../errors.js';
@@ -105,4 +106,6 @@ export async function run(ctx: Ctx, options: MockResetOptions): Promise<ExitCode
     ctx.log.info(`service account ${result.serviceAccount.uid}, private key ${result.serviceAccount.keyPath}`);
   }
   if (!summary.sandboxData) ctx.log.info('agent sandboxes hold config files only (no volume data) at this size');
+  const permissions = permissionModel(ctx.io.env);
+  if (!permissions.enforced) ctx.log.info(`mock agents: ${permissions.description}`);
 }

@@ -349,6 +349,6 @@ export function fileUnreadable(path: string, message: string, declaredAt: { file
     setting: null,
     location: declaredAt ? `${declaredAt.file}:${declaredAt.line}` : null,
     reason: `${path} could not be read (${message}): what it sets is unknown`,
-    remedy: 'check the file and the SSH user\'s permission to read it (sudo is not used)',
+    remedy: 'check the file and the SSH user\'s permission to read it (--sudo reads it as root)',
   };
 }

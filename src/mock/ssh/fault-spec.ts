@@ -6,6 +6,7 @@ import type { MockSshFaults } from './server.js';
  * Keys: latency=<ms>, deny-auth, connection=refused|drop|hang, wrong-host-key, fail=<exit code>,
  * die-after=<n> (the agent goes down when asked to run command n+1), truncate-stdout=<bytes>,
  * lose-report=<n> (command n runs to its end, then the connections drop before its exit status is sent).
+ * sudo=password (`sudo -n` answers "a password is required").
  */
 export function parseSshFaults(
   spec: string | undefined,
@@ -49,6 +50,10 @@ function parseFaultList(list: string, rule: string): MockSshFaults {
         break;
       case 'truncate-stdout':
         faults.truncateStdoutBytes = number();
+        break;
+      case 'sudo':
+        if (value !== 'password') throw usageError(`STATEFUL_OPS_MOCK_SSH_FAULTS: sudo must be sudo=password (in '${rule}')`);
+        faults.sudoNeedsPassword = true;
         break;
       case 'die-after':
         faults.dieAfterCommands = number();

@@ -200,6 +200,6 @@ export async function readMockSshAgents(runDir: string) {
   const records = JSON.parse(await readFile(paths.agents, 'utf8')) as MockSshAgentRecord[];
   return {
     configPath: paths.config,
-    agents: records.map((r) => ({ ...r, target: { id: r.id, host: r.hostname, fsRoot: r.root } })),
+    agents: records.map((r) => ({ ...r, target: { id: r.id, host: r.hostname } })),
   };
 }

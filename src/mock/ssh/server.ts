@@ -1,11 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { timingSafeEqual } from 'node:crypto';
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type Server as NetServer, type Socket } from 'node:net';
-import { resolve } from 'node:path';
+import { chmodSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import ssh2 from 'ssh2';
 import type { AgentTarget } from '../../agent/settings.js';
-import { checkCommandPaths } from './guard.js';
+import { mapMessageBack, parseAgentCommand } from './command.js';
+import { permissionModel, type PermissionModel } from './permissions.js';
 import {
   ensureMockSshKeys,
   generateEd25519KeyPair,
@@ -40,6 +42,8 @@ export interface MockSshFaults {
   connection?: 'refused' | 'drop' | 'hang';
   /** Present a host key other than the one in known_hosts. */
   wrongHostKey?: boolean;
+  /** `sudo -n` fails as on an agent where the login user has no passwordless sudo. */
+  sudoNeedsPassword?: boolean;
   /** Every command exits with this code instead of running. */
   failCommandsWith?: number;
   /** The agent dies (connections cut, then refused) when asked to run more than this many commands. */
@@ -58,9 +62,18 @@ export interface StartMockSshOptions {
   hooks?: MockCommandHooks;
   /** The only user accepted (default centos, the DC/OS CLI's default). */
   user?: string;
+  /**
+   * Masters, reached by the name ssh is given (their public IP): jump hosts for `ssh -J`
+   * (`--master-proxy`). Their own filesystem is an empty sandbox.
+   */
+  masters?: { hostname: string }[];
+  /** Default: from the environment (on when running as root). */
+  permissions?: PermissionModel;
 }
 
 export interface MockSshServerHandle {
+  /** Who the agents run commands as (on only as root, with the sandboxes reachable). */
+  permissions: PermissionModel;
   configPath: string;
   identityFile: string;
   knownHostsPath: string;
@@ -83,7 +96,7 @@ export interface MockCommandHooks {
   afterCommand(agentId: string, command: number): Promise<void | 'cut'>;
 }
 
-/** Exit status of a command the guard refused (like a shell's "cannot execute"). */
+/** Exit status of a command the mock agent refused to run (like a shell's "cannot execute"). */
 export const GUARD_EXIT_CODE = 126;
 
 export async function startMockSshServer(options: StartMockSshOptions): Promise<MockSshServerHandle> {
@@ -91,8 +104,13 @@ export async function startMockSshServer(options: StartMockSshOptions): Promise<
   const keys = await ensureMockSshKeys(options.stateDir);
   const paths = { ...mockSshPaths(options.stateDir), ...mockSshRunPaths(await makeMockSshRunDir(options.stateDir)) };
   const otherHostKey = generateEd25519KeyPair().private;
+  const permissions = reachablePermissionModel(options.permissions ?? permissionModel(), options.stateDir);
   const listeners = options.agents.map(
-    (agent) => new MockAgentListener({ ...agent, root: resolve(agent.root) }, user, keys, otherHostKey, options.hooks),
+    (agent) => new MockAgentListener({ ...agent, root: resolve(agent.root) }, user, keys, otherHostKey, permissions, options.hooks),
+  );
+  const masterRoot = join(paths.runDir, 'master-root');
+  const masters = (options.masters ?? []).map(
+    (m, i) => new MockAgentListener({ id: `master-${i + 1}`, hostname: m.hostname, root: masterRoot }, user, keys, otherHostKey, permissions),
   );
   const agents = listeners.map((l) => ({
     ...l.agent,
@@ -100,29 +118,32 @@ export async function startMockSshServer(options: StartMockSshOptions): Promise<
     get port() {
       return l.port;
     },
-    target: { id: l.agent.id, host: l.agent.hostname, fsRoot: l.agent.root },
+    target: { id: l.agent.id, host: l.agent.hostname },
   }));
   try {
-    for (const listener of listeners) await listener.start(options.faults?.[listener.agent.id] ?? {});
+    if (masters.length > 0) await mkdir(masterRoot, { recursive: true });
+    for (const listener of [...listeners, ...masters]) await listener.start(options.faults?.[listener.agent.id] ?? {});
     const records = agents.map(({ id, hostname, root, address, port }) => ({ id, hostname, root, address, port }));
+    const hosts = [...records, ...masters.map((m) => ({ hostname: m.agent.hostname, address: m.address, port: m.port }))];
     await writePrivateFile(
       paths.config,
-      renderSshConfig({ agents: records, user, identityFile: paths.clientKey, knownHostsFile: paths.knownHosts }),
+      renderSshConfig({ agents: hosts, user, identityFile: paths.clientKey, knownHostsFile: paths.knownHosts }),
     );
-    await writePrivateFile(paths.knownHosts, renderKnownHosts(records.map((a) => a.hostname), keys.hostPublicKey));
+    await writePrivateFile(paths.knownHosts, renderKnownHosts(hosts.map((a) => a.hostname), keys.hostPublicKey));
     await writeFile(paths.agents, `${JSON.stringify(records, null, 2)}\n`);
   } catch (e) {
-    await Promise.all(listeners.map((l) => l.close()));
+    await Promise.all([...listeners, ...masters].map((l) => l.close()));
     await rm(paths.runDir, { recursive: true, force: true });
     throw e;
   }
-  const byId = new Map(listeners.map((l) => [l.agent.id, l]));
+  const byId = new Map([...listeners, ...masters].map((l) => [l.agent.id, l]));
   const listenerFor = (agentId: string) => {
     const listener = byId.get(agentId);
     if (!listener) throw new Error(`no mock agent ${agentId}`);
     return listener;
   };
   return {
+    permissions,
     configPath: paths.config,
     identityFile: paths.clientKey,
     knownHostsPath: paths.knownHosts,
@@ -135,10 +156,33 @@ export async function startMockSshServer(options: StartMockSshOptions): Promise<
       return { ...listenerFor(agentId).stats };
     },
     async close() {
-      await Promise.all(listeners.map((l) => l.close()));
+      await Promise.all([...listeners, ...masters].map((l) => l.close()));
       await rm(paths.runDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The login user must be able to walk down to the sandboxes, which live in the mock's state directory.
+ * The mock opens that directory for traversal only (o+x, no listing); a parent it does not own that
+ * others cannot search (`/root` is 0700) turns the model off, with the reason.
+ */
+function reachablePermissionModel(model: PermissionModel, stateDir: string): PermissionModel {
+  if (!model.enforced) return model;
+  const dir = resolve(stateDir);
+  try {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) chmodSync(dir, (mode & 0o7777) | 0o001);
+  } catch {
+    return model;
+  }
+  for (let parent = dirname(dir); ; parent = dirname(parent)) {
+    const mode = statSync(parent).mode;
+    if ((mode & 0o001) === 0) {
+      return permissionModel({ STATEFUL_OPS_MOCK_PERMISSIONS: 'off' }, `${parent} is not searchable by other users, so the login user could not reach the sandboxes (use a mock directory under /tmp)`);
+    }
+    if (parent === '/') return model;
+  }
 }
 
 function isLoopback(address: string): boolean {
@@ -163,6 +207,7 @@ class MockAgentListener {
     private readonly user: string,
     keys: MockSshKeys,
     otherHostKey: string,
+    private readonly permissions: PermissionModel,
     private readonly hooks?: MockCommandHooks,
   ) {
     this.address = agent.address ?? '127.0.0.1';
@@ -275,7 +320,7 @@ class MockAgentListener {
   }
 
   private async exec(stream: ssh2.ServerChannel, command: string, number: number): Promise<void> {
-    const finish = (code: number, message?: string) => {
+    const finish = (code: number, message?: string, output?: string) => {
       const after = this.hooks ? this.hooks.afterCommand(this.agent.id, number) : Promise.resolve();
       // The answer leaves only after the cluster changed: the caller's next step sees the new state.
       void after
@@ -285,6 +330,7 @@ class MockAgentListener {
             for (const socket of this.sockets) socket.destroy();
             return;
           }
+          if (output) stream.stderr.write(output);
           if (message) stream.stderr.write(`${message}\n`);
           stream.exit(code);
           stream.end();
@@ -303,22 +349,13 @@ class MockAgentListener {
     const { latencyMs, failCommandsWith } = this.faults;
     if (latencyMs) await new Promise((r) => setTimeout(r, latencyMs));
     if (clientGone) return; // the caller gave up during the delay (its timeout): run nothing
-    const refusal = checkCommandPaths(command, this.agent.root);
-    if (refusal !== null) return finish(GUARD_EXIT_CODE, `mock agent ${this.agent.id}: refused: ${refusal}`);
+    const parsed = parseAgentCommand(command, this.agent.root);
+    if (!parsed.ok) return finish(GUARD_EXIT_CODE, `mock agent ${this.agent.id}: refused: ${parsed.reason}`);
     if (failCommandsWith !== undefined) {
       return finish(failCommandsWith, `mock agent ${this.agent.id}: injected failure (exit ${failCommandsWith})`);
     }
-    const child = spawn('/bin/sh', ['-c', command], {
-      cwd: this.agent.root,
-      env: {
-        PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-        HOME: this.agent.root,
-        USER: this.user,
-        LC_ALL: 'C',
-        STATEFUL_OPS_FS_ROOT: this.agent.root,
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    if (parsed.asRoot && this.faults.sudoNeedsPassword) return finish(1, 'sudo: a password is required');
+    const child = this.spawnCommand(parsed.argv, parsed.asRoot);
     this.children.add(child);
     stream.pipe(child.stdin);
     child.stdin.on('error', () => undefined); // the command may exit without reading its input
@@ -331,7 +368,9 @@ class MockAgentListener {
         sent += chunk.length;
       });
     }
-    child.stderr.pipe(stream.stderr, { end: false });
+    // Messages name agent paths, as a real agent's do (collected: a path must not be cut between chunks).
+    const stderr: Buffer[] = [];
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     stream.on('close', () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     });
@@ -342,10 +381,29 @@ class MockAgentListener {
         for (const socket of this.sockets) socket.destroy();
         return;
       }
+      const output = stderr.length > 0 ? mapMessageBack(Buffer.concat(stderr).toString('utf8'), parsed.mapped) : undefined;
       if (signal) {
+        if (output) stream.stderr.write(output);
         stream.exit(signal.replace(/^SIG/, ''), false, '');
         stream.end();
-      } else finish(code ?? 1);
+      } else finish(code ?? 1, undefined, output);
+    });
+  }
+
+  /** The command runs in the sandbox root, as the login user, or as root when it came through `sudo -n`. */
+  private spawnCommand(argv: string[], asRoot: boolean): ChildProcessWithoutNullStreams {
+    const [file = 'sh', ...args] = argv;
+    return spawn(file, args, {
+      cwd: this.agent.root,
+      env: {
+        PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+        HOME: this.agent.root,
+        USER: asRoot ? 'root' : this.user,
+        LOGNAME: asRoot ? 'root' : this.user,
+        LC_ALL: 'C',
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...this.permissions.spawnIdentity(asRoot),
     });
   }
 }
