@@ -5,6 +5,7 @@ import { newCmdTasksShow } from './tasks/show.js';
 import { newCmdVolumesList } from './volumes/list.js';
 import { newCmdVolumesOrphans } from './volumes/orphans.js';
 import { newCmdAgentRecoveryConfig } from './agent/recovery-config.js';
+import { newCmdAgentRestartCheck } from './agent/restart-check.js';
 import { newCmdMockReset } from './mock/reset.js';
 import { newCmdMockServe } from './mock/serve.js';
 import { newCmdMockStatus } from './mock/status.js';
@@ -27,7 +28,7 @@ export function registerCommands(program: Command, f: Factory): void {
     group('tasks', 'Stateful Marathon tasks: waiting, running, on lost agents', [newCmdTasksList(f), newCmdTasksShow(f)]),
   );
   program.addCommand(group('volumes', 'Persistent volumes and their host paths', [newCmdVolumesList(f), newCmdVolumesOrphans(f)]));
-  program.addCommand(group('agent', 'Agent configuration checks', [newCmdAgentRecoveryConfig(f)]));
+  program.addCommand(group('agent', 'Agent configuration checks, restarts and maintenance', [newCmdAgentRecoveryConfig(f), newCmdAgentRestartCheck(f)]));
   program.addCommand(group('apps', 'Check stateful app definitions', [newCmdAppsCheck(f)]));
   program.addCommand(newCmdWipe(f));
   program.addCommand(
