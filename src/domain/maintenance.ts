@@ -74,16 +74,15 @@ export function maintenanceMachines(schedule: MaintenanceSchedule, status: Maint
 export function transitionProblem(verb: 'down' | 'up', machine: MachineId, mode: MachineMode): string | null {
   const name = describeMachine(machine);
   if (verb === 'down') {
-    if (mode === 'UP') return `${name} is not scheduled for maintenance (Mesos brings down DRAINING machines only): run \`agent maintenance schedule\` first`;
-    if (mode === 'DOWN') return null;
-    return null;
+    // DOWN already is no problem: there is nothing left to do for it (a resumed run).
+    return mode === 'UP' ? `${name} is not scheduled for maintenance (Mesos brings down DRAINING machines only): run \`agent maintenance schedule\` first` : null;
   }
   if (mode === 'UP') return `${name} is UP already (not in the maintenance schedule)`;
   if (mode === 'DRAINING') return `${name} is DRAINING, not DOWN: nothing to bring up (remove it from the schedule with \`agent maintenance schedule --remove\`)`;
   return null;
 }
 
-/** `--start`: `now`, an ISO 8601 time, or `+<seconds>`-style offsets are handled by the caller; whole seconds since the epoch. */
+/** `--start`: `now` or an ISO 8601 time with a zone; whole seconds since the epoch (exact as int64 nanoseconds). */
 export function parseStart(text: string, nowMs: number): { seconds: number } | { problem: string } {
   if (text === 'now') return { seconds: Math.floor(nowMs / 1000) };
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text)) {

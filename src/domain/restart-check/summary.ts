@@ -49,6 +49,6 @@ export function checkSummaryLine(s: CheckSummary): string {
       .map(([v, n]) => `${n} ${v}`)
       .join(', ') || 'none';
   const taskCount = Object.values(s.tasks).reduce((a, b) => a + b, 0);
-  const apps = s.appsLosingLastInstance > 0 ? `; ${s.appsLosingLastInstance} stateful app${s.appsLosingLastInstance === 1 ? '' : 's'} lose their last running instance` : '';
+  const apps = s.appsLosingLastInstance > 0 ? `; ${s.appsLosingLastInstance} stateful app${s.appsLosingLastInstance === 1 ? ' loses its' : 's lose their'} last running instance` : '';
   return `${s.agents} agent${s.agents === 1 ? '' : 's'}: ${part(s.verdicts)}; ${taskCount} task${taskCount === 1 ? '' : 's'}: ${part(s.tasks)}${apps}`;
 }
