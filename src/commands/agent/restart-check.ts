@@ -47,8 +47,7 @@ export interface RestartCheckReport extends RestartCheck {
   summary: CheckSummary;
 }
 
-/** The check itself, shared with `agent maintenance down` (which asks the --reboot question). */
-export async function restartCheckReport(ctx: Ctx, agents: readonly string[], options: Omit<RestartCheckOptions, 'failOn'> & { failOn?: FailOn }): Promise<RestartCheckReport> {
+async function restartCheckReport(ctx: Ctx, agents: readonly string[], options: RestartCheckOptions): Promise<RestartCheckReport> {
   let downtimeMs: number | null = null;
   if (options.downtime !== undefined) {
     if (options.reboot) throw usageError('--downtime is for a process restart; a reboot kills every task whatever its length');
@@ -59,7 +58,7 @@ export async function restartCheckReport(ctx: Ctx, agents: readonly string[], op
   const mode = options.reboot ? 'reboot' : 'restart';
   const [clients, { checkRestart }] = await Promise.all([ctx.cluster(), import('../../inventory/restart-check.js')]);
   const check = await checkRestart(clients, () => ctx.agents(sshFlagsFrom(options)), { agents, mode, downtimeMs, signal: ctx.signal });
-  return { ...check, summary: summarizeCheck(mode, check.agents, check.statefulApps, options.failOn ?? 'error') };
+  return { ...check, summary: summarizeCheck(mode, check.agents, check.statefulApps, options.failOn) };
 }
 
 export async function run(ctx: Ctx, agents: string[], options: RestartCheckOptions): Promise<ExitCodeValue> {

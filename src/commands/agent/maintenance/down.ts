@@ -4,12 +4,11 @@ import { CliError, ExitCode, type ExitCodeValue } from '../../../errors.js';
 import { describeMachine, sameMachine, transitionProblem } from '../../../domain/maintenance.js';
 import type { AppImpact } from '../../../domain/restart-check/impact.js';
 import type { MachineTarget } from '../../../inventory/maintenance.js';
-import { Journal, journalKey } from '../../../journal/journal.js';
+import { openJournal, reportUnwrittenRecords } from '../../../safety/journal-open.js';
+import { acquireDestructiveLock } from '../../../safety/lock.js';
 import { machineLines, requestLine } from '../../../output/maintenance.js';
 import { refusedSection, type PlannedRefusal } from '../../../output/plan.js';
-import { clusterIdentity, journalDir } from '../../../safety/state-dir.js';
 import type { Factory } from '../../factory.js';
-import { restartCheckReport } from '../restart-check.js';
 
 export interface DownOptions {
   dryRun?: boolean;
@@ -56,7 +55,9 @@ export interface DownPlan {
 export async function run(ctx: Ctx, agents: string[], options: DownOptions): Promise<ExitCodeValue> {
   const [clients, { readMaintenance, resolveMachines }] = await Promise.all([ctx.cluster(), import('../../../inventory/maintenance.js')]);
   const targets = resolveMachines(await readMaintenance(clients), agents);
-  const journal = Journal.open(journalDir(ctx.io, clients), 'maintenance-down', journalKey(clusterIdentity(clients), targets.map((t) => describeMachine(t.machine))));
+  // One destructive run at a time per cluster (not for --dry-run), taken before any check.
+  if (!options.dryRun) acquireDestructiveLock(ctx, clients, 'maintenance down');
+  const journal = openJournal(ctx, clients, 'maintenance-down', targets.map((t) => describeMachine(t.machine)));
   const refused: PlannedRefusal[] = [];
   for (const t of targets) {
     const problem = transitionProblem('down', t.machine, t.mode);
@@ -67,7 +68,10 @@ export async function run(ctx: Ctx, agents: string[], options: DownOptions): Pro
 
   // What dies: the reboot question, asked of the agents on these machines.
   const agentIds = toDown.flatMap((t) => t.agents.map((a) => a.id));
-  const impact = agentIds.length > 0 ? await restartCheckReport(ctx, agentIds, { reboot: true }) : null;
+  const { checkRestart } = await import('../../../inventory/restart-check.js');
+  // A reboot check needs no SSH: nothing survives, whatever the agent's recovery settings.
+  const noSsh = () => Promise.reject(new Error('not needed for a reboot check'));
+  const impact = agentIds.length > 0 ? await checkRestart(clients, noSsh, { agents: agentIds, mode: 'reboot', downtimeMs: null, signal: ctx.signal }) : null;
   const killed = (impact?.agents ?? []).flatMap((a) =>
     a.tasks.map((t) => ({ agentId: a.agent, task: t.task, framework: t.framework.name, app: t.marathon?.app ?? null, resident: t.marathon?.resident ?? false })),
   );
@@ -130,6 +134,7 @@ export async function run(ctx: Ctx, agents: string[], options: DownOptions): Pro
     await clients.mesos.machines('down', body);
     return { machines: body };
   }, { started: { request: requestLine('POST', url, body) } });
+  reportUnwrittenRecords(ctx, journal);
   const status = await clients.mesos.maintenanceStatus();
   const notDown = toDown.filter((t) => !(status.down_machines ?? []).some((m) => sameMachine(m, t.machine)));
   const result = { outcome: 'down', verified: notDown.length === 0 };

@@ -3,10 +3,10 @@ import type { Ctx } from '../../../context.js';
 import { ExitCode, type ExitCodeValue } from '../../../errors.js';
 import { describeMachine, machineOfAgent, sameMachine, transitionProblem, windowOf } from '../../../domain/maintenance.js';
 import { isLaunched, isStatefulTask } from '../../../domain/waiting.js';
-import { Journal, journalKey } from '../../../journal/journal.js';
+import { openJournal, reportUnwrittenRecords } from '../../../safety/journal-open.js';
+import { acquireDestructiveLock } from '../../../safety/lock.js';
 import { machineLines, requestLine } from '../../../output/maintenance.js';
 import { refusedSection } from '../../../output/plan.js';
-import { clusterIdentity, journalDir } from '../../../safety/state-dir.js';
 import type { Factory } from '../../factory.js';
 
 export interface UpOptions {
@@ -42,7 +42,9 @@ export async function run(ctx: Ctx, machines: string[], options: UpOptions): Pro
   });
   const body = targets.map((t) => t.machine);
   const url = `${clients.mesos.baseUrl}/master/machine/up`;
-  const journal = Journal.open(journalDir(ctx.io, clients), 'maintenance-up', journalKey(clusterIdentity(clients), targets.map((t) => describeMachine(t.machine))));
+  // One destructive run at a time per cluster (not for --dry-run), taken before any check.
+  if (!options.dryRun) acquireDestructiveLock(ctx, clients, 'maintenance up');
+  const journal = openJournal(ctx, clients, 'maintenance-up', targets.map((t) => describeMachine(t.machine)));
   const plan = { machines: targets, refused, request: { method: 'POST', url, body }, journal: journal.path };
   const text = [
     `Plan: bring ${targets.length} machine${targets.length === 1 ? '' : 's'} UP and out of the maintenance schedule`,
@@ -64,6 +66,7 @@ export async function run(ctx: Ctx, machines: string[], options: UpOptions): Pro
     await clients.mesos.machines('up', body);
     return { machines: body };
   }, { started: { request: requestLine('POST', url, body) } });
+  reportUnwrittenRecords(ctx, journal);
 
   const [after, apps] = await Promise.all([readMaintenance(clients), clients.marathon.apps({ embedTasks: true })]);
   const stillDown = targets.filter((t) => (after.status.down_machines ?? []).some((m) => sameMachine(m, t.machine)) || windowOf(after.schedule, t.machine));
