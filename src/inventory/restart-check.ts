@@ -68,7 +68,8 @@ export async function checkRestart(clients: ClusterClients, openAccess: () => Pr
   const listed = (masterState.slaves ?? []) as MesosAgent[];
   const { known, unknown } = selectAgents(listed, o.agents);
   const [recovery, agentStates] = await Promise.all([
-    o.mode === 'restart' ? checkClusterRecovery(clients, openAccess, { agents: known.map((a) => a.id), signal: o.signal }) : Promise.resolve(null),
+    // No agent the master lists: nothing to read (an empty list would mean every agent to the recovery check).
+    o.mode === 'restart' && known.length > 0 ? checkClusterRecovery(clients, openAccess, { agents: known.map((a) => a.id), signal: o.signal }) : Promise.resolve(null),
     Promise.all(known.map((a) => clients.mesos.agentState(a.id).catch((e: Error) => e))),
   ]);
   notes.push(...(recovery?.cluster.notes ?? []));
@@ -113,9 +114,10 @@ export async function checkRestart(clients: ClusterClients, openAccess: () => Pr
     };
   });
   for (const value of unknown) {
+    const isId = AGENT_ID.test(value);
     checks.push({
-      agent: /-S\d+$/.test(value) ? value : null,
-      host: /-S\d+$/.test(value) ? null : value,
+      agent: isId ? value : null,
+      host: isId ? null : value,
       verdict: 'unknown',
       notes: [`${value} is not registered with the Mesos master (removed, lost, or a wrong id/hostname): what ran there is already lost to the master`],
       downtimeSeconds: null,
@@ -130,6 +132,8 @@ export async function checkRestart(clients: ClusterClients, openAccess: () => Pr
   const statefulApps = apps === null ? [] : residentImpact(residentApps(apps, presence, listed), checkedIds, killed);
   return { mode: o.mode, requestedDowntimeSeconds: o.downtimeMs === null ? null : o.downtimeMs / 1000, windowSeconds, agents: checks, statefulApps, notes };
 }
+
+const AGENT_ID = /^[0-9a-zA-Z-]+-S\d+$/;
 
 function frameworkFacts(f: MesosFramework): FrameworkFacts {
   return {
