@@ -25,7 +25,7 @@ function freshMock() {
   return { dir, cli, m, data, state };
 }
 
-describe.concurrent('agent maintenance against the mock master', { timeout: 240_000 }, () => {
+describe.concurrent('agent maintenance against the mock master', { timeout: 480_000 }, () => {
   it('the recipe: schedule → status (draining, inverse offers) → down refused for the last postgres instance → --force → up relaunches it on its reservation', async () => {
     const c = freshMock();
     const scheduled = await c.m(['schedule', '127.0.0.167', '--start', '2030-01-01T00:00:00Z', '--duration', '2h']);

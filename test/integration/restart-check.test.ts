@@ -24,7 +24,7 @@ function freshMock() {
 const verdicts = (r: RestartCheckReport) =>
   Object.fromEntries(r.agents.map((a) => [a.host, { agent: a.verdict, tasks: Object.fromEntries(a.tasks.map((t) => [t.task.split('.')[0], t.verdict])) }]));
 
-describe.concurrent('agent restart-check against the mock (SSH to its agents for the recovery settings)', { timeout: 120_000 }, () => {
+describe.concurrent('agent restart-check against the mock (SSH to its agents for the recovery settings)', { timeout: 300_000 }, () => {
   it('process restart: the verdict of every default agent, each explained', async () => {
     const { code, report, stderr } = await freshMock().json(['127.0.0.167', '127.0.0.168', '127.0.0.170', '127.0.0.171', '127.0.0.172']);
     expect(code, stderr).toBe(ExitCode.CHECK_FAILED);
