@@ -71,7 +71,45 @@ export interface MesosFramework {
   role?: string;
   roles?: string[];
   active?: boolean;
+  /** `PARTITION_AWARE`, `MULTI_ROLE`…; only some Mesos versions list them. */
+  capabilities?: string[];
+  /** Master /state: the framework's active tasks (with `slave_id`). */
+  tasks?: MesosTaskSummary[];
   [key: string]: unknown;
+}
+
+export interface MesosTaskSummary {
+  id: string;
+  name?: string;
+  framework_id?: string;
+  slave_id?: string;
+  state?: string;
+  [key: string]: unknown;
+}
+
+/** maintenance.proto `MachineID` (JSON form): both must match what the agent advertised to the master. */
+export interface MachineId {
+  hostname?: string;
+  ip?: string;
+}
+
+/** maintenance.proto `Window`: int64 nanoseconds are JSON numbers. */
+export interface MaintenanceWindow {
+  machine_ids: MachineId[];
+  unavailability: { start: { nanoseconds: number }; duration?: { nanoseconds: number } };
+}
+
+export interface MaintenanceSchedule {
+  windows?: MaintenanceWindow[];
+}
+
+/** maintenance.proto `ClusterStatus`. */
+export interface MaintenanceStatus {
+  draining_machines?: {
+    id: MachineId;
+    statuses?: { status: 'UNKNOWN' | 'ACCEPT' | 'DECLINE' | string; framework_id: { value: string }; timestamp: { nanoseconds: number } }[];
+  }[];
+  down_machines?: MachineId[];
 }
 
 export interface MesosMasterState {
@@ -142,4 +180,12 @@ export interface MesosApi {
    * /slaves. Never retried (a second DESTROY/UNRESERVE would act on something else or fail).
    */
   operatorCall(call: MesosOperatorCall): Promise<{ status: number }>;
+  /** GET <mesos>/master/maintenance/schedule */
+  maintenanceSchedule(): Promise<MaintenanceSchedule>;
+  /** POST <mesos>/master/maintenance/schedule: replaces the whole schedule (machines left out go back UP). */
+  updateMaintenanceSchedule(schedule: MaintenanceSchedule): Promise<void>;
+  /** GET <mesos>/master/maintenance/status */
+  maintenanceStatus(): Promise<MaintenanceStatus>;
+  /** POST <mesos>/master/machine/down or /up with a JSON array of MachineIDs. Never retried. */
+  machines(verb: 'down' | 'up', ids: MachineId[]): Promise<void>;
 }

@@ -1,8 +1,8 @@
 import { CliError, notFound, usageError } from '../errors.js';
 import { statusError } from './http-errors.js';
 import type { HttpClient, ServiceRef } from './http.js';
-import type { MesosAgent, MesosAgentState, MesosApi, MesosFlags, MesosMasterState, MesosOperatorCall, MesosSlaves } from './mesos-types.js';
-import { decodeAgentState, decodeFlags, decodeMasterState, decodeSlaves } from './schemas.js';
+import type { MachineId, MaintenanceSchedule, MaintenanceStatus, MesosAgent, MesosAgentState, MesosApi, MesosFlags, MesosMasterState, MesosOperatorCall, MesosSlaves } from './mesos-types.js';
+import { decodeAgentState, decodeFlags, decodeMaintenanceSchedule, decodeMaintenanceStatus, decodeMasterState, decodeSlaves } from './schemas.js';
 
 /** Up to this many agents, /slaves is asked per agent (`?slave_id=`) instead of for the whole cluster. */
 const PER_AGENT_SLAVES_LIMIT = 32;
@@ -84,6 +84,41 @@ export class HttpMesos implements MesosApi {
       service: this.master,
       method: 'POST',
       url: this.operatorUrl,
+      timeoutMs: 0,
+      authenticated: true,
+      redact: (t) => this.http.redact(t),
+    });
+  }
+
+  maintenanceSchedule(): Promise<MaintenanceSchedule> {
+    return this.http.request('GET', `${this.baseUrl}/master/maintenance/schedule`, { service: this.master, decode: decodeMaintenanceSchedule });
+  }
+
+  maintenanceStatus(): Promise<MaintenanceStatus> {
+    return this.http.request('GET', `${this.baseUrl}/master/maintenance/status`, { service: this.master, decode: decodeMaintenanceStatus });
+  }
+
+  updateMaintenanceSchedule(schedule: MaintenanceSchedule): Promise<void> {
+    return this.maintenancePost('/master/maintenance/schedule', schedule, 'the maintenance schedule update');
+  }
+
+  machines(verb: 'down' | 'up', ids: MachineId[]): Promise<void> {
+    return this.maintenancePost(`/master/machine/${verb}`, ids, `machine/${verb}`);
+  }
+
+  /** The master answers 200 with no body, or 400 with Mesos's reason in plain text. */
+  private async maintenancePost(path: string, body: unknown, what: string): Promise<void> {
+    const url = `${this.baseUrl}${path}`;
+    const answer = await this.http.exchange('POST', url, { service: this.master, body, idempotent: false });
+    if (answer.status >= 200 && answer.status <= 299) return;
+    if (answer.status === 400) {
+      const said = this.http.redact(answer.text).trim().replace(/\s+/g, ' ').slice(0, 300) || 'HTTP 400';
+      throw new CliError('remote', `Mesos master refused ${what} (400): ${said}`);
+    }
+    throw statusError(answer.status, answer.text, answer.json, {
+      service: this.master,
+      method: 'POST',
+      url,
       timeoutMs: 0,
       authenticated: true,
       redact: (t) => this.http.redact(t),

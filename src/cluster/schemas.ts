@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { MarathonApp, MarathonInfo, MarathonTask } from './marathon-types.js';
-import type { MesosAgentState, MesosFlags, MesosMasterState, MesosSlaves } from './mesos-types.js';
+import type { MaintenanceSchedule, MaintenanceStatus, MesosAgentState, MesosFlags, MesosMasterState, MesosSlaves } from './mesos-types.js';
 import { ShapeError } from './shape-error.js';
 import { checkTasks } from './task-check.js';
 
@@ -196,6 +196,27 @@ export const MesosAgentStateSchema = z.looseObject({
     .optional(),
 });
 
+const MachineIdSchema = z.looseObject({ hostname: str.optional(), ip: str.optional() });
+const NanosSchema = z.looseObject({ nanoseconds: num });
+
+export const MaintenanceScheduleSchema = z.looseObject({
+  windows: z
+    .array(z.looseObject({ machine_ids: z.array(MachineIdSchema), unavailability: z.looseObject({ start: NanosSchema, duration: NanosSchema.optional() }) }))
+    .optional(),
+});
+
+export const MaintenanceStatusSchema = z.looseObject({
+  draining_machines: z
+    .array(
+      z.looseObject({
+        id: MachineIdSchema,
+        statuses: z.array(z.looseObject({ status: str, framework_id: z.looseObject({ value: str }), timestamp: NanosSchema })).optional(),
+      }),
+    )
+    .optional(),
+  down_machines: z.array(MachineIdSchema).optional(),
+});
+
 /** Judges `doc` with `schema` and hands back `doc` itself, typed. */
 function check<T>(schema: z.ZodType, doc: unknown, at = ''): T {
   const result = schema.safeParse(doc);
@@ -269,6 +290,14 @@ export function decodeFlags(doc: unknown): MesosFlags {
 
 export function decodeAgentState(doc: unknown): MesosAgentState {
   return check<MesosAgentState>(MesosAgentStateSchema, doc);
+}
+
+export function decodeMaintenanceSchedule(doc: unknown): MaintenanceSchedule {
+  return check<MaintenanceSchedule>(MaintenanceScheduleSchema, doc);
+}
+
+export function decodeMaintenanceStatus(doc: unknown): MaintenanceStatus {
+  return check<MaintenanceStatus>(MaintenanceStatusSchema, doc);
 }
 
 function field(doc: unknown, name: string): unknown {

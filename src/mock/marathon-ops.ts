@@ -36,7 +36,7 @@ const nowIso = () => new Date().toISOString();
 
 function isAgentActive(state: MockState, agentId: string): boolean {
   const agent = state.agents.find((a) => a.id === agentId);
-  return agent !== undefined && !agent.lost;
+  return agent !== undefined && !agent.lost && !agent.down;
 }
 
 /** Instances the app wants running: everything but the waiting (scaled-down) tasks. */
@@ -172,7 +172,7 @@ export function launchMissing(state: MockState, appId: string): NewVolumeDir[] {
 function pickAgent(state: MockState, app: MockApp): MockAgent | undefined {
   const load = new Map<string, number>();
   for (const t of state.tasks) if (t.appId === app.id) load.set(t.agentId, (load.get(t.agentId) ?? 0) + 1);
-  const candidates = state.agents.filter((a) => !a.lost && (!a.public || app.volumes.some((v) => v.type === 'mount')));
+  const candidates = state.agents.filter((a) => !a.lost && !a.down && (!a.public || app.volumes.some((v) => v.type === 'mount')));
   return candidates.sort((a, b) => (load.get(a.id) ?? 0) - (load.get(b.id) ?? 0))[0];
 }
 

@@ -55,7 +55,7 @@ function describe(resource: unknown): string {
 
 function agentOf(state: MockState, agentId: unknown): string | undefined {
   // The master knows registered agents only: a lost (removed) agent is "not found".
-  return typeof agentId === 'string' ? state.agents.find((a) => a.id === agentId && !a.lost)?.id : undefined;
+  return typeof agentId === 'string' ? state.agents.find((a) => a.id === agentId && !a.lost && a.down !== true)?.id : undefined;
 }
 
 /** A running task holds the reservation: its resources are allocated, not available. */

@@ -1,6 +1,6 @@
 import { agentFlags } from './agent-config.js';
 import type { Json } from './render-marathon.js';
-import type { MockAgent, MockReservation, MockReservedVolume, MockState, MockTask } from './types.js';
+import type { MockAgent, MockFramework, MockReservation, MockReservedVolume, MockState, MockTask } from './types.js';
 
 /**
  * Mesos master and agent JSON (../shared/reference/mesos-dcos/README.md §f), in the "endpoint" resource
@@ -201,9 +201,13 @@ export function renderMasterAgent(state: MockState, agent: MockAgent, index: Clu
   return out;
 }
 
-/** Agents the master lists: lost agents were removed and appear nowhere. */
+/** Agents the master lists: lost agents and those of DOWN machines were removed and appear nowhere. */
 export function listedAgents(state: MockState): MockAgent[] {
-  return state.agents.filter((a) => !a.lost);
+  return state.agents.filter(isRegistered);
+}
+
+export function isRegistered(agent: MockAgent): boolean {
+  return !agent.lost && agent.down !== true;
 }
 
 function frameworkJson(state: MockState, host: string): Json {
@@ -239,6 +243,38 @@ function taskJson(state: MockState, task: MockTask, index: ClusterIndex): Json {
   };
 }
 
+/** A framework other than Marathon (FrameworkInfo as the master reports it). */
+function otherFrameworkJson(fw: MockFramework, host: string): Json {
+  return {
+    id: fw.id,
+    name: fw.name,
+    pid: `scheduler-${fw.id.slice(-4)}@${host}:15201`,
+    user: 'root',
+    hostname: host,
+    principal: fw.name,
+    role: '*',
+    roles: ['*'],
+    checkpoint: fw.checkpoint,
+    failover_timeout: 0,
+    active: true,
+    connected: true,
+    capabilities: fw.partitionAware ? ['PARTITION_AWARE'] : [],
+  };
+}
+
+function otherTaskJson(fw: MockFramework, t: MockFramework['tasks'][number]): Json {
+  return {
+    id: t.id,
+    name: t.name,
+    framework_id: fw.id,
+    executor_id: '',
+    slave_id: t.agentId,
+    state: 'TASK_RUNNING',
+    resources: { cpus: t.cpus, mem: t.mem, disk: 0, gpus: 0 },
+    role: '*',
+  };
+}
+
 /** Master `/state`: agents without *_full (no persistence ids here), frameworks with `checkpoint`, flags. */
 export function renderMasterState(state: MockState, index: ClusterIndex, port: number): Json {
   const host = '127.0.0.1';
@@ -249,6 +285,13 @@ export function renderMasterState(state: MockState, index: ClusterIndex, port: n
   framework.unreachable_tasks = state.tasks.filter((t) => t.kind === 'unreachable').map((t) => taskJson(state, t, index));
   framework.completed_tasks = [];
   framework.executors = [];
+  const others = (state.otherFrameworks ?? []).map((fw) => ({
+    ...otherFrameworkJson(fw, host),
+    tasks: fw.tasks.filter((t) => listedIds.has(t.agentId)).map((t) => otherTaskJson(fw, t)),
+    unreachable_tasks: [],
+    completed_tasks: [],
+    executors: [],
+  }));
   return {
     version: state.mesosVersion,
     git_sha: 'd4678d33a3a1b4d8b9b2b7c1e0f7d8c6c1b8a9f0',
@@ -262,7 +305,7 @@ export function renderMasterState(state: MockState, index: ClusterIndex, port: n
     unreachable_slaves: 0,
     flags: state.masterFlags,
     slaves: listed.map((a) => renderMasterAgent(state, a, index, port, false)),
-    frameworks: [framework],
+    frameworks: [framework, ...others],
     completed_frameworks: [],
     orphan_tasks: [],
     unregistered_frameworks: [],
@@ -273,7 +316,7 @@ export function renderMasterState(state: MockState, index: ClusterIndex, port: n
 export function renderAgentState(state: MockState, agent: MockAgent, index: ClusterIndex, port: number): Json {
   const res = agentResources(state, agent, index);
   const running = (index.tasksByAgent.get(agent.id) ?? []).filter((t) => t.kind === 'running');
-  const frameworks =
+  const frameworks: Json[] =
     running.length === 0
       ? []
       : [
@@ -292,6 +335,24 @@ export function renderAgentState(state: MockState, agent: MockAgent, index: Clus
             completed_executors: [],
           },
         ];
+  for (const fw of state.otherFrameworks ?? []) {
+    const here = fw.tasks.filter((t) => t.agentId === agent.id);
+    if (here.length === 0) continue;
+    frameworks.push({
+      ...otherFrameworkJson(fw, '127.0.0.1'),
+      executors: here.map((t) => ({
+        id: t.id,
+        name: `Command Executor (Task: ${t.id})`,
+        source: t.id,
+        container: t.id,
+        directory: `${agent.env.MESOS_WORK_DIR ?? ''}/slaves/${agent.id}/frameworks/${fw.id}/executors/${t.id}/runs/latest`,
+        tasks: [otherTaskJson(fw, t)],
+        queued_tasks: [],
+        completed_tasks: [],
+      })),
+      completed_executors: [],
+    });
+  }
   return {
     version: state.mesosVersion,
     id: agent.id,

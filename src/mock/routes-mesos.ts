@@ -1,7 +1,7 @@
 import { http, type RequestHandler } from 'msw';
 import { json, streamJsonArray, text, type MockContext } from './handler-context.js';
 import { agentFlags } from './agent-config.js';
-import { indexCluster, listedAgents, renderAgentState, renderMasterAgent, renderMasterState, renderStateSummary } from './render-mesos.js';
+import { indexCluster, isRegistered, listedAgents, renderAgentState, renderMasterAgent, renderMasterState, renderStateSummary } from './render-mesos.js';
 import type { MockAgent } from './types.js';
 
 /**
@@ -36,7 +36,7 @@ function agentEndpoint(ctx: MockContext, agent: MockAgent, endpoint: string): Re
 /** Admin Router resolves the id through its cached master state: removed agents are unknown. */
 function viaAdminRouter(ctx: MockContext, request: Request): Response {
   const [, , id = '', ...rest] = new URL(request.url).pathname.split('/');
-  const agent = /^[0-9a-zA-Z-]+$/.test(id) ? ctx.store.current().agents.find((a) => a.id === id && !a.lost) : undefined;
+  const agent = /^[0-9a-zA-Z-]+$/.test(id) ? ctx.store.current().agents.find((a) => a.id === id && isRegistered(a)) : undefined;
   if (!agent) return text(`agent \`${id}\` unknown.\n`, 404);
   return agentEndpoint(ctx, agent, rest.join('/'));
 }
@@ -69,7 +69,7 @@ export function directAgentRoutes(ctx: MockContext): RequestHandler[] {
     http.all('*', ({ request }) => {
       const agentId = ctx.listenerOf.get(request)?.directAgentId;
       if (agentId === undefined) return undefined;
-      const agent = ctx.store.current().agents.find((a) => a.id === agentId && !a.lost);
+      const agent = ctx.store.current().agents.find((a) => a.id === agentId && isRegistered(a));
       if (!agent) return new Response(null, { status: 404 });
       if (request.method !== 'GET' && request.method !== 'HEAD') return new Response(null, { status: 405 });
       return agentEndpoint(ctx, agent, new URL(request.url).pathname.replace(/^\/+/, ''));

@@ -17,6 +17,9 @@ import type { MarathonFlavour, MockApp, MockState } from './types.js';
  * Mesos's doc (KillMode=control-cgroup, RestartSec=6min, --recovery_timeout=10mins on ExecStart); S5 an
  * override file edited after the agent started (a `#` comment glued to the value, an `export` line, the
  * `equal` policy removed while the running agent still uses it).
+ *
+ * Two more frameworks run stateless tasks (for `agent restart-check` and maintenance): `jenkins` without
+ * checkpointing on S0, `metronome` (checkpointing, not partition-aware) on S1 and S4.
  */
 
 const AGENT_PREFIX = 'd935ca7e-e29d-4503-94e7-25fe9f16847c-S';
@@ -191,5 +194,28 @@ export function defaultScenario(flavour: MarathonFlavour): MockState {
 
   state.deployments = [{ id: '97c136bf-5a28-4821-9d94-480d9fbb01c8', version: at('10:05:00.000'), affectedApps: [nginx.id] }];
   plantOrphans(state);
+  state.otherFrameworks = [
+    {
+      // Jenkins registers without checkpointing: its build agents die with any mesos-agent restart.
+      id: 'd935ca7e-e29d-4503-94e7-25fe9f16847c-0003',
+      name: 'jenkins',
+      checkpoint: false,
+      partitionAware: false,
+      inverseOffers: 'ACCEPT',
+      tasks: [{ id: `jenkins-agent-linux.9d3e4f70-${NEW_NODE}`, name: 'jenkins-agent-linux', agentId: s0.id, cpus: 0.5, mem: 512 }],
+    },
+    {
+      // Metronome checkpoints but is not partition-aware, and declines inverse offers while a job runs.
+      id: 'd935ca7e-e29d-4503-94e7-25fe9f16847c-0004',
+      name: 'metronome',
+      checkpoint: true,
+      partitionAware: false,
+      inverseOffers: 'DECLINE',
+      tasks: [
+        { id: `backup_nightly.ae4f5a81-${NEW_NODE}`, name: 'backup_nightly', agentId: s1.id, cpus: 0.2, mem: 128 },
+        { id: `logrotate.bf506b92-${NEW_NODE}`, name: 'logrotate', agentId: s4.id, cpus: 0.1, mem: 32 },
+      ],
+    },
+  ];
   return state;
 }

@@ -9,6 +9,7 @@ import { marathonWriteRoutes } from './routes-marathon-write.js';
 import { marathonPodRoutes } from './routes-marathon-pods.js';
 import { directAgentRoutes, mesosRoutes } from './routes-mesos.js';
 import { operatorApiRoutes } from './routes-operator.js';
+import { maintenanceRoutes } from './routes-maintenance.js';
 import { createVolumeDir, deleteVolumeData } from './sandbox.js';
 import { MockStore } from './store.js';
 import type { MockState } from './types.js';
@@ -94,6 +95,7 @@ export async function startMockServer(o: MockServerOptions): Promise<MockServer>
     ...marathonPodRoutes(ctx),
     marathonNotFound(ctx),
     ...operatorApiRoutes(ctx),
+    ...maintenanceRoutes(ctx),
     ...mesosRoutes(ctx),
     ...acsRoutes(ctx),
     adminRouterNotFound(),
@@ -108,7 +110,7 @@ export async function startMockServer(o: MockServerOptions): Promise<MockServer>
     syncedState = state;
     const listening = state.agents.length <= (o.directAgentLimit ?? Number.POSITIVE_INFINITY);
     const wanted = new Map(
-      state.agents.filter((a) => listening && !a.lost && isLoopbackAddress(a.hostname) && a.hostname !== host).map((a) => [a.id, a]),
+      state.agents.filter((a) => listening && !a.lost && a.down !== true && isLoopbackAddress(a.hostname) && a.hostname !== host).map((a) => [a.id, a]),
     );
     for (const [id, server] of agentServers) {
       if (!wanted.has(id)) {

@@ -34,6 +34,8 @@ export interface MockAgent {
   configFiles?: Record<string, string>;
   /** Flags on the unit's ExecStart= when the agent started; they beat the environment in /flags. */
   commandLineFlags?: Record<string, string>;
+  /** Removed by the master for maintenance (`machine/down`): not listed, endpoints 404, until `machine/up`. */
+  down?: boolean;
 }
 
 export interface MockPersistentVolume {
@@ -86,6 +88,8 @@ export interface MockTask {
   role: string;
   /** The `marathon_task_id` label of the task's reservation (§g); absent for non-resident tasks. */
   reservationLabel?: string;
+  /** Killed by `machine/down`: Marathon relaunches it on its reservation once the agent is back. */
+  downForMaintenance?: boolean;
 }
 
 export type MockVolumeSource = { type: 'MOUNT'; root: string } | { type: 'PATH'; root: string };
@@ -164,4 +168,38 @@ export interface MockState {
   sandboxData: boolean;
   /** Orphaned volume data: directories under `<work_dir>/volumes/roles/` with no reservation behind them. */
   strayVolumes?: MockStrayVolume[];
+  /** Frameworks other than Marathon, with their (stateless) tasks on the agents. */
+  otherFrameworks?: MockFramework[];
+  /** The master's maintenance schedule and machine modes (maintenance.proto). */
+  maintenance?: MockMaintenance;
+}
+
+export interface MockFramework {
+  id: string;
+  name: string;
+  /** FrameworkInfo.checkpoint: its executors survive an agent restart only when true. */
+  checkpoint: boolean;
+  /** The PARTITION_AWARE capability: its tasks outlive an agent marked unreachable. */
+  partitionAware: boolean;
+  /** How it answers inverse offers; `ignore`: never answers (no status in /maintenance/status). */
+  inverseOffers: 'ACCEPT' | 'DECLINE' | 'ignore';
+  tasks: { id: string; name: string; agentId: string; cpus: number; mem: number }[];
+}
+
+/** maintenance.proto `MachineID`: both fields must match what the agent advertised. */
+export interface MockMachineId {
+  hostname?: string;
+  ip?: string;
+}
+
+export interface MockUnavailability {
+  start: { nanoseconds: number };
+  duration?: { nanoseconds: number };
+}
+
+export interface MockMaintenance {
+  /** maintenance.proto `Schedule.windows`, exactly as last POSTed (minus machines brought up). */
+  windows: { machine_ids: MockMachineId[]; unavailability: MockUnavailability }[];
+  /** Machines in DRAINING or DOWN mode (UP ones are not tracked, like the master's `machines`). */
+  machines: { id: MockMachineId; mode: 'DRAINING' | 'DOWN'; since: number }[];
 }

@@ -278,7 +278,12 @@ describe('Mesos master and agents', () => {
     expect(JSON.stringify(s0.used_resources_full)).toContain('postgres#pgdata#4f2a1c10');
     for (const path of ['/mesos/state', '/mesos/master/state']) {
       const state = (await call('GET', path)).json;
-      expect(state.frameworks).toEqual([expect.objectContaining({ id: 'd935ca7e-e29d-4503-94e7-25fe9f16847c-0001', checkpoint: true })]);
+      expect(state.frameworks).toEqual([
+        expect.objectContaining({ id: 'd935ca7e-e29d-4503-94e7-25fe9f16847c-0001', name: 'marathon', checkpoint: true, capabilities: ['PARTITION_AWARE', 'MULTI_ROLE'] }),
+        // Other frameworks' stateless tasks, for agent restart-check and maintenance.
+        expect.objectContaining({ name: 'jenkins', checkpoint: false, tasks: [expect.objectContaining({ slave_id: S(0), state: 'TASK_RUNNING' })] }),
+        expect.objectContaining({ name: 'metronome', checkpoint: true, capabilities: [] }),
+      ]);
       expect((state.slaves as Obj[]).every((s) => !('reserved_resources_full' in s))).toBe(true);
     }
     expect((await call('GET', '/mesos/master/flags')).json.flags).toMatchObject({ max_slave_ping_timeouts: '20' });
