@@ -3,7 +3,25 @@
 // `--version` and `--help` parse one small file instead of resolving dozens of modules.
 // Type checking stays with tsc (`npm run typecheck`, run by `npm run build`).
 import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
 import { readFileSync, rmSync } from 'node:fs';
+
+/**
+ * commander requires node:child_process up front for executable subcommands, which this CLI never uses;
+ * loading it costs every start-up a few ms. Resolve it on first use instead.
+ */
+const lazyChildProcessInCommander = {
+  name: 'lazy-child-process-in-commander',
+  setup(b) {
+    b.onLoad({ filter: /commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const eager = "const childProcess = require('node:child_process');";
+      if (!source.includes(eager)) throw new Error(`${args.path}: expected ${eager}`);
+      const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+      return { contents: source.replace(eager, lazy), loader: 'js' };
+    });
+  },
+};
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -25,6 +43,7 @@ const result = await build({
   define: { STATEFUL_OPS_VERSION: JSON.stringify(pkg.version) },
   // Bundled CommonJS (commander) requires Node built-ins: give the ESM chunks a real require().
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  plugins: [lazyChildProcessInCommander],
   metafile: true,
   logLevel: 'warning',
 });
