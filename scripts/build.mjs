@@ -27,7 +27,7 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 const result = await build({
-  entryPoints: { main: 'src/main.ts', 'bench/run': 'src/bench/run.ts' },
+  entryPoints: { main: 'src/main.ts', 'bench/run': 'src/bench/run.ts', 'mock/ssh-agents': 'src/mock/ssh/agents-main.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

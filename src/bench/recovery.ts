@@ -5,7 +5,7 @@ import { DCOS_AGENT_UNITS, SYSTEMD_UNIT_DIR, dcosAgentEnvironmentFiles } from '.
 import type { RecoveryReport } from '../domain/recovery/report.js';
 import { mockAgentHosts } from '../mock/agents.js';
 import { resetMock } from '../mock/scenario.js';
-import { startMockSshServer } from '../mock/ssh/server.js';
+import { startMockSshAgentsProcess } from '../mock/ssh/agents-process.js';
 import { cliPath, fmtMb, fmtMs, machineLoad, measure, median, printTable, ratio, type Measured } from './harness.js';
 
 /** Agents → measured rounds. */
@@ -27,9 +27,9 @@ const CONFIG_PATHS = [
 ];
 
 /**
- * `agent recovery-config` over mock agents with 50 ms injected per remote command, from 20 to 2,000 agents,
+ * `agent recovery-config` over mock agents (in a process of their own for both) with 50 ms injected per remote command, from 20 to 2,000 agents,
  * side by side with what an operator would do by hand: `xargs -P16 ssh <agent> cat <the same files>`
- * against the same mock agents (served by this process), and with the ideal bound
+ * against the same mock agents, and with the ideal bound
  * ceil(agents / concurrency) × latency.
  */
 export async function benchRecovery(): Promise<void> {
@@ -40,7 +40,7 @@ export async function benchRecovery(): Promise<void> {
     const stateDir = mkdtempSync(join(tmpdir(), 'stateful-ops-bench-recovery-'));
     try {
       resetMock({ stateDir, scenario: 'generated', flavour: '1.10', requireAuth: false, generator: { apps: 1, tasksPerApp: 10, waitingRatio: 0, agents } });
-      const env = { ...process.env, STATEFUL_OPS_MOCK_SSH_FAULTS: `*:latency=${LATENCY_MS}` };
+      const env = { ...process.env, STATEFUL_OPS_MOCK_SSH_FAULTS: `*:latency=${LATENCY_MS}`, STATEFUL_OPS_MOCK_SSH_PROCESS: '1' };
       const cli = [process.execPath, cliPath, '--mock', '--mock-dir', stateDir, '--json', 'agent', 'recovery-config', '--concurrency', String(CONCURRENCY)];
       const ours: Measured[] = [];
       const xargs: number[] = [];
@@ -78,10 +78,11 @@ export async function benchRecovery(): Promise<void> {
 /** The hand-made equivalent: one `ssh <agent> cat <files>` per agent, xargs -P keeping 16 in flight. */
 async function xargsBaseline(stateDir: string): Promise<number> {
   const hosts = mockAgentHosts(stateDir);
-  const server = await startMockSshServer({
+  const server = await startMockSshAgentsProcess({
     stateDir,
     agents: hosts.map(({ id, hostname, root }) => ({ id, hostname, root })),
     faults: Object.fromEntries(hosts.map((h) => [h.id, { latencyMs: LATENCY_MS }])),
+    triggers: [],
   });
   try {
     const lines = server.agents.map((a) => `${a.hostname} cat ${CONFIG_PATHS.map((p) => `${a.root}${p}`).join(' ')} 2>/dev/null ; true`);
