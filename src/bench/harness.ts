@@ -142,6 +142,13 @@ export function printTable(rows: string[][]): void {
   for (const r of rows) console.log(r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
 }
 
+/** A table printed row by row as results come in (long benchmarks show progress); columns are `width` wide. */
+export function rowPrinter(headers: string[], width = 16): (row: string[]) => void {
+  const print = (row: string[]) => console.log(row.map((cell) => cell.padEnd(Math.max(width, cell.length))).join(' ').trimEnd());
+  print(headers);
+  return print;
+}
+
 /** The machine's load, printed with every benchmark: figures from a busy machine are noisy. */
 export function machineLoad(): string {
   const [one, five] = loadavg();

@@ -6,7 +6,7 @@ import type { RecoveryReport } from '../domain/recovery/report.js';
 import { mockAgentHosts } from '../mock/agents.js';
 import { resetMock } from '../mock/scenario.js';
 import { startMockSshAgentsProcess } from '../mock/ssh/agents-process.js';
-import { cliPath, fmtMb, fmtMs, machineLoad, measure, median, printTable, ratio, type Measured } from './harness.js';
+import { cliPath, fmtMb, fmtMs, machineLoad, measure, median, rowPrinter, ratio, type Measured } from './harness.js';
 
 /** Agents → measured rounds. */
 const CURVE: [agents: number, runs: number][] = [
@@ -33,9 +33,9 @@ const CONFIG_PATHS = [
  * ceil(agents / concurrency) × latency.
  */
 export async function benchRecovery(): Promise<void> {
-  const rows: string[][] = [
+  const printRow = rowPrinter(
     ['agents', 'recovery-config', 'xargs ssh cat', 'ours / xargs', 'ideal', 'ours / ideal', 'per agent', 'peak RSS'],
-  ];
+  );
   for (const [agents, runs] of CURVE) {
     const stateDir = mkdtempSync(join(tmpdir(), 'stateful-ops-bench-recovery-'));
     try {
@@ -54,7 +54,7 @@ export async function benchRecovery(): Promise<void> {
       const oursMs = median(ours.map((m) => m.wallMs));
       const xargsMs = median(xargs);
       const ideal = Math.ceil(agents / CONCURRENCY) * LATENCY_MS;
-      rows.push([
+      printRow([
         agents.toLocaleString('en-US'),
         fmtMs(oursMs),
         fmtMs(xargsMs),
@@ -68,7 +68,6 @@ export async function benchRecovery(): Promise<void> {
       rmSync(stateDir, { recursive: true, force: true });
     }
   }
-  printTable(rows);
   console.log(
     `${LATENCY_MS} ms per remote command, concurrency ${CONCURRENCY} (xargs -P${CONCURRENCY}); "per agent": wall above the ideal bound ÷ agents; ` +
       `medians; ${machineLoad()}`,

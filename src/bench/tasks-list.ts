@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliPath, fmtMb, fmtMs, interleaved, machineLoad, measure, printTable, ratio, startMockServe } from './harness.js';
+import { cliPath, fmtMb, fmtMs, interleaved, machineLoad, measure, rowPrinter, ratio, startMockServe } from './harness.js';
 
 const TASKS_PER_APP = 10;
 /** Tasks in the mock cluster → measured rounds (big answers take long: fewer rounds). */
@@ -25,7 +25,7 @@ const JQ_FILTER = '[.tasks[] | select((.localVolumes // []) | length > 0) | sele
  * by side with `curl -s …/v2/tasks | jq` on the same server; at 500 tasks also with bare `node -e 0`.
  */
 export async function benchTasksList(): Promise<void> {
-  const rows: string[][] = [['tasks', '/v2/tasks', 'tasks list', 'curl | jq', 'ours / curl|jq', 'vs node -e 0', 'peak RSS', 'RSS limit']];
+  const printRow = rowPrinter(['tasks', '/v2/tasks', 'tasks list', 'curl | jq', 'ours / curl|jq', 'vs node -e 0', 'peak RSS', 'RSS limit']);
   for (const [tasks, runs] of SIZES) {
     const stateDir = mkdtempSync(join(tmpdir(), 'stateful-ops-bench-'));
     try {
@@ -50,7 +50,7 @@ export async function benchTasksList(): Promise<void> {
         if (!ours || !theirs) continue;
         const node = r.get('node');
         const limitKb = (RSS_BASE_MIB * 1024 * 1024 + RSS_PER_RESPONSE * responseBytes) / 1024;
-        rows.push([
+        printRow([
           tasks.toLocaleString('en-US'),
           fmtMb(responseBytes / 1024),
           fmtMs(ours.wallMs),
@@ -67,6 +67,5 @@ export async function benchTasksList(): Promise<void> {
       rmSync(stateDir, { recursive: true, force: true });
     }
   }
-  printTable(rows);
   console.log(`medians of interleaved runs (mock in its own process); RSS limit ${RSS_BASE_MIB} MiB + ${RSS_PER_RESPONSE}× the response; ${machineLoad()}`);
 }
