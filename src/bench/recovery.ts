@@ -40,7 +40,7 @@ export async function benchRecovery(): Promise<void> {
     const stateDir = mkdtempSync(join(tmpdir(), 'stateful-ops-bench-recovery-'));
     try {
       resetMock({ stateDir, scenario: 'generated', flavour: '1.10', requireAuth: false, generator: { apps: 1, tasksPerApp: 10, waitingRatio: 0, agents } });
-      const env = { ...process.env, STATEFUL_OPS_MOCK_SSH_FAULTS: `*:latency=${LATENCY_MS}`, STATEFUL_OPS_MOCK_SSH_PROCESS: '1' };
+      const env = { ...process.env, STATEFUL_OPS_MOCK_SSH_FAULTS: `*:latency=${LATENCY_MS}` };
       const cli = [process.execPath, cliPath, '--mock', '--mock-dir', stateDir, '--json', 'agent', 'recovery-config', '--concurrency', String(CONCURRENCY)];
       const ours: Measured[] = [];
       const xargs: number[] = [];

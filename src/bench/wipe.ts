@@ -36,7 +36,7 @@ async function timedWipe(concurrency: number): Promise<number> {
     if (ids.length !== APPS * TASKS_PER_APP) throw new Error(`expected ${APPS * TASKS_PER_APP} waiting tasks, got ${ids.length}`);
     const run = await measure(
       [process.execPath, cliPath, '--mock', '--mock-dir', dir, '--quiet', 'wipe', '--yes', '--concurrency', String(concurrency), ...ids],
-      { ...process.env, STATEFUL_OPS_MOCK_SSH_FAULTS: `*:latency=${LATENCY_MS}`, STATEFUL_OPS_MOCK_SSH_PROCESS: '1' },
+      { ...process.env, STATEFUL_OPS_MOCK_SSH_FAULTS: `*:latency=${LATENCY_MS}` },
     );
     if (run.code !== 0) throw new Error(`wipe failed (${run.code}): ${run.stderr.slice(0, 500)}`);
     return run.wallMs;

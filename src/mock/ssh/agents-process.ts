@@ -13,8 +13,7 @@ export type MockSshAgentsOptions = Omit<StartMockSshOptions, 'hooks'> & { trigge
 const ENTRY = fileURLToPath(new URL('../mock/ssh-agents.js', import.meta.url));
 
 /**
- * Starts the mock agents' SSH servers in a child process (STATEFUL_OPS_MOCK_SSH_PROCESS=1, set by the
- * benchmarks): the agents then do not share the CLI's event loop and heap, as on a real cluster, so the
+ * Starts the mock agents' SSH servers in a child process (used by the benchmarks' xargs baseline): the agents then do not share the CLI's event loop and heap, as on a real cluster, so the
  * figures measure the tool. The child serves until its stdin closes.
  */
 export function startMockSshAgentsProcess(options: MockSshAgentsOptions): Promise<MockSshAgentsProcess> {
