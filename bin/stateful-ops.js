@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Thin launcher: everything lives in dist/ so startup only pays for what a command imports.
-import { main } from '../dist/cli.js';
+// Thin launcher: the bundle in dist/ loads only what a command needs (see scripts/build.mjs).
+import { main } from '../dist/main.js';
 
 process.exitCode = await main(process.argv);

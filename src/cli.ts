@@ -1,18 +1,13 @@
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
-import { processIo, type Io } from './context.js';
+import { processIo, type Io } from './io.js';
 import { createFactory } from './commands/factory.js';
 import { registerCommands } from './commands/index.js';
 import { ExitCode } from './errors.js';
-
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+import { packageVersion } from './version.js';
 
 const increase = (_value: string, previous: number | undefined) => (previous ?? 0) + 1;
 
-export function buildProgram(io: Io) {
+export async function buildProgram(io: Io, argv: string[]) {
   const factory = createFactory(io);
   const program = new Command('stateful-ops')
     .description(
@@ -59,7 +54,7 @@ Use "stateful-ops <command> --help" for more information about a command.`,
     outputError: (s, write) => write(`Error: ${s.replace(/^error: /, '')}`),
   });
   program.exitOverride();
-  registerCommands(program, factory);
+  await registerCommands(program, factory, commandWord(program, argv.slice(2)));
   // Every subcommand inherits the output routing and the no-exit behaviour.
   const inherit = (cmd: Command) => {
     for (const sub of cmd.commands) {
@@ -71,13 +66,25 @@ Use "stateful-ops <command> --help" for more information about a command.`,
   return { program, factory };
 }
 
+/** The first word that is not a global option or its value: the noun (or single command) asked for. */
+function commandWord(program: Command, args: string[]): string | undefined {
+  const takesValue = new Set(program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short]));
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--') return args[i + 1];
+    if (!arg.startsWith('-') || arg === '-') return arg;
+    if (takesValue.has(arg)) i++;
+  }
+  return undefined;
+}
+
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   // `stateful-ops … | head`: a reader that stops early is not an error.
   io.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0);
     throw e;
   });
-  const { program, factory } = buildProgram(io);
+  const { program, factory } = await buildProgram(io, argv);
   try {
     if (argv.length <= 2) {
       program.outputHelp({ error: true });

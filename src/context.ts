@@ -1,5 +1,5 @@
-import type { Readable, Writable } from 'node:stream';
-import { homedir } from 'node:os';
+import type { Writable } from 'node:stream';
+import type { Io } from './io.js';
 import { Logger } from './output/log.js';
 import type { ClusterConfig } from './config/types.js';
 import type { MarathonApi } from './cluster/marathon-types.js';
@@ -8,32 +8,7 @@ import { usageError } from './errors.js';
 import type { AgentAccess, AgentTransport } from './agent/access.js';
 import type { AgentSshFlags } from './agent/settings.js';
 
-/** The process's streams and environment, injected so tests never touch the real terminal. */
-export interface Io {
-  stdout: Writable;
-  stderr: Writable;
-  stdin: Readable;
-  stdoutIsTTY: boolean;
-  stderrIsTTY: boolean;
-  stdinIsTTY: boolean;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  homedir: string;
-}
-
-export function processIo(): Io {
-  return {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdin: process.stdin,
-    stdoutIsTTY: Boolean(process.stdout.isTTY),
-    stderrIsTTY: Boolean(process.stderr.isTTY),
-    stdinIsTTY: Boolean(process.stdin.isTTY),
-    env: process.env,
-    cwd: process.cwd(),
-    homedir: homedir(),
-  };
-}
+export type { Io } from './io.js';
 
 /** Flags that say how to reach the cluster (resolved against env and dcos.toml). */
 export interface ConnectionFlags {

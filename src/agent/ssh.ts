@@ -37,10 +37,17 @@ export const INTERRUPTED_OUTCOME_UNKNOWN = 'interrupted, outcome unknown: re-run
 /**
  * Runs commands on agents through the system `ssh` binary (no shell in between, argv only).
  * One instance per CLI run: it owns the ControlMaster socket directory and removes it in close().
+ *
+ * The first command to an agent is a plain ssh: one process, one connection, nothing to shut down, which
+ * is all a one-round command (recovery-config, disk usage) needs. From the second command on, the agent
+ * gets a shared connection (ControlMaster) that the remaining commands reuse and close() shuts down.
  */
 export class AgentShell {
   private controlDir: Promise<string | undefined> | undefined;
-  private readonly contacted = new Map<string, AgentTarget>();
+  /** Hosts a command was sent to. */
+  private readonly contacted = new Set<string>();
+  /** Hosts whose commands go through a shared connection (one to shut down in close()). */
+  private readonly shared = new Map<string, AgentTarget>();
 
   constructor(
     readonly settings: AgentSshSettings,
@@ -52,9 +59,11 @@ export class AgentShell {
 
   /** Runs `argv` on the agent. Throws a CliError for ssh-level failures and timeouts, never for the exit code. */
   async run(agent: AgentTarget, argv: readonly string[], options: RemoteRunOptions = {}): Promise<RemoteResult> {
-    const controlDir = await this.ensureControlDir();
+    const again = this.contacted.has(agent.host);
+    this.contacted.add(agent.host);
+    const controlDir = again ? await this.ensureControlDir() : undefined;
     const args = sshCommandArgv(this.settings, agent, argv, controlDir);
-    this.contacted.set(agent.host, agent);
+    if (controlDir !== undefined) this.shared.set(agent.host, agent);
     this.log?.verbose(`ssh ${agentLabel(agent)}: ${args[args.length - 1] ?? ''}`, 2);
     const what = options.what ?? 'remote command';
     const outcome = await this.spawnSsh(args, options, this.stopNow);
@@ -88,7 +97,7 @@ export class AgentShell {
     return result;
   }
 
-  /** The private directory holding the shared-connection sockets, once a command has run (for -v output). */
+  /** The private directory holding the shared-connection sockets, once an agent got a second command (for -v output). */
   get socketDirectory(): Promise<string | undefined> {
     return this.controlDir ?? Promise.resolve(undefined);
   }
@@ -99,8 +108,8 @@ export class AgentShell {
     this.controlDir = undefined;
     const dir = dirPromise ? await dirPromise : undefined;
     if (dir === undefined) return;
-    const agents = [...this.contacted.values()];
-    this.contacted.clear();
+    const agents = [...this.shared.values()];
+    this.shared.clear();
     await Promise.all(
       agents.map((agent) => this.spawnSsh(sshControlExitArgv(this.settings, agent, dir), { timeoutMs: 5_000 })),
     );

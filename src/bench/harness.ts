@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 export const cliPath = fileURLToPath(new URL('../../bin/stateful-ops.js', import.meta.url));
@@ -8,6 +9,8 @@ export interface Measured {
   wallMs: number;
   /** Peak resident set size in KiB (GNU time's %M), null when /usr/bin/time is not installed. */
   maxRssKb: number | null;
+  /** User + system CPU time of the process tree (GNU time), null without it. */
+  cpuMs: number | null;
   code: number | null;
   stdoutBytes: number;
   stderr: string;
@@ -21,7 +24,7 @@ const GNU_TIME = '/usr/bin/time';
  */
 export function measure(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<Measured> {
   const useTime = existsSync(GNU_TIME);
-  const [cmd, ...args] = useTime ? [GNU_TIME, '-f', '__RSS__%M', ...argv] : argv;
+  const [cmd, ...args] = useTime ? [GNU_TIME, '-f', '__RSS__%M %U %S', ...argv] : argv;
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(cmd as string, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -32,13 +35,14 @@ export function measure(argv: string[], env: NodeJS.ProcessEnv = process.env): P
     child.on('error', reject);
     child.on('close', (code) => {
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-      const m = /__RSS__(\d+)/.exec(stderr);
+      const m = /__RSS__(\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
       resolve({
         wallMs,
         maxRssKb: m ? Number(m[1]) : null,
+        cpuMs: m ? (Number(m[2]) + Number(m[3])) * 1000 : null,
         code,
         stdoutBytes,
-        stderr: stderr.replace(/__RSS__\d+\n?/, ''),
+        stderr: stderr.replace(/__RSS__[\d. ]+\n?/, ''),
       });
     });
   });
@@ -80,3 +84,73 @@ export function median(values: number[]): number {
 
 export const fmtMs = (ms: number) => `${ms.toFixed(0)} ms`;
 export const fmtMb = (kb: number | null) => (kb === null ? 'n/a' : `${(kb / 1024).toFixed(1)} MiB`);
+
+export interface Candidate {
+  name: string;
+  argv: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Summary {
+  name: string;
+  wallMs: number;
+  cpuMs: number | null;
+  maxRssKb: number | null;
+  stdoutBytes: number;
+}
+
+/**
+ * Runs the candidates in turn, `runs` rounds (after one warm-up round), so that load from other processes
+ * hits them alike; medians of wall and CPU time, the largest peak RSS. A run that fails stops the benchmark.
+ */
+export async function interleaved(candidates: Candidate[], runs: number, warmUp = true): Promise<Map<string, Summary>> {
+  const results = new Map<string, Measured[]>(candidates.map((c) => [c.name, []]));
+  for (let round = warmUp ? -1 : 0; round < runs; round++) {
+    for (const c of candidates) {
+      const m = await measure(c.argv, c.env);
+      if (m.code !== 0) throw new Error(`${c.name} exited ${m.code}: ${m.stderr.trim().slice(0, 400)}`);
+      if (round >= 0) results.get(c.name)?.push(m);
+    }
+  }
+  return new Map(
+    [...results].map(([name, ms]) => {
+      const cpu = ms.map((m) => m.cpuMs).filter((v): v is number => v !== null);
+      const rss = ms.map((m) => m.maxRssKb).filter((v): v is number => v !== null);
+      return [
+        name,
+        {
+          name,
+          wallMs: median(ms.map((m) => m.wallMs)),
+          cpuMs: cpu.length > 0 ? median(cpu) : null,
+          maxRssKb: rss.length > 0 ? Math.max(...rss) : null,
+          stdoutBytes: ms[0]?.stdoutBytes ?? 0,
+        },
+      ];
+    }),
+  );
+}
+
+/** `1.23× ✓` against a target ratio. */
+export function ratio(value: number, base: number, target?: number): string {
+  const r = value / base;
+  return `${r.toFixed(2)}×${target === undefined ? '' : r <= target ? ' ok' : ` MISSED (target ≤ ${target})`}`;
+}
+
+/** Prints rows as an aligned table (first row: headers). */
+export function printTable(rows: string[][]): void {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  for (const r of rows) console.log(r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+}
+
+/** A table printed row by row as results come in (long benchmarks show progress); columns are `width` wide. */
+export function rowPrinter(headers: string[], width = 16): (row: string[]) => void {
+  const print = (row: string[]) => console.log(row.map((cell) => cell.padEnd(Math.max(width, cell.length))).join(' ').trimEnd());
+  print(headers);
+  return print;
+}
+
+/** The machine's load, printed with every benchmark: figures from a busy machine are noisy. */
+export function machineLoad(): string {
+  const [one, five] = loadavg();
+  return `load average ${one?.toFixed(2)} (1 min), ${five?.toFixed(2)} (5 min) on ${availableParallelism()} CPUs`;
+}

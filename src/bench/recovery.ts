@@ -1,62 +1,108 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resetMock } from '../mock/scenario.js';
+import { DCOS_AGENT_UNITS, SYSTEMD_UNIT_DIR, dcosAgentEnvironmentFiles } from '../domain/recovery/unit-file.js';
 import type { RecoveryReport } from '../domain/recovery/report.js';
-import { cliPath, fmtMb, fmtMs, measure, median, type Measured } from './harness.js';
+import { mockAgentHosts } from '../mock/agents.js';
+import { resetMock } from '../mock/scenario.js';
+import { startMockSshAgentsProcess } from '../mock/ssh/agents-process.js';
+import { cliPath, fmtMb, fmtMs, machineLoad, measure, median, rowPrinter, ratio, type Measured } from './harness.js';
 
-const AGENTS = 200;
-/** LAN-like and WAN/jump-host-like latency per remote command. */
-const LATENCIES_MS = [50, 500];
+/** Agents → measured rounds. */
+const CURVE: [agents: number, runs: number][] = [
+  [20, 3],
+  [200, 3],
+  [2_000, 1],
+];
+const LATENCY_MS = 50;
 const CONCURRENCY = 16;
-const RUNS = 3;
-/** SSH round trips per agent without unit drop-ins: one call reads the units and every EnvironmentFile. */
-const ROUNDS_PER_AGENT = 1;
+/** Goals at 200 agents: against xargs, and against the ideal fan-out bound. */
+const XARGS_TARGET = 1.0;
+const IDEAL_TARGET = 3;
+
+/** What the first (usually only) round of recovery-config reads on an agent. */
+const CONFIG_PATHS = [
+  ...Object.values(DCOS_AGENT_UNITS).map((u) => `${SYSTEMD_UNIT_DIR}/${u}`),
+  ...new Set([...dcosAgentEnvironmentFiles(false), ...dcosAgentEnvironmentFiles(true)].map((f) => f.path)),
+];
 
 /**
- * `agent recovery-config` on 200 mock agents over real SSH with latency injected per remote command:
- * wall time vs the ideal fan-out bound ceil(agents / concurrency) × rounds × latency. A run without
- * latency gives the fixed cost on this machine (200 SSH handshakes against in-process mock servers,
- * 200 /flags, start-up), which the latency overlaps with.
+ * `agent recovery-config` over mock agents (in a process of their own for both) with 50 ms injected per remote command, from 20 to 2,000 agents,
+ * side by side with what an operator would do by hand: `xargs -P16 ssh <agent> cat <the same files>`
+ * against the same mock agents, and with the ideal bound
+ * ceil(agents / concurrency) × latency.
  */
 export async function benchRecovery(): Promise<void> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'stateful-ops-bench-recovery-'));
-  try {
-    resetMock({ stateDir, scenario: 'generated', flavour: '1.10', requireAuth: false, generator: { apps: 1, tasksPerApp: 10, waitingRatio: 0, agents: AGENTS } });
-    const argv = [process.execPath, cliPath, '--mock', '--mock-dir', stateDir, '--json', 'agent', 'recovery-config', '--concurrency', String(CONCURRENCY)];
-    const run = async (latencyMs: number): Promise<Measured> => {
-      const m = await measure(argv, { ...process.env, STATEFUL_OPS_MOCK_SSH_FAULTS: `*:latency=${latencyMs}` });
-      if (m.code !== 0) throw new Error(`recovery-config exited ${m.code}: ${m.stderr.trim()}`);
-      return m;
-    };
-    await run(0); // warm: SSH keys generated, page cache
-    const medianOf = async (latencyMs: number) => {
-      const runs: Measured[] = [];
-      for (let i = 0; i < RUNS; i++) runs.push(await run(latencyMs));
-      return { wall: median(runs.map((m) => m.wallMs)), rss: Math.max(...runs.map((m) => m.maxRssKb ?? 0)) };
-    };
-    const fixed = await medianOf(0);
-    console.log(`${AGENTS} agents, concurrency ${CONCURRENCY}, ${ROUNDS_PER_AGENT} SSH round per agent; ${await checkedAgents(argv)}; median of ${RUNS}`);
-    console.log(`no latency:  wall ${fmtMs(fixed.wall)} (fixed cost), peak RSS ${fmtMb(fixed.rss)}`);
-    for (const latency of LATENCIES_MS) {
-      const { wall } = await medianOf(latency);
-      const ideal = Math.ceil(AGENTS / CONCURRENCY) * ROUNDS_PER_AGENT * latency;
-      console.log(
-        `${String(latency).padStart(3)} ms:      wall ${fmtMs(wall)}, ideal fan-out bound ${fmtMs(ideal)} (wall/bound ${(wall / ideal).toFixed(2)}), ` +
-          `latency added ${fmtMs(wall - fixed.wall)}; one agent after another: ≥ ${fmtMs(AGENTS * ROUNDS_PER_AGENT * latency)}`,
-      );
+  const printRow = rowPrinter(
+    ['agents', 'recovery-config', 'xargs ssh cat', 'ours / xargs', 'ideal', 'ours / ideal', 'per agent', 'peak RSS'],
+  );
+  for (const [agents, runs] of CURVE) {
+    const stateDir = mkdtempSync(join(tmpdir(), 'stateful-ops-bench-recovery-'));
+    try {
+      resetMock({ stateDir, scenario: 'generated', flavour: '1.10', requireAuth: false, generator: { apps: 1, tasksPerApp: 10, waitingRatio: 0, agents } });
+      const env = { ...process.env, STATEFUL_OPS_MOCK_SSH_FAULTS: `*:latency=${LATENCY_MS}` };
+      const cli = [process.execPath, cliPath, '--mock', '--mock-dir', stateDir, '--json', 'agent', 'recovery-config', '--concurrency', String(CONCURRENCY)];
+      const ours: Measured[] = [];
+      const xargs: number[] = [];
+      await checkAllOk(cli, env, agents);
+      for (let i = 0; i < runs; i++) {
+        const m = await measure(cli, env);
+        if (m.code !== 0) throw new Error(`recovery-config exited ${m.code}: ${m.stderr.trim().slice(0, 400)}`);
+        ours.push(m);
+        xargs.push(await xargsBaseline(stateDir));
+      }
+      const oursMs = median(ours.map((m) => m.wallMs));
+      const xargsMs = median(xargs);
+      const ideal = Math.ceil(agents / CONCURRENCY) * LATENCY_MS;
+      printRow([
+        agents.toLocaleString('en-US'),
+        fmtMs(oursMs),
+        fmtMs(xargsMs),
+        ratio(oursMs, xargsMs, agents === 200 ? XARGS_TARGET : undefined),
+        fmtMs(ideal),
+        ratio(oursMs, ideal, agents === 200 ? IDEAL_TARGET : undefined),
+        `${((oursMs - ideal) / agents).toFixed(1)} ms`,
+        fmtMb(Math.max(...ours.map((m) => m.maxRssKb ?? 0)) || null),
+      ]);
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
     }
+  }
+  console.log(
+    `${LATENCY_MS} ms per remote command, concurrency ${CONCURRENCY} (xargs -P${CONCURRENCY}); "per agent": wall above the ideal bound ÷ agents; ` +
+      `medians; ${machineLoad()}`,
+  );
+}
+
+/** The hand-made equivalent: one `ssh <agent> cat <files>` per agent, xargs -P keeping 16 in flight. */
+async function xargsBaseline(stateDir: string): Promise<number> {
+  const hosts = mockAgentHosts(stateDir);
+  const server = await startMockSshAgentsProcess({
+    stateDir,
+    agents: hosts.map(({ id, hostname, root }) => ({ id, hostname, root })),
+    faults: Object.fromEntries(hosts.map((h) => [h.id, { latencyMs: LATENCY_MS }])),
+    triggers: [],
+  });
+  try {
+    const lines = server.agents.map((a) => `${a.hostname} cat ${CONFIG_PATHS.map((p) => `${a.root}${p}`).join(' ')} 2>/dev/null ; true`);
+    const input = join(stateDir, 'xargs-input');
+    writeFileSync(input, `${lines.join('\n')}\n`);
+    const m = await measure(
+      ['bash', '-c', `xargs -P${CONCURRENCY} -L1 ssh -F '${server.configPath}' -o BatchMode=yes -o LogLevel=ERROR -T < '${input}' > /dev/null`],
+      { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: stateDir },
+    );
+    if (m.code !== 0) throw new Error(`xargs ssh exited ${m.code}: ${m.stderr.trim().slice(0, 400)}`);
+    return m.wallMs;
   } finally {
-    rmSync(stateDir, { recursive: true, force: true });
+    await server.close();
   }
 }
 
 /** The benchmark only counts if every agent was really checked. */
-async function checkedAgents(argv: string[]): Promise<string> {
+async function checkAllOk(argv: string[], env: NodeJS.ProcessEnv, agents: number): Promise<void> {
   const { spawnSync } = await import('node:child_process');
-  const out = spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const out = spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8', env, maxBuffer: 256 * 1024 * 1024 });
   const report = JSON.parse(out.stdout) as RecoveryReport;
   const s = report.summary;
-  if (s.agents !== AGENTS || s.ok !== AGENTS) throw new Error(`expected ${AGENTS} ok agents, got ${JSON.stringify(s)}`);
-  return `${s.ok}/${s.agents} agents checked ok`;
+  if (s.agents !== agents || s.ok !== agents) throw new Error(`expected ${agents} ok agents, got ${JSON.stringify(s)}`);
 }

@@ -1,18 +1,32 @@
-import { cliPath, fmtMs, measure, median } from './harness.js';
+import { cliPath, fmtMs, interleaved, machineLoad, printTable, ratio } from './harness.js';
 
-const RUNS = 10;
+const RUNS = 21;
 
-/** Startup cost: `stateful-ops --version` and `tasks --help` against bare `node -e 0`. */
+/** Start-up: `--version`, `--help` and `tasks --help` against bare `node -e 0`, interleaved. */
 export async function benchStartup(): Promise<void> {
-  const time = async (argv: string[]) => {
-    const runs: number[] = [];
-    for (let i = 0; i < RUNS; i++) runs.push((await measure(argv)).wallMs);
-    return median(runs);
-  };
-  const bare = await time([process.execPath, '-e', '0']);
-  const version = await time([process.execPath, cliPath, '--version']);
-  const help = await time([process.execPath, cliPath, 'tasks', 'list', '--help']);
-  console.log(`node -e 0:               ${fmtMs(bare)}`);
-  console.log(`stateful-ops --version:  ${fmtMs(version)} (+${fmtMs(version - bare)}, ratio ${(version / bare).toFixed(2)})`);
-  console.log(`tasks list --help:       ${fmtMs(help)} (+${fmtMs(help - bare)}, ratio ${(help / bare).toFixed(2)})`);
+  const node = process.execPath;
+  const cli = (...args: string[]) => [node, cliPath, ...args];
+  const r = await interleaved(
+    [
+      { name: 'node -e 0', argv: [node, '-e', '0'] },
+      { name: 'stateful-ops --version', argv: cli('--version') },
+      { name: 'stateful-ops --help', argv: cli('--help') },
+      { name: 'stateful-ops tasks --help', argv: cli('tasks', '--help') },
+    ],
+    RUNS,
+  );
+  const bare = r.get('node -e 0');
+  if (!bare) return;
+  const targets: Record<string, number> = { 'stateful-ops --version': 1.25, 'stateful-ops --help': 1.4, 'stateful-ops tasks --help': 1.4 };
+  printTable([
+    ['command', 'wall', 'vs node -e 0', 'CPU', 'CPU vs node -e 0'],
+    ...[...r.values()].map((s) => [
+      s.name,
+      fmtMs(s.wallMs),
+      s === bare ? '' : ratio(s.wallMs, bare.wallMs, targets[s.name]),
+      s.cpuMs === null ? 'n/a' : fmtMs(s.cpuMs),
+      s === bare || s.cpuMs === null || bare.cpuMs === null ? '' : ratio(s.cpuMs, bare.cpuMs),
+    ]),
+  ]);
+  console.log(`medians of ${RUNS} interleaved runs; ${machineLoad()}`);
 }

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { ClusterConfig } from '../config/types.js';
 import type { Logger } from '../output/log.js';
 import { authorizationSource } from './auth.js';
 import { HttpClient, type RetryPolicy } from './http.js';
+import { packageVersion } from '../version.js';
 import { HttpMarathon } from './marathon.js';
 import type { MarathonApi } from './marathon-types.js';
 import { HttpMesos, type AgentAccess } from './mesos.js';
@@ -70,17 +70,4 @@ function describeAuth(config: ClusterConfig): string {
   if (auth.kind === 'none') return 'none';
   if (auth.kind === 'token') return `token from ${auth.source}`;
   return `service account '${auth.uid}' from ${auth.source}`;
-}
-
-let version: string | undefined;
-function packageVersion(): string {
-  if (version === undefined) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-      version = pkg.version ?? '0.0.0';
-    } catch {
-      version = '0.0.0';
-    }
-  }
-  return version;
 }

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { Agent, EnvHttpProxyAgent, interceptors, type Dispatcher } from 'undici';
 import type { ClusterConfig } from '../config/types.js';
 import { CliError, isCliError } from '../errors.js';
 import type { Logger } from '../output/log.js';
@@ -17,6 +15,7 @@ import {
 } from './http-errors.js';
 import { ShapeError } from './shape-error.js';
 import { collectJsonArray, JsonStreamError } from './json-array-stream.js';
+import { createTransport, type Transport, type TransportResponse } from './transport.js';
 
 export type { ServiceRef } from './http-errors.js';
 
@@ -31,7 +30,7 @@ export interface RequestOptions<T> {
   /** Skip the Authorization header (the login request itself). */
   anonymous?: boolean;
   /** Validates and types the parsed JSON; throws ShapeError. */
-  decode?: (doc: unknown) => T;
+  decode?: (doc: unknown) => T | Promise<T>;
   /**
    * Read a 2xx JSON answer as a stream and keep only the elements of one top-level array that pass
    * `keep`; the document handed to `decode` is then `{ [key]: kept }`. For answers too big to hold twice.
@@ -59,20 +58,20 @@ export interface RetryPolicy {
 export type AuthorizationSource = () => Promise<string | undefined>;
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 250, maxDelayMs: 2000 };
-const DIAL_TIMEOUT_MS = 10_000;
 const RETRY_STATUSES = new Set([502, 503, 504]);
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 3;
 
 /** Marks a failure that ends the retry loop at once: an exhausted deadline. */
 class DeadlineReached extends Error {}
 
 /**
- * The one HTTP client of a run: a keep-alive undici pool (through HTTP(S)_PROXY when set), bounded
+ * The one HTTP client of a run: keep-alive connections (through HTTP(S)_PROXY when set), bounded
  * by the configured timeout per request, retrying idempotent requests on connection errors and
  * 502/503/504 with exponential backoff and jitter. Errors come out as one-line CliErrors.
  */
 export class HttpClient {
-  private readonly dispatcher: Dispatcher;
-  private readonly closeable: Dispatcher;
+  private transport: Promise<Transport> | undefined;
   private readonly secrets = new Set<string>();
   private readonly trustedOrigins = new Set<string>();
   private authorization: AuthorizationSource | undefined;
@@ -82,10 +81,7 @@ export class HttpClient {
     private readonly log: Logger,
     private readonly userAgent: string,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
-  ) {
-    this.closeable = createDispatcher(config);
-    this.dispatcher = this.closeable.compose(interceptors.redirect({ maxRedirections: 0 }));
-  }
+  ) {}
 
   /**
    * The token is only sent to these origins (the configured cluster URLs), never to an agent
@@ -114,7 +110,7 @@ export class HttpClient {
       const doc = this.document(response, req);
       if (!options.decode) return { status: response.status, body: doc as T };
       try {
-        return { status: response.status, body: options.decode(doc) };
+        return { status: response.status, body: await options.decode(doc) };
       } catch (e) {
         if (e instanceof ShapeError) throw shapeError(e.path, e.problem, req);
         throw e;
@@ -130,7 +126,9 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    await this.closeable.close();
+    const transport = this.transport;
+    this.transport = undefined;
+    if (transport) await (await transport).close();
   }
 
   private document(response: RawResponse, req: RequestDescription): unknown {
@@ -224,31 +222,39 @@ export class HttpClient {
   private async once(
     req: RequestDescription,
     target: URL,
-    headers: Record<string, string>,
+    requestHeaders: Record<string, string>,
     body: string | undefined,
     idempotent: boolean,
     signal: AbortSignal,
     streamArray?: RequestOptions<unknown>['streamArray'],
   ): Promise<RawResponse> {
+    let headers = requestHeaders;
     const started = performance.now();
     const trace = (outcome: string) =>
       this.log.verbose(`${req.method} ${target.href} → ${outcome} (${Math.round(performance.now() - started)} ms)`, 2);
-    const options = {
-      origin: target.origin,
-      path: `${target.pathname}${target.search}`,
-      method: req.method as Dispatcher.HttpMethod,
-      headers,
-      body,
-      signal,
-      // Read by undici's redirect interceptor: follow (e.g. a standby Mesos master's 307) only when safe to repeat.
-      maxRedirections: idempotent ? 3 : 0,
-    };
-    let res: Dispatcher.ResponseData;
-    try {
-      res = await this.dispatcher.request(options as Dispatcher.RequestOptions);
-    } catch (e) {
-      trace(`failed: ${errorCode(e) ?? String(e)}`);
-      throw e;
+    this.transport ??= createTransport(this.config);
+    const transport = await this.transport;
+    let res: TransportResponse;
+    let url = target;
+    for (let hops = 0; ; hops++) {
+      try {
+        res = await transport.request({ url, method: req.method, headers, ...(body === undefined ? {} : { body }), signal });
+      } catch (e) {
+        trace(`failed: ${errorCode(e) ?? String(e)}`);
+        throw e;
+      }
+      // A standby Mesos master answers 307 to the leader: follow only what is safe to send again.
+      const location = header(res.headers, 'location');
+      if (!idempotent || !REDIRECT_STATUSES.has(res.statusCode) || location === undefined || hops >= MAX_REDIRECTS) break;
+      res.body.destroy();
+      const next = new URL(location, url);
+      trace(`${res.statusCode}, redirected to ${next.href}`);
+      // The token goes only to the cluster's own origins, never to wherever a redirect points.
+      if (headers.authorization !== undefined && !this.trustedOrigins.has(next.origin)) {
+        headers = { ...headers };
+        delete headers.authorization;
+      }
+      url = next;
     }
     const ok = res.statusCode >= 200 && res.statusCode <= 299;
     if (streamArray && ok && isJsonType(header(res.headers, 'content-type'))) {
@@ -256,7 +262,7 @@ export class HttpClient {
     }
     let text: string;
     try {
-      text = await res.body.text();
+      text = await res.text();
     } catch (e) {
       trace(`${res.statusCode}, body failed: ${errorCode(e) ?? String(e)}`);
       throw markBody(e);
@@ -267,7 +273,7 @@ export class HttpClient {
   }
 
   private async streamed(
-    res: Dispatcher.ResponseData,
+    res: TransportResponse,
     stream: NonNullable<RequestOptions<unknown>['streamArray']>,
     trace: (outcome: string) => void,
   ): Promise<RawResponse> {
@@ -300,28 +306,6 @@ export class HttpClient {
     if (message === e.message && hint === e.hint) return e;
     return new CliError(e.kind, message, { ...(hint === undefined ? {} : { hint }), exitCode: e.exitCode });
   }
-}
-
-function createDispatcher(config: Pick<ClusterConfig, 'tls' | 'timeoutMs' | 'proxy'>): Dispatcher {
-  const tls = {
-    rejectUnauthorized: config.tls.verify,
-    ...(config.tls.caPath === undefined ? {} : { ca: readFileSync(config.tls.caPath, 'utf8') }),
-  };
-  const agentOptions = {
-    connect: { ...tls, timeout: Math.min(DIAL_TIMEOUT_MS, config.timeoutMs) },
-    headersTimeout: config.timeoutMs,
-    bodyTimeout: config.timeoutMs,
-    keepAliveTimeout: 4_000,
-  };
-  if (!config.proxy) return new Agent(agentOptions);
-  // Empty strings stop undici from falling back to process.env: the resolved config is the only source.
-  return new EnvHttpProxyAgent({
-    ...agentOptions,
-    requestTls: tls,
-    httpProxy: config.proxy.httpProxy ?? '',
-    httpsProxy: config.proxy.httpsProxy ?? config.proxy.httpProxy ?? '',
-    noProxy: config.proxy.noProxy ?? '',
-  });
 }
 
 /** Runs `attempt` with an abort signal that fires at the deadline (headers and body alike). */

@@ -1,7 +1,7 @@
 import { usageError } from '../errors.js';
 import type { HttpClient, ServiceRef } from './http.js';
 import type { KillOptions, KillResult, MarathonApi, MarathonApp, MarathonDeployment, MarathonInfo, MarathonPodInstance, MarathonTask } from './marathon-types.js';
-import { decodeApp, decodeApps, decodeInfo, decodeTasks } from './schemas.js';
+import { decodeApp, decodeApps, decodeInfo, decodeTasks } from './decoders.js';
 import { ShapeError } from './shape-error.js';
 
 /** MarathonApi over HTTP (../shared/reference/marathon/README.md §a, §c, §f). */
@@ -71,7 +71,7 @@ export class HttpMarathon implements MarathonApi {
     return this.http.call(method, this.url(path), request);
   }
 
-  private get<T>(path: string, decode: (doc: unknown) => T): Promise<T> {
+  private get<T>(path: string, decode: (doc: unknown) => T | Promise<T>): Promise<T> {
     return this.http.request('GET', this.url(path), { service: this.service, decode, notFound: 'app/task' });
   }
 

@@ -2,7 +2,8 @@ import { CliError, notFound, usageError } from '../errors.js';
 import { statusError } from './http-errors.js';
 import type { HttpClient, ServiceRef } from './http.js';
 import type { MachineId, MaintenanceSchedule, MaintenanceStatus, MesosAgent, MesosAgentState, MesosApi, MesosFlags, MesosMasterState, MesosOperatorCall, MesosSlaves } from './mesos-types.js';
-import { decodeAgentState, decodeFlags, decodeMaintenanceSchedule, decodeMaintenanceStatus, decodeMasterState, decodeSlaves } from './schemas.js';
+import { decodeAgentState, decodeAgentSummary, decodeFlags, decodeMasterState, decodeSlaves } from './decoders.js';
+import { decodeMaintenanceSchedule, decodeMaintenanceStatus } from './schemas.js';
 
 /** Up to this many agents, /slaves is asked per agent (`?slave_id=`) instead of for the whole cluster. */
 const PER_AGENT_SLAVES_LIMIT = 32;
@@ -54,7 +55,7 @@ export class HttpMesos implements MesosApi {
   }
 
   agents(): Promise<MesosSlaves> {
-    return this.http.request('GET', `${this.baseUrl}/master/state-summary`, { service: this.master, decode: decodeSlaves });
+    return this.http.request('GET', `${this.baseUrl}/master/state-summary`, { service: this.master, decode: decodeAgentSummary });
   }
 
   masterState(): Promise<MesosMasterState> {
@@ -133,7 +134,7 @@ export class HttpMesos implements MesosApi {
     return this.agentGet(agentId, '/state', decodeAgentState);
   }
 
-  private async agentGet<T>(agentId: string, path: string, decode: (doc: unknown) => T): Promise<T> {
+  private async agentGet<T>(agentId: string, path: string, decode: (doc: unknown) => T | Promise<T>): Promise<T> {
     if (!AGENT_ID.test(agentId)) throw usageError(`invalid agent id '${agentId}'`, 'Mesos agent ids contain only letters, digits and -.');
     const base = await this.agentBase(agentId);
     const service = { name: `agent ${agentId}`, baseUrl: base };

@@ -5,6 +5,8 @@ import { ShapeError } from './shape-error.js';
 import { checkTasks } from './task-check.js';
 
 export { ShapeError } from './shape-error.js';
+export { decodeTasks, typeName } from './decoders.js';
+import { field, typeName } from './decoders.js';
 
 /**
  * Runtime validation of upstream JSON (zod 4, loose objects: unknown keys pass through). Optional means
@@ -244,14 +246,6 @@ function problemText(message: string): string {
 
 // --- Decoders for whole responses -------------------------------------------------------------
 
-/** `{"tasks": [...]}` from /v2/tasks and /v2/apps/{id}/tasks. */
-export function decodeTasks(doc: unknown): MarathonTask[] {
-  const tasks = field(doc, 'tasks');
-  if (!Array.isArray(tasks)) throw new ShapeError('tasks', `expected array, got ${typeName(tasks)}`);
-  checkTasks(tasks, 'tasks');
-  return tasks as MarathonTask[];
-}
-
 /** Embedded tasks are checked by the fast checker: `/v2/apps?embed=apps.tasks` can hold every task. */
 const MarathonAppShallowSchema = MarathonAppSchema.extend({ tasks: z.array(z.unknown()).optional() });
 
@@ -300,18 +294,6 @@ export function decodeMaintenanceStatus(doc: unknown): MaintenanceStatus {
   return check<MaintenanceStatus>(MaintenanceStatusSchema, doc);
 }
 
-function field(doc: unknown, name: string): unknown {
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new ShapeError('(root)', `expected an object with "${name}", got ${typeName(doc)}`);
-  }
-  return (doc as Record<string, unknown>)[name];
-}
-
-export function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  return typeof v;
-}
 
 // Compile-time proof that the schemas produce what the declared wire types promise.
 type Assignable<From, To> = From extends To ? true : never;

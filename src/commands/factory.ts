@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createContext, type Ctx, type GlobalOptions, type Io } from '../context.js';
+import type { Ctx, GlobalOptions, Io } from '../context.js';
 import { CliError, ExitCode, isCliError, type ExitCodeValue } from '../errors.js';
 import { holdsDestructiveLock } from '../safety/lock.js';
 
@@ -27,6 +27,8 @@ export function createFactory(io: Io): Factory {
         factory.exitCode = isCliError(e) ? e.exitCode : ExitCode.USAGE;
         return;
       }
+      // Loaded here, not up front: `--help` never needs the logger, its colours or the output machinery.
+      const { createContext } = await import('../context.js');
       const interrupt = new AbortController();
       const stopNow = new AbortController();
       const ctx = createContext(io, opts, interrupt.signal, stopNow.signal);

@@ -1,20 +1,72 @@
 import { Command, CommanderError } from 'commander';
 import type { Factory } from './factory.js';
-import { newCmdTasksList } from './tasks/list.js';
-import { newCmdTasksShow } from './tasks/show.js';
-import { newCmdVolumesList } from './volumes/list.js';
-import { newCmdVolumesOrphans } from './volumes/orphans.js';
-import { newCmdAgentRecoveryConfig } from './agent/recovery-config.js';
-import { newCmdAgentRestartCheck } from './agent/restart-check.js';
-import { newCmdMaintenanceDown } from './agent/maintenance/down.js';
-import { newCmdMaintenanceSchedule } from './agent/maintenance/schedule.js';
-import { newCmdMaintenanceStatus } from './agent/maintenance/status.js';
-import { newCmdMaintenanceUp } from './agent/maintenance/up.js';
-import { newCmdMockReset } from './mock/reset.js';
-import { newCmdMockServe } from './mock/serve.js';
-import { newCmdMockStatus } from './mock/status.js';
-import { newCmdWipe } from './wipe.js';
-import { newCmdAppsCheck } from './apps/check.js';
+
+type Define = (f: Factory) => Command;
+
+/** A noun grouping verbs, or a command of its own (wipe); listed in help order. */
+type Entry =
+  | { name: string; description: string; verbs: () => Promise<Define[]> }
+  | { name: string; define: () => Promise<Define> };
+
+/** Each loader imports a command's module (and what it imports) only when that command is asked for. */
+const entries: Entry[] = [
+  {
+    name: 'tasks',
+    description: 'Stateful Marathon tasks: waiting, running, on lost agents',
+    verbs: async () => {
+      const [list, show] = await Promise.all([import('./tasks/list.js'), import('./tasks/show.js')]);
+      return [list.newCmdTasksList, show.newCmdTasksShow];
+    },
+  },
+  {
+    name: 'volumes',
+    description: 'Persistent volumes and their host paths',
+    verbs: async () => {
+      const [list, orphans] = await Promise.all([import('./volumes/list.js'), import('./volumes/orphans.js')]);
+      return [list.newCmdVolumesList, orphans.newCmdVolumesOrphans];
+    },
+  },
+  {
+    name: 'agent',
+    description: 'Agent configuration checks, restarts and maintenance',
+    verbs: async () => {
+      const [recovery, restart, schedule, status, down, up] = await Promise.all([
+        import('./agent/recovery-config.js'),
+        import('./agent/restart-check.js'),
+        import('./agent/maintenance/schedule.js'),
+        import('./agent/maintenance/status.js'),
+        import('./agent/maintenance/down.js'),
+        import('./agent/maintenance/up.js'),
+      ]);
+      const maintenance: Define = (f) =>
+        group('maintenance', 'Mesos maintenance: schedule machines, drain, bring them down and up', [
+          schedule.newCmdMaintenanceSchedule(f),
+          status.newCmdMaintenanceStatus(f),
+          down.newCmdMaintenanceDown(f),
+          up.newCmdMaintenanceUp(f),
+        ]);
+      return [recovery.newCmdAgentRecoveryConfig, restart.newCmdAgentRestartCheck, maintenance];
+    },
+  },
+  {
+    name: 'apps',
+    description: 'Check stateful app definitions',
+    verbs: async () => [(await import('./apps/check.js')).newCmdAppsCheck],
+  },
+  { name: 'wipe', define: async () => (await import('./wipe.js')).newCmdWipe },
+  {
+    name: 'mock',
+    description: 'The embedded mock DC/OS cluster (offline use and tests)',
+    verbs: async () => {
+      const [reset, serve, status] = await Promise.all([
+        import('./mock/reset.js'),
+        import('./mock/serve.js'),
+        import('./mock/status.js'),
+      ]);
+      return [reset.newCmdMockReset, serve.newCmdMockServe, status.newCmdMockStatus];
+    },
+  },
+];
 
 /** A noun that groups verbs; without a verb it prints its help and exits with the usage code. */
 function group(name: string, description: string, verbs: Command[]): Command {
@@ -27,28 +79,18 @@ function group(name: string, description: string, verbs: Command[]): Command {
   return cmd;
 }
 
-export function registerCommands(program: Command, f: Factory): void {
-  program.addCommand(
-    group('tasks', 'Stateful Marathon tasks: waiting, running, on lost agents', [newCmdTasksList(f), newCmdTasksShow(f)]),
+/**
+ * Registers every command. Only the command line's own noun gets its verbs: the other nouns appear by
+ * name and description (all the top-level help shows of them), so `tasks list` never loads `wipe`.
+ * Without a known command word (top-level help, a typo), every command of its own is defined too.
+ */
+export async function registerCommands(program: Command, f: Factory, word: string | undefined): Promise<void> {
+  const known = entries.some((e) => e.name === word);
+  const commands = await Promise.all(
+    entries.map(async (e): Promise<Command | undefined> => {
+      if ('verbs' in e) return group(e.name, e.description, e.name === word ? (await e.verbs()).map((define) => define(f)) : []);
+      return !known || e.name === word ? (await e.define())(f) : undefined;
+    }),
   );
-  program.addCommand(group('volumes', 'Persistent volumes and their host paths', [newCmdVolumesList(f), newCmdVolumesOrphans(f)]));
-  program.addCommand(group('agent', 'Agent configuration checks, restarts and maintenance', [
-      newCmdAgentRecoveryConfig(f),
-      newCmdAgentRestartCheck(f),
-      group('maintenance', "Mesos maintenance: schedule machines, drain, bring them down and up", [
-        newCmdMaintenanceSchedule(f),
-        newCmdMaintenanceStatus(f),
-        newCmdMaintenanceDown(f),
-        newCmdMaintenanceUp(f),
-      ]),
-    ]));
-  program.addCommand(group('apps', 'Check stateful app definitions', [newCmdAppsCheck(f)]));
-  program.addCommand(newCmdWipe(f));
-  program.addCommand(
-    group('mock', 'The embedded mock DC/OS cluster (offline use and tests)', [
-      newCmdMockReset(f),
-      newCmdMockServe(f),
-      newCmdMockStatus(f),
-    ]),
-  );
+  for (const cmd of commands) if (cmd) program.addCommand(cmd);
 }

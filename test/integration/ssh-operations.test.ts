@@ -278,8 +278,19 @@ describe('the transport', () => {
     expect(error.message).toBe('cannot write what the agent sent: No space left on device');
   });
 
+  it('a single command to an agent is one plain connection: no shared connection to shut down', async () => {
+    const extra = new AgentShell(shell.settings, { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: stateDir });
+    const before = server.stats('S1').connections;
+    await extra.run(agent, ['true']);
+    expect(server.stats('S1').connections - before).toBe(1);
+    expect(await extra.socketDirectory).toBeUndefined();
+    await extra.close();
+    expect(server.stats('S1').connections - before).toBe(1);
+  });
+
   it('closes the shared connections and removes its socket directory', async () => {
     const extra = new AgentShell(shell.settings, { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: stateDir });
+    await extra.run(agent, ['true']);
     await extra.run(agent, ['true']);
     const dir = await extra.socketDirectory;
     expect(dir).toBeDefined();

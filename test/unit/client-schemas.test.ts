@@ -10,8 +10,10 @@ import {
   decodeTasks,
   formatPath,
   MarathonTaskSchema,
+  MesosSlavesSchema,
   ShapeError,
 } from '../../src/cluster/schemas.js';
+import { decodeAgentSummary } from '../../src/cluster/decoders.js';
 import { taskProblem } from '../../src/cluster/task-check.js';
 
 const scalar = fc.oneof(fc.string({ maxLength: 4 }), fc.integer(), fc.constant(null), fc.boolean());
@@ -124,5 +126,44 @@ describe('decoders', () => {
     expect(formatPath(['reserved_resources_full', 'dev/backend', 0, 'role'], 'slaves[0]')).toBe(
       'slaves[0].reserved_resources_full["dev/backend"][0].role',
     );
+  });
+});
+
+/** Agent entries of /master/state-summary: mostly well-formed, sometimes one field of the wrong type. */
+const agentLike = fc.record(
+  {
+    id: strOrJunk,
+    hostname: strOrJunk,
+    pid: strOrJunk,
+    version: strOrJunk,
+    port: fc.oneof({ weight: 4, arbitrary: fc.integer() }, { weight: 1, arbitrary: scalar }),
+    registered_time: fc.oneof({ weight: 4, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) }, { weight: 1, arbitrary: scalar }),
+    active: fc.oneof({ weight: 4, arbitrary: fc.boolean() }, { weight: 1, arbitrary: scalar }),
+    deactivated: fc.oneof({ weight: 4, arbitrary: fc.boolean() }, { weight: 1, arbitrary: scalar }),
+    attributes: fc.oneof({ weight: 4, arbitrary: fc.dictionary(fc.string({ maxLength: 3 }), scalar) }, { weight: 1, arbitrary: scalar }),
+    resources: scalar,
+  },
+  { requiredKeys: [] },
+);
+
+describe('the fast state-summary checker agrees with the zod schema', () => {
+  it('accepts exactly what MesosSlavesSchema accepts, and names the same path', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ slaves: arrayOrJunk(fc.oneof({ weight: 20, arbitrary: agentLike }, { weight: 1, arbitrary: scalar })) }),
+        async (doc) => {
+          const fast = await decodeAgentSummary(doc).then(() => undefined, (e: unknown) => e as ShapeError);
+          const full = MesosSlavesSchema.safeParse(doc);
+          expect(fast === undefined).toBe(full.success);
+          if (fast !== undefined) expect(fast.path).toBe(formatPath(full.error?.issues[0]?.path ?? []));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('hands answers that carry reservations to the full schema', async () => {
+    const doc = { slaves: [{ id: 'a', hostname: 'h', reserved_resources_full: { role: [{ name: 5 }] } }] };
+    await expect(decodeAgentSummary(doc)).rejects.toThrow(/slaves\[0\]\.reserved_resources_full\.role\[0\]\.name: expected string/);
   });
 });

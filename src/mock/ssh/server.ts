@@ -263,6 +263,9 @@ class MockAgentListener {
   }
 
   private onConnection(socket: Socket): void {
+    // Like OpenSSH's sshd (IPTOS/TCP_NODELAY on interactive sessions): without it, Nagle holds the small
+    // handshake and exit-status packets for ~40 ms each and the mock would measure delayed ACKs, not the tool.
+    socket.setNoDelay(true);
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
