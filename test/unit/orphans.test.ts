@@ -87,9 +87,9 @@ const dir = (name: string, extra: Partial<DirEntry> = {}): DirEntry => ({ name, 
 
 describeWithReference('orphan volume directories', () => {
   const workDir = '/var/lib/mesos/slave';
-  const known = indexReservations(fixture()).allVolumes();
+  const known = () => indexReservations(fixture()).allVolumes();
   const classify = (listing: Parameters<typeof classifyVolumeDirs>[0]['listing']) =>
-    classifyVolumeDirs({ agentId: S1, hostname: '127.0.0.168', workDir, knownVolumes: known, claims: new Map(), listing });
+    classifyVolumeDirs({ agentId: S1, hostname: '127.0.0.168', workDir, knownVolumes: known(), claims: new Map(), listing });
 
   it('decodes role directories: a space stands for /', () => {
     expect(decodeRoleDir('dev backend')).toBe('dev/backend');
