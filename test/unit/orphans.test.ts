@@ -124,10 +124,10 @@ describeWithReference('orphan volume directories', () => {
   it('a persistence id Marathon lists is never orphan data; without Marathon nothing is', () => {
     const stray = 'postgres#pgdata#2b7e1f30-fd96-11e5-8e70-76a1c19f8c3d';
     const listing = [{ roleDir: dir('slave_public'), entries: [dir(stray)] }];
-    const claimed = classifyVolumeDirs({ agentId: S1, hostname: 'h', workDir, knownVolumes: known, claims: new Map([[stray, ['postgres.instance-x._app.1']]]), listing });
+    const claimed = classifyVolumeDirs({ agentId: S1, hostname: 'h', workDir, knownVolumes: known(), claims: new Map([[stray, ['postgres.instance-x._app.1']]]), listing });
     expect(claimed.orphans).toEqual([]);
     expect(claimed.skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/^Marathon still lists this persistence id on task postgres\.instance-x\._app\.1/)]);
-    const blind = classifyVolumeDirs({ agentId: S1, hostname: 'h', workDir, knownVolumes: known, claims: null, listing });
+    const blind = classifyVolumeDirs({ agentId: S1, hostname: 'h', workDir, knownVolumes: known(), claims: null, listing });
     expect(blind.orphans).toEqual([]);
     expect(blind.skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/^Marathon could not be read/)]);
   });
