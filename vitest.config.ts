@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     reporters: ['default'],
+    // Says once per run when the tests built on ../shared/reference skip because it is absent.
+    globalSetup: ['test/helpers/reference-notice.ts'],
   },
 });

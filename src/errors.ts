@@ -84,3 +84,16 @@ export function notFound(message: string, hint?: string): CliError {
 export function isCliError(e: unknown): e is CliError {
   return e instanceof CliError;
 }
+
+/**
+ * The exit code when every agent a command targeted failed over SSH: 6 when the failures are authentication
+ * (at least one) and otherwise cannot-connect/timeout (an agent that is down cannot deny us; fixing the
+ * credentials is the step), 7 when all could not be reached. Then nothing was checked and a script can act
+ * on the cause, which "partial" (5) would hide. null when an agent answered or any other failure occurred.
+ */
+export function sharedAgentFailureCode(failures: readonly CliError[], targeted: number): ExitCodeValue | null {
+  if (targeted === 0 || failures.length !== targeted) return null;
+  const codes = new Set(failures.map((e) => e.exitCode));
+  if ([...codes].some((c) => c !== ExitCode.AUTH && c !== ExitCode.UNREACHABLE)) return null;
+  return codes.has(ExitCode.AUTH) ? ExitCode.AUTH : ExitCode.UNREACHABLE;
+}

@@ -6,7 +6,7 @@ import { normalizeAgentPath } from '../agent/agent-path.js';
 import type { AgentTarget } from '../agent/settings.js';
 import { sshFailureError } from '../agent/ssh-errors.js';
 import type { ClusterClients } from '../context.js';
-import { usageError } from '../errors.js';
+import { notFound, usageError, type CliError } from '../errors.js';
 import type { MesosAgent } from '../cluster/mesos-types.js';
 import { layerSettings, type EnvFileInput } from '../domain/recovery/layering.js';
 import { agentReport, unreachableReport, type AgentIdentity, type AgentReport, type ClusterReport } from '../domain/recovery/report.js';
@@ -193,6 +193,9 @@ export interface ClusterCheckOptions {
 export interface ClusterCheck {
   agents: AgentReport[];
   cluster: ClusterReport;
+  /** Agents contacted over SSH and why each failed one failed (for the shared-failure exit code). */
+  contacted: number;
+  failures: CliError[];
 }
 
 const AGENT_ID = /^[0-9a-zA-Z-]+-S\d+$/;
@@ -210,16 +213,22 @@ export async function checkClusterRecovery(
   // fanOut listens on the signal once per agent in flight.
   const meta = new Map<AgentTarget, { agent: MesosAgent | null; identity: AgentIdentity }>();
   for (const a of known) meta.set(access.target({ id: a.id, host: a.hostname }), { agent: a, identity: { agent: a.id, host: a.hostname, path: null } });
-  const notContacted: AgentReport[] = [];
+  // A value naming no agent is a wrong filter (exit 3, nothing checked), like every other command's --agent;
+  // a hostname the master does not list is still checked over SSH (an agent that left the cluster).
+  const nowhere: string[] = [];
   for (const value of unknown) {
     const isId = AGENT_ID.test(value);
     const identity = { agent: isId ? value : null, host: isId ? null : value, path: null };
     const target = isId ? undefined : access.target({ host: value });
-    if (!target) {
-      notContacted.push(unreachableReport(identity, `agent ${value} is not known to the Mesos master (removed, or a wrong id): give its hostname to check it over SSH`));
-    } else if (access.refuseHost(value) !== undefined) {
-      notContacted.push(unreachableReport(identity, access.refuseHost(value) as string));
-    } else meta.set(target, { agent: null, identity });
+    // A host outside the reachable world (the mock's agents are its only hosts) is never contacted.
+    if (!target || access.refuseHost(value) !== undefined) nowhere.push(value);
+    else meta.set(target, { agent: null, identity });
+  }
+  if (nowhere.length > 0) {
+    throw notFound(
+      `no agent ${nowhere.map((v) => `'${v}'`).join(', ')} is known to the Mesos master`,
+      'Give an agent id or hostname the master lists (or, for an agent removed from the master, its hostname).',
+    );
   }
   const targets = [...meta.keys()];
   let done = 0;
@@ -249,7 +258,8 @@ export async function checkClusterRecovery(
     },
   );
   const reports = outcomes.map((out) => (out.ok ? out.value : unreachableReport((meta.get(out.agent) as { identity: AgentIdentity }).identity, out.error.message)));
-  return { agents: [...reports, ...notContacted], cluster: (await clusterFacts).report };
+  const failures = outcomes.flatMap((out) => (out.ok ? [] : [out.error]));
+  return { agents: reports, cluster: (await clusterFacts).report, contacted: targets.length, failures };
 }
 
 /** The master's agents in its order, restricted to the `--agent` values; values it does not know are kept apart. */

@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   decodeApp,
   decodeApps,
@@ -11,13 +8,13 @@ import {
   decodeTasks,
   MarathonTaskSchema,
 } from '../../src/cluster/schemas.js';
+import { describeWithReference, referenceJson } from '../helpers/reference.js';
 
 /** Every upstream payload in ../shared/reference must pass our validation and keep the fields we read. */
-const reference = fileURLToPath(new URL('../../../shared/reference/', import.meta.url));
-const load = (path: string): unknown => JSON.parse(readFileSync(join(reference, path), 'utf8'));
+const load = (path: string): unknown => referenceJson(path);
 const clone = <T>(v: T): T => structuredClone(v);
 
-describe('Marathon task payloads', () => {
+describeWithReference('Marathon task payloads', () => {
   it.each(['v1.1-app-tasks-waiting.json', 'v1.4-app-tasks-waiting.json', 'v1.10-app-tasks-waiting.json'])(
     'constructed fixture %s validates and keeps the waiting task as sent',
     (file) => {
@@ -60,7 +57,7 @@ describe('Marathon task payloads', () => {
   });
 });
 
-describe('Marathon app and info payloads', () => {
+describeWithReference('Marathon app and info payloads', () => {
   it.each(['marathon/app-postgres-resident.json', 'marathon/app-postgres-resident-v1.4.json', 'marathon/upstream/app.json'])(
     '%s validates as an app',
     (file) => {
@@ -95,7 +92,7 @@ describe('Marathon app and info payloads', () => {
   });
 });
 
-describe('Mesos payloads', () => {
+describeWithReference('Mesos payloads', () => {
   it('master /slaves with persistent volumes keeps reservations, persistence ids and mount roots', () => {
     const doc = load('mesos-dcos/master-slaves-with-persistent-volume.json');
     const slaves = decodeSlaves(doc);

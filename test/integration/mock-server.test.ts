@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mockAgentHosts } from '../../src/mock/agents.js';
 import { agentRoot } from '../../src/mock/paths.js';
@@ -9,6 +8,7 @@ import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { readStateFile } from '../../src/mock/store.js';
 import type { MarathonFlavour } from '../../src/mock/types.js';
 import { tempDir } from '../helpers/cli.js';
+import { itWithReference, referenceJson } from '../helpers/reference.js';
 
 const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
 const WAITING_UUID = '53ab8733-fd96-11e5-8e70-76a1c19f8c3d';
@@ -55,12 +55,11 @@ async function cluster(flavour: MarathonFlavour, extra: Partial<ResetOptions> = 
   return { dir, server, call, tasks };
 }
 
-const reference = (path: string) =>
-  JSON.parse(readFileSync(fileURLToPath(new URL(`../../../shared/reference/${path}`, import.meta.url)), 'utf8')) as { tasks: Obj[] };
+const reference = (path: string) => referenceJson<{ tasks: Obj[] }>(path);
 
 describe('GET /service/marathon/v2/apps/postgres/tasks per Marathon version', () => {
   for (const flavour of ['1.1', '1.4', '1.10'] as const) {
-    it(`${flavour}: the fixture's running and waiting tasks, plus the lost-agent task`, async () => {
+    itWithReference(`${flavour}: the fixture's running and waiting tasks, plus the lost-agent task`, async () => {
       const { tasks } = await cluster(flavour);
       const listed = await tasks();
       expect(listed).toHaveLength(3);

@@ -128,17 +128,13 @@ describe.concurrent('agent recovery-config against the mock over real SSH', () =
     expect(text.stdout.trimEnd().split('\n').at(-1)).toBe('2 agents: 1 ok, 0 warning, 0 error, 1 unreachable');
   });
 
-  it('an agent id the master does not know, or a host outside the mock, gets its own row; the others are still checked', async () => {
-    const { code, report } = await freshMock().json(['--agent', S(2), '--agent', S(3), '--agent', 'db.example.invalid']);
-    expect(code).toBe(ExitCode.PARTIAL);
-    expect(report.agents.map((a) => [a.agent ?? a.host, a.verdict])).toEqual([
-      [S(3), 'ok'],
-      [S(2), 'unreachable'],
-      ['db.example.invalid', 'unreachable'],
-    ]);
-    expect(report.agents[1]?.unreachable).toMatch(/not known to the Mesos master/);
-    // Never contacted: the mock's world is loopback only.
-    expect(report.agents[2]?.unreachable).toBe('db.example.invalid is not an agent of the mock cluster');
+  it('an --agent naming no agent (an id the master does not know, a host outside the mock) is exit 3, nothing checked', async () => {
+    for (const wrong of [S(2), 'db.example.invalid']) {
+      const { code, stdout, stderr } = await freshMock().cli(['--agent', S(3), '--agent', wrong]);
+      expect(code, stderr).toBe(ExitCode.NOT_FOUND);
+      expect(stdout).toBe('');
+      expect(stderr.split('\n')[0]).toBe(`Error: no agent '${wrong}' is known to the Mesos master (nor is it a mock agent)`);
+    }
   });
 
   it("Marathon without checkpointing is a cluster error even when every agent is fine", async () => {

@@ -1,24 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { buildVolumeHostPath, joinLikeMesos } from '../../src/domain/volume-path.js';
 import { validatePersistenceId, validateVolumeRole } from '../../src/domain/mesos-ids.js';
 import { indexReservations } from '../../src/domain/reservations.js';
 import type { MesosSlaves } from '../../src/cluster/mesos-types.js';
 
-const slaves = JSON.parse(
-  readFileSync(new URL('../../../shared/reference/mesos-dcos/master-slaves-with-persistent-volume.json', import.meta.url), 'utf8'),
-) as MesosSlaves;
+import { describeWithReference, referenceJson } from '../helpers/reference.js';
 
-describe('host paths built from the master /slaves fixture', () => {
-  const reservations = indexReservations(slaves);
+const slaves = () => referenceJson<MesosSlaves>('mesos-dcos/master-slaves-with-persistent-volume.json');
+
+describeWithReference('host paths built from the master /slaves fixture', () => {
+  const reservations = () => indexReservations(slaves());
   const workDir = '/var/lib/mesos/slave';
-  const paths = reservations.allVolumes().map((v) => {
+  const paths = () => reservations().allVolumes().map((v) => {
     const built = buildVolumeHostPath({ workDir, role: v.role, persistenceId: v.persistenceId, source: v.source });
     return built.ok ? { path: built.path, mountRoot: built.isMountRoot } : { error: built.reason };
   });
 
   it('gives exactly the three paths the reference lists', () => {
-    expect(paths).toEqual([
+    expect(paths()).toEqual([
       { path: '/var/lib/mesos/slave/volumes/roles/slave_public/postgres#pgdata#53ab8732-fd96-11e5-8e70-76a1c19f8c3d', mountRoot: false },
       { path: '/dcos/volume0', mountRoot: true },
       { path: '/var/lib/mesos/slave/volumes/roles/dev backend/pv-1', mountRoot: false },
@@ -26,16 +25,17 @@ describe('host paths built from the master /slaves fixture', () => {
   });
 
   it('reads labels, in-use state and the refined role', () => {
-    const [pg, kafka, pv] = reservations.allVolumes();
+    const index = reservations();
+    const [pg, kafka, pv] = index.allVolumes();
     expect(pg?.taskLabel).toBe('postgres.53ab8733-fd96-11e5-8e70-76a1c19f8c3d');
     expect(pg?.frameworkId).toBe('d935ca7e-e29d-4503-94e7-25fe9f16847c-0001');
     expect(pg?.inUse).toBe(true);
     expect(kafka?.inUse).toBe(false);
     expect(pv?.role).toBe('dev/backend');
     expect(pv?.frameworkId).toBeUndefined();
-    expect(reservations.presenceOf('d935ca7e-e29d-4503-94e7-25fe9f16847c-S1')).toBe('active');
-    expect(reservations.presenceOf('d935ca7e-e29d-4503-94e7-25fe9f16847c-S9')).toBe('gone');
-    expect(reservations.hasReservation('d935ca7e-e29d-4503-94e7-25fe9f16847c-S1', ['kafka_broker.7b1c1e53-0a4f-11ec-9a03-0242ac130003'])).toBe(true);
+    expect(index.presenceOf('d935ca7e-e29d-4503-94e7-25fe9f16847c-S1')).toBe('active');
+    expect(index.presenceOf('d935ca7e-e29d-4503-94e7-25fe9f16847c-S9')).toBe('gone');
+    expect(index.hasReservation('d935ca7e-e29d-4503-94e7-25fe9f16847c-S1', ['kafka_broker.7b1c1e53-0a4f-11ec-9a03-0242ac130003'])).toBe(true);
   });
 });
 

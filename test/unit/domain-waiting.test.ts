@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { classifyStatefulTask, isLaunched, isStatefulTask } from '../../src/domain/waiting.js';
 import type { MarathonTask } from '../../src/cluster/marathon-types.js';
 
-const reference = (name: string) =>
-  (JSON.parse(readFileSync(new URL(`../../../shared/reference/marathon/${name}`, import.meta.url), 'utf8')) as {
-    tasks: MarathonTask[];
-  }).tasks;
+import { describeWithReference, referenceJson } from '../helpers/reference.js';
 
-describe('waiting detection on the upstream-derived fixtures', () => {
+const reference = (name: string) => referenceJson<{ tasks: MarathonTask[] }>(`marathon/${name}`).tasks;
+
+describeWithReference('waiting detection on the upstream-derived fixtures', () => {
   for (const file of ['v1.1-app-tasks-waiting.json', 'v1.4-app-tasks-waiting.json', 'v1.10-app-tasks-waiting.json']) {
     it(`${file}: the running task is running, the reserved one is waiting`, () => {
       const [running, waiting] = reference(file);

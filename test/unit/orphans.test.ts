@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { DirEntry } from '../../src/agent/remote-scripts.js';
 import type { MesosResource, MesosSlaves } from '../../src/cluster/mesos-types.js';
@@ -7,10 +6,9 @@ import { findOrphanReservations, releaseCalls } from '../../src/domain/orphan-re
 import { indexReservations } from '../../src/domain/reservations.js';
 import { decodePodInstances } from '../../src/cluster/marathon.js';
 
-const fixture = () =>
-  JSON.parse(
-    readFileSync(new URL('../../../shared/reference/mesos-dcos/master-slaves-with-persistent-volume.json', import.meta.url), 'utf8'),
-  ) as MesosSlaves;
+import { describeWithReference, referenceJson } from '../helpers/reference.js';
+
+const fixture = () => referenceJson<MesosSlaves>('mesos-dcos/master-slaves-with-persistent-volume.json');
 
 const MARATHON = 'd935ca7e-e29d-4503-94e7-25fe9f16847c-0001';
 const POSTGRES = 'postgres.53ab8733-fd96-11e5-8e70-76a1c19f8c3d';
@@ -26,7 +24,7 @@ const find = (slaves: MesosSlaves, known: string[], registered?: string[]) =>
     ...(registered ? { registeredFrameworks: new Set(registered) } : {}),
   });
 
-describe('orphan reservations in the reference /slaves fixture', () => {
+describeWithReference('orphan reservations in the reference /slaves fixture', () => {
   it('none while Marathon knows both tasks; unlabelled and static reservations are never orphans', () => {
     expect(find(fixture(), [POSTGRES, KAFKA])).toEqual([]);
   });
@@ -87,11 +85,11 @@ describe('orphan reservations in the reference /slaves fixture', () => {
 
 const dir = (name: string, extra: Partial<DirEntry> = {}): DirEntry => ({ name, type: 'directory', isSymlink: false, device: 1, size: 4096, isMountPoint: false, ...extra });
 
-describe('orphan volume directories', () => {
+describeWithReference('orphan volume directories', () => {
   const workDir = '/var/lib/mesos/slave';
-  const known = indexReservations(fixture()).allVolumes();
+  const known = () => indexReservations(fixture()).allVolumes();
   const classify = (listing: Parameters<typeof classifyVolumeDirs>[0]['listing']) =>
-    classifyVolumeDirs({ agentId: S1, hostname: '127.0.0.168', workDir, knownVolumes: known, claims: new Map(), listing });
+    classifyVolumeDirs({ agentId: S1, hostname: '127.0.0.168', workDir, knownVolumes: known(), claims: new Map(), listing });
 
   it('decodes role directories: a space stands for /', () => {
     expect(decodeRoleDir('dev backend')).toBe('dev/backend');
@@ -126,10 +124,10 @@ describe('orphan volume directories', () => {
   it('a persistence id Marathon lists is never orphan data; without Marathon nothing is', () => {
     const stray = 'postgres#pgdata#2b7e1f30-fd96-11e5-8e70-76a1c19f8c3d';
     const listing = [{ roleDir: dir('slave_public'), entries: [dir(stray)] }];
-    const claimed = classifyVolumeDirs({ agentId: S1, hostname: 'h', workDir, knownVolumes: known, claims: new Map([[stray, ['postgres.instance-x._app.1']]]), listing });
+    const claimed = classifyVolumeDirs({ agentId: S1, hostname: 'h', workDir, knownVolumes: known(), claims: new Map([[stray, ['postgres.instance-x._app.1']]]), listing });
     expect(claimed.orphans).toEqual([]);
     expect(claimed.skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/^Marathon still lists this persistence id on task postgres\.instance-x\._app\.1/)]);
-    const blind = classifyVolumeDirs({ agentId: S1, hostname: 'h', workDir, knownVolumes: known, claims: null, listing });
+    const blind = classifyVolumeDirs({ agentId: S1, hostname: 'h', workDir, knownVolumes: known(), claims: null, listing });
     expect(blind.orphans).toEqual([]);
     expect(blind.skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/^Marathon could not be read/)]);
   });

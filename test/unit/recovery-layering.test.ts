@@ -1,16 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { describeOrigin, layerSettings, type EnvFileInput } from '../../src/domain/recovery/layering.js';
 import { dcosAgentEnvironmentFiles, mesosFlagsOf, parseUnit, splitCommandLine } from '../../src/domain/recovery/unit-file.js';
 
-const upstream = (name: string) =>
-  readFileSync(fileURLToPath(new URL(`../../../shared/reference/mesos-dcos/upstream/${name}`, import.meta.url)), 'utf8');
+import { itWithReference, readReference } from '../helpers/reference.js';
+
+const upstream = (name: string) => readReference(`mesos-dcos/upstream/${name}`);
 const UNIT = '/etc/systemd/system/dcos-mesos-slave.service';
 const DROP_IN = `${UNIT}.d/override.conf`;
 
 describe('systemd unit parsing', () => {
-  it("reads DC/OS's agent unit: nine EnvironmentFiles in order, KillMode and RestartSec with their lines", () => {
+  itWithReference("reads DC/OS's agent unit: nine EnvironmentFiles in order, KillMode and RestartSec with their lines", () => {
     const unit = parseUnit([{ path: UNIT, text: upstream('dcos-mesos-slave.service') }]);
     expect(unit.environmentFiles.map((f) => [f.path, f.optional, f.line])).toEqual([
       ['/opt/mesosphere/environment', false, 13],
@@ -31,7 +30,7 @@ describe('systemd unit parsing', () => {
     expect(pub.environmentFiles.map(({ path, optional }) => ({ path, optional }))).toEqual(dcosAgentEnvironmentFiles(true));
   });
 
-  it('drop-ins override later; an empty assignment resets; continuation lines join (comments inside skipped)', () => {
+  itWithReference('drop-ins override later; an empty assignment resets; continuation lines join (comments inside skipped)', () => {
     const dropIn = [
       '[Unit]',
       'KillMode=process',

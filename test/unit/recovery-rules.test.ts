@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { layerSettings, type EnvFileInput } from '../../src/domain/recovery/layering.js';
 import { evaluateAgent, evaluateCluster, type AgentFacts, type Finding } from '../../src/domain/recovery/rules.js';
@@ -7,14 +5,15 @@ import { agentReport, summarize, summaryLine } from '../../src/domain/recovery/r
 import { parseUnit } from '../../src/domain/recovery/unit-file.js';
 import { reregistrationWindow, type ReregistrationWindow } from '../../src/domain/recovery/window.js';
 
-const reference = (name: string) =>
-  (JSON.parse(readFileSync(fileURLToPath(new URL(`../../../shared/reference/mesos-dcos/${name}`, import.meta.url)), 'utf8')) as { flags: Record<string, string> }).flags;
+import { describeWithReference, referenceJson } from '../helpers/reference.js';
+
+const reference = (name: string) => referenceJson<{ flags: Record<string, string> }>(`mesos-dcos/${name}`).flags;
 
 const GENERATED = '/opt/mesosphere/etc/mesos-slave-common';
 const OPERATOR = '/var/lib/dcos/mesos-slave-common';
 const UNIT = '/etc/systemd/system/dcos-mesos-slave.service';
 const DCOS_GENERATED = 'MESOS_EXECUTOR_REREGISTRATION_TIMEOUT=10secs\nMESOS_RECONFIGURATION_POLICY=additive\nMESOS_RECOVERY_TIMEOUT=24hrs\n';
-const DCOS_WINDOW = reregistrationWindow(reference('dcos-master-flags-excerpt.json')) as ReregistrationWindow;
+const dcosWindow = () => reregistrationWindow(reference('dcos-master-flags-excerpt.json')) as ReregistrationWindow;
 
 interface Setup {
   operator?: string;
@@ -39,7 +38,7 @@ function evaluate(s: Setup = {}) {
     layered: layerSettings({ unit, envFiles }),
     unit: { name: 'dcos-mesos-slave.service', killMode: unit.killMode, restartSec: unit.restartSec },
     live: s.live ?? null,
-    window: s.window === undefined ? DCOS_WINDOW : s.window,
+    window: s.window === undefined ? dcosWindow() : s.window,
     offline: s.offline ?? false,
   };
   return { facts, ...evaluateAgent(facts) };
@@ -47,7 +46,7 @@ function evaluate(s: Setup = {}) {
 
 const rules = (findings: Finding[]) => findings.map((f) => `${f.severity}:${f.rule}@${f.location ?? '-'}`);
 
-describe('recovery rules', () => {
+describeWithReference('recovery rules', () => {
   it('DC/OS defaults give no findings', () => {
     expect(evaluate().findings).toEqual([]);
     expect(evaluate({ live: reference('dcos-agent-flags-excerpt.json') })).toMatchObject({ findings: [], drift: [] });
@@ -112,6 +111,7 @@ describe('recovery rules', () => {
   });
 
   it("re-registration window: DC/OS's 300s holds RestartSec=5, not 6min; Mesos's 75s does not hold 70s", () => {
+    const DCOS_WINDOW = dcosWindow();
     expect(DCOS_WINDOW.seconds).toBe(300);
     expect(DCOS_WINDOW.maxPings).toEqual({ key: 'max_slave_ping_timeouts', value: '20', from: 'master /flags' });
     const mesosWindow = reregistrationWindow(reference('master-flags.json')) as ReregistrationWindow;
@@ -156,7 +156,7 @@ describe('recovery rules', () => {
   });
 });
 
-describe('verdicts and the summary', () => {
+describeWithReference('verdicts and the summary', () => {
   it('the worst finding decides; info never counts; --fail-on picks the exit threshold', () => {
     const { facts, findings, drift } = evaluate({ operator: 'MESOS_STRICT=false\n' });
     const report = agentReport({ identity: { agent: 'S1', host: '127.0.0.168', path: null }, layered: facts.layered, evaluation: { findings, drift }, readFindings: [], unit: null, live: null, notes: [] });

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { Ctx } from '../../context.js';
-import { ExitCode, usageError, type ExitCodeValue } from '../../errors.js';
+import { ExitCode, sharedAgentFailureCode, usageError, type ExitCodeValue } from '../../errors.js';
 import { summarize, summaryLine, type AgentReport, type ClusterReport, type FailOn, type RecoveryReport } from '../../domain/recovery/report.js';
 import type { SettingName } from '../../domain/recovery/settings.js';
 import { renderTable } from '../../output/table.js';
@@ -28,7 +28,8 @@ export function newCmdAgentRecoveryConfig(f: Factory, runF = run): Command {
       `
 Reads each agent's systemd unit, its drop-ins and EnvironmentFiles over SSH, layers them as systemd and
 Mesos do, compares with the running agent's /flags, and applies the rules (see README "agent recovery-config").
-Exit codes: 8 when a finding reaches --fail-on, 5 when an agent or a cluster fact could not be checked.
+Exit codes: 8 when a finding reaches --fail-on; 6 (auth) or 7 (cannot connect) when every agent failed so over SSH;
+5 when some agent or a cluster fact could not be checked; 3 when --agent names no agent.
 
 Examples:
   $ stateful-ops agent recovery-config
@@ -43,6 +44,7 @@ Examples:
 export async function run(ctx: Ctx, options: RecoveryConfigOptions): Promise<ExitCodeValue> {
   const failOn = options.failOn;
   let report: RecoveryReport;
+  let sshFailure: ExitCodeValue | null = null;
   if (options.file && options.file.length > 0) {
     if (options.agent) throw usageError('--file checks local copies; it cannot be combined with --agent');
     const { checkLocalPaths } = await import('../../inventory/recovery.js');
@@ -58,7 +60,8 @@ export async function run(ctx: Ctx, options: RecoveryConfigOptions): Promise<Exi
         signal: ctx.signal,
         onProgress: (done, total) => progress?.update(`Checking recovery settings: ${done}/${total} agents`),
       });
-      report = { ...checked, summary: summarize(checked.agents, checked.cluster, failOn) };
+      report = { agents: checked.agents, cluster: checked.cluster, summary: summarize(checked.agents, checked.cluster, failOn) };
+      sshFailure = sharedAgentFailureCode(checked.failures, checked.contacted);
     } finally {
       progress?.stop();
     }
@@ -69,6 +72,7 @@ export async function run(ctx: Ctx, options: RecoveryConfigOptions): Promise<Exi
   if (ctx.opts.json) ctx.printJson(report);
   else ctx.print(renderReport(report, options.origins === true));
   if (report.summary.failed) return ExitCode.CHECK_FAILED;
+  if (sshFailure !== null) return sshFailure;
   return report.summary.unreachable > 0 || notes.length > 0 ? ExitCode.PARTIAL : ExitCode.OK;
 }
 

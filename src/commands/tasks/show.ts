@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { Ctx } from '../../context.js';
-import { notFound, usageError, ExitCode, type ExitCodeValue } from '../../errors.js';
+import { notFound, sharedAgentFailureCode, usageError, ExitCode, type ExitCodeValue } from '../../errors.js';
 import { parseTaskId } from '../../domain/task-id.js';
 import type { StatefulTaskView } from '../../domain/stateful-tasks.js';
 import { isStatefulTask } from '../../domain/waiting.js';
@@ -56,10 +56,12 @@ export async function run(ctx: Ctx, taskId: string, options: TasksShowOptions = 
 
   const summary = inventory.tasks[0];
   if (!summary) throw notFound(`Task '${taskId}' does not exist`);
+  let sshFailure: ExitCodeValue | null = null;
   if (options.diskUsage) {
     const access = await ctx.agents(sshFlagsFrom(options));
     const { measureDiskUsage } = await import('../../inventory/disk-usage.js');
-    await measureDiskUsage(access, inventory.details, ctx.signal);
+    const measured = await measureDiskUsage(access, inventory.details, ctx.signal);
+    sshFailure = sharedAgentFailureCode(measured.failures, measured.targeted);
   }
 
   if (ctx.opts.json) {
@@ -68,6 +70,7 @@ export async function run(ctx: Ctx, taskId: string, options: TasksShowOptions = 
     ctx.print(renderTaskShow(summary, inventory.details));
   }
   const unmeasured = options.diskUsage ? inventory.details.filter((d) => d.sizeOnDisk === null).length : 0;
+  if (sshFailure !== null) return sshFailure;
   return inventory.warnings.length > 0 || unmeasured > 0 ? ExitCode.PARTIAL : ExitCode.OK;
 }
 

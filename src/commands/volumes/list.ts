@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { Ctx } from '../../context.js';
-import { ExitCode, type ExitCodeValue } from '../../errors.js';
+import { ExitCode, sharedAgentFailureCode, type ExitCodeValue } from '../../errors.js';
 import { appFilter, normalizeAppId } from '../../domain/task-id.js';
 import { printable } from '../../domain/mesos-ids.js';
 import type { VolumeDetail } from '../../domain/volume-details.js';
@@ -56,10 +56,12 @@ export async function run(ctx: Ctx, options: VolumesListOptions): Promise<ExitCo
   for (const w of inventory.warnings) ctx.log.warn(w);
   const details = options.waiting ? inventory.details.filter((d) => d.taskState !== 'running') : inventory.details;
   let unmeasured = 0;
+  let sshFailure: ExitCodeValue | null = null;
   if (options.diskUsage && details.length > 0) {
     const access = await ctx.agents(sshFlagsFrom(options));
     const { measureDiskUsage } = await import('../../inventory/disk-usage.js');
-    await measureDiskUsage(access, details, ctx.signal);
+    const measured = await measureDiskUsage(access, details, ctx.signal);
+    sshFailure = sharedAgentFailureCode(measured.failures, measured.targeted);
     for (const d of details) {
       for (const n of d.notes.filter((x) => x.startsWith('size on disk unknown'))) {
         unmeasured++;
@@ -71,6 +73,7 @@ export async function run(ctx: Ctx, options: VolumesListOptions): Promise<ExitCo
   if (ctx.opts.json) ctx.printJson(details);
   else if (details.length === 0) ctx.log.info('No persistent volumes match.');
   else ctx.print(renderVolumesTable(details));
+  if (sshFailure !== null) return sshFailure;
   return inventory.warnings.length > 0 || unmeasured > 0 ? ExitCode.PARTIAL : ExitCode.OK;
 }
 
