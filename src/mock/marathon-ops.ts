@@ -1,3 +1,4 @@
+import { launchedCount, recordDeployment, settleDeployments } from './deployments.js';
 import { nextIncarnationId, sequentialUuid } from './ids.js';
 import { hostPathOf } from './sandbox.js';
 import { addTask, reservationIndexOf } from './scenario-builder.js';
@@ -41,7 +42,7 @@ function isAgentActive(state: MockState, agentId: string): boolean {
 
 /** Instances the app wants running: everything but the waiting (scaled-down) tasks. */
 function wantedCount(state: MockState, appId: string): number {
-  return state.tasks.filter((t) => t.appId === appId && t.kind !== 'waiting').length;
+  return launchedCount(state, appId);
 }
 
 function lockingDeployments(state: MockState, appIds: string[]): MockDeployment[] {
@@ -56,10 +57,17 @@ function takeLock(state: MockState, appIds: string[], force: boolean): void {
   state.deployments = state.deployments.filter((d) => !locking.includes(d));
 }
 
-export function newDeployment(state: MockState, appIds: string[]): MockDeployment {
-  state.sequence += 1;
-  return { id: sequentialUuid(0xd0000000 + state.sequence, MUTATION_NODE), version: nowIso(), affectedApps: appIds };
+/** `instances` of each app now: the rollback target of the deployment about to be made. */
+function instancesOf(state: MockState, appIds: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const id of appIds) {
+    const app = state.apps.find((a) => a.id === id);
+    if (app) out[id] = app.instances;
+  }
+  return out;
 }
+
+const scaleSteps = (appIds: string[]) => [appIds.map((app) => ({ action: 'ScaleApplication' as const, app }))];
 
 const snapshot = (tasks: MockTask[]) => tasks.map((t) => ({ ...t, ports: [...t.ports], localVolumes: [...t.localVolumes] }));
 
@@ -69,6 +77,7 @@ export function killTasks(state: MockState, matches: MockTask[], flags: KillFlag
   const appIds = [...new Set(matches.map((t) => t.appId))];
   if (flags.scale) {
     takeLock(state, appIds, flags.force);
+    const original = instancesOf(state, appIds);
     for (const task of matches) {
       // scale=true only considers launched tasks: a waiting task cannot be removed this way.
       const launched = task.kind === 'running' || (task.kind === 'unreachable' && state.flavour !== '1.1');
@@ -77,7 +86,9 @@ export function killTasks(state: MockState, matches: MockTask[], flags: KillFlag
       if (app) app.instances = Math.max(0, app.instances - 1);
       if (task.kind === 'running') stopTask(state, task);
     }
-    return { kind: 'deployment', deployment: newDeployment(state, appIds), newVolumes: [] };
+    // The ScaleApplication step also launches what the app misses (instances wiped earlier, for one).
+    const newVolumes = appIds.flatMap((id) => launchMissing(state, id));
+    return { kind: 'deployment', deployment: recordDeployment(state, scaleSteps(appIds), original), newVolumes };
   }
   if (flags.wipe) {
     const wiped = new Set(matches);
@@ -169,10 +180,35 @@ export function launchMissing(state: MockState, appId: string): NewVolumeDir[] {
   return created;
 }
 
+/**
+ * Whether an offer from the agent could hold one more instance: unreserved cpus/mem left after every reservation
+ * and every stateless task, and disk for the sandbox plus root/path volumes (mount volumes take a whole MOUNT disk).
+ */
+function hasRoom(state: MockState, agent: MockAgent, app: MockApp): boolean {
+  let cpus = agent.resources.cpus;
+  let mem = agent.resources.mem;
+  let disk = agent.resources.disk;
+  for (const r of state.reservations) {
+    if (r.agentId !== agent.id) continue;
+    cpus -= r.cpus;
+    mem -= r.mem;
+    for (const v of [...r.volumes, ...(r.plainDisks ?? [])]) if (!v.source) disk -= v.sizeMb;
+  }
+  const apps = new Map(state.apps.map((a) => [a.id, a]));
+  for (const t of state.tasks) {
+    if (t.agentId !== agent.id || t.kind !== 'running' || t.reservationLabel) continue;
+    cpus -= apps.get(t.appId)?.cpus ?? 0;
+    mem -= apps.get(t.appId)?.mem ?? 0;
+  }
+  const needDisk = app.disk + app.volumes.reduce((acc, v) => acc + (v.type === 'mount' ? 0 : v.sizeMb), 0);
+  const eps = 1e-9;
+  return cpus + eps >= app.cpus && mem + eps >= app.mem && disk + eps >= needDisk;
+}
+
 function pickAgent(state: MockState, app: MockApp): MockAgent | undefined {
   const load = new Map<string, number>();
   for (const t of state.tasks) if (t.appId === app.id) load.set(t.agentId, (load.get(t.agentId) ?? 0) + 1);
-  const candidates = state.agents.filter((a) => !a.lost && !a.down && (!a.public || app.volumes.some((v) => v.type === 'mount')));
+  const candidates = state.agents.filter((a) => !a.lost && !a.down && (!a.public || app.volumes.some((v) => v.type === 'mount')) && hasRoom(state, a, app));
   return candidates.sort((a, b) => (load.get(a.id) ?? 0) - (load.get(b.id) ?? 0))[0];
 }
 
@@ -205,6 +241,7 @@ function launchFresh(state: MockState, app: MockApp, agent: MockAgent): NewVolum
 /** PUT /v2/apps/{id} with a new `instances`: scale down youngest-first to waiting, scale up by resuming. */
 export function scaleApp(state: MockState, app: MockApp, instances: number, force: boolean): KillOutcome {
   takeLock(state, [app.id], force);
+  const original = instancesOf(state, [app.id]);
   app.instances = instances;
   const running = state.tasks
     .filter((t) => t.appId === app.id && t.kind === 'running')
@@ -217,7 +254,7 @@ export function scaleApp(state: MockState, app: MockApp, instances: number, forc
   }
   const newVolumes = launchMissing(state, app.id);
   app.version = nowIso();
-  return { kind: 'deployment', deployment: newDeployment(state, [app.id]), newVolumes };
+  return { kind: 'deployment', deployment: recordDeployment(state, scaleSteps([app.id]), original), newVolumes };
 }
 
 /** DELETE /v2/apps/{id}: tasks go; reservations on live agents are destroyed as they offer (data stays). */
@@ -231,5 +268,39 @@ export function deleteApp(state: MockState, app: MockApp): MockDeployment {
   state.apps = state.apps.filter((a) => a !== app);
   // force defaults to true on app delete: its deployments are cancelled.
   state.deployments = state.deployments.filter((d) => !d.affectedApps.includes(app.id));
-  return newDeployment(state, [app.id]);
+  return recordDeployment(state, [[{ action: 'StopApplication', app: app.id }]], {});
+}
+
+/**
+ * Marathon retries a stalled scale-up on every offer: after any change that may have freed room, launch what the
+ * running deployments still miss and drop the deployments that reached their goal.
+ */
+export function progressDeployments(state: MockState): NewVolumeDir[] {
+  const created: NewVolumeDir[] = [];
+  for (const d of state.deployments) {
+    if (d.until !== 'launched') continue;
+    for (const appId of d.affectedApps) created.push(...launchMissing(state, appId));
+  }
+  settleDeployments(state);
+  return created;
+}
+
+/**
+ * DELETE /v2/deployments/{id} without force: Marathon cancels the plan and deploys its revert (the affected apps
+ * back to their `instances` before it), as a new deployment.
+ */
+export function rollbackDeployment(state: MockState, deployment: MockDeployment): { deployment: MockDeployment; newVolumes: NewVolumeDir[] } {
+  state.deployments = state.deployments.filter((d) => d !== deployment);
+  const original = deployment.original ?? {};
+  const apps = Object.keys(original).flatMap((id) => state.apps.filter((a) => a.id === id));
+  const before = instancesOf(state, apps.map((a) => a.id));
+  const newVolumes: NewVolumeDir[] = [];
+  for (const app of apps) {
+    const outcome = scaleApp(state, app, original[app.id] ?? app.instances, true);
+    newVolumes.push(...outcome.newVolumes);
+    // scaleApp recorded one deployment per app; the revert is one plan.
+    if (outcome.kind === 'deployment') state.deployments = state.deployments.filter((d) => d !== outcome.deployment);
+  }
+  const steps = apps.length > 0 ? scaleSteps(apps.map((a) => a.id)) : [deployment.affectedApps.map((app) => ({ action: 'ScaleApplication' as const, app }))];
+  return { deployment: recordDeployment(state, steps, before), newVolumes };
 }

@@ -1,7 +1,7 @@
 import { http, type RequestHandler } from 'msw';
 import { queryFlag, type MockContext } from './handler-context.js';
 import { instanceKey, isParsableTaskId } from './ids.js';
-import { LockedError, deleteApp, killTasks, scaleApp, type KillFlags, type KillOutcome } from './marathon-ops.js';
+import { LockedError, deleteApp, killTasks, progressDeployments, rollbackDeployment, scaleApp, type KillFlags, type KillOutcome } from './marathon-ops.js';
 import { MARATHON_PREFIX, agentMap, appNotFound, lockedBody, marathonError, mjson, parseAppsPath } from './marathon-http.js';
 import { renderInstance14, renderTask, type Json } from './render-marathon.js';
 import type { MockDeployment, MockState, MockTask } from './types.js';
@@ -78,9 +78,12 @@ export function marathonWriteRoutes(ctx: MockContext): RequestHandler[] {
         const answer = ctx.store.mutate((state): Answer => {
           const app = state.apps.find((a) => a.id === path.appId);
           if (!app) return unchanged(appNotFound(ctx, path.appId));
-          return { response: deploymentAnswer(ctx, state, deleteApp(state, app)), changed: true };
+          const deployment = deleteApp(state, app);
+          // The freed resources are offered again: stalled scale-ups of other apps may launch now.
+          const newVolumes = progressDeployments(state);
+          return { response: deploymentAnswer(ctx, state, deployment), changed: true, outcome: { kind: 'deployment', deployment, newVolumes } };
         }, (a) => a.changed);
-        return answer.response;
+        return finish(ctx, answer);
       }
       if (flags.scale && flags.wipe) return bothScaleAndWipe(ctx);
       const answer = ctx.store.mutate((state): Answer => {
@@ -160,12 +163,19 @@ export function marathonWriteRoutes(ctx: MockContext): RequestHandler[] {
       const answer = ctx.store.mutate((state): Answer => {
         const deployment = state.deployments.find((d) => d.id === id);
         if (!deployment) return unchanged(marathonError(ctx, 404, `DeploymentPlan ${id} does not exist`));
-        state.deployments = state.deployments.filter((d) => d !== deployment);
-        if (force) return { response: new Response(null, { status: 202 }), changed: true };
-        state.sequence += 1;
-        return { response: deploymentAnswer(ctx, state, { ...deployment, version: new Date().toISOString() }), changed: true };
+        if (force) {
+          // Cancelled where it stands: no revert plan, nothing moves back.
+          state.deployments = state.deployments.filter((d) => d !== deployment);
+          return { response: new Response(null, { status: 202 }), changed: true };
+        }
+        const revert = rollbackDeployment(state, deployment);
+        return {
+          response: deploymentAnswer(ctx, state, revert.deployment),
+          changed: true,
+          outcome: { kind: 'deployment', deployment: revert.deployment, newVolumes: revert.newVolumes },
+        };
       }, (a) => a.changed);
-      return answer.response;
+      return finish(ctx, answer);
     }),
   ];
 }

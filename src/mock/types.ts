@@ -122,10 +122,29 @@ export interface MockStrayVolume {
   containerPath: string;
 }
 
+export type MockDeploymentActionName = 'StartApplication' | 'StopApplication' | 'ScaleApplication' | 'RestartApplication';
+
+export interface MockDeploymentAction {
+  action: MockDeploymentActionName;
+  app: string;
+}
+
+/** A deployment in progress (Marathon lists only running deployments; a finished one is gone). */
 export interface MockDeployment {
   id: string;
   version: string;
   affectedApps: string[];
+  /** The plan's steps in order, each a set of actions run in parallel. Absent: one ScaleApplication step per app. */
+  steps?: MockDeploymentAction[][];
+  /** 1-based index of the step in progress. Absent: the last step. */
+  currentStep?: number;
+  /**
+   * What ends it. `launched` (app writes): every affected app has launched its `instances` — it stays while no agent
+   * has room. `held` (startDeployment, scenarios): only finishDeployment or DELETE /v2/deployments/{id}. Absent: held.
+   */
+  until?: 'launched' | 'held';
+  /** `instances` of each affected app before the deployment: what a rollback (DELETE without force) restores. */
+  original?: Record<string, number>;
 }
 
 export interface MockServiceAccount {
