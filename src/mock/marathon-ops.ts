@@ -1,4 +1,4 @@
-import { launchedCount, recordDeployment, settleDeployments } from './deployments.js';
+import { launchedCount, recordDeployment, settleDeployments, stepsOfDeployment } from './deployments.js';
 import { nextIncarnationId, sequentialUuid } from './ids.js';
 import { hostPathOf } from './sandbox.js';
 import { addTask, reservationIndexOf } from './scenario-builder.js';
@@ -257,18 +257,41 @@ export function scaleApp(state: MockState, app: MockApp, instances: number, forc
   return { kind: 'deployment', deployment: recordDeployment(state, scaleSteps([app.id]), original), newVolumes };
 }
 
-/** DELETE /v2/apps/{id}: tasks go; reservations on live agents are destroyed as they offer (data stays). */
-export function deleteApp(state: MockState, app: MockApp): MockDeployment {
+/** Volume data Mesos deletes on DESTROY: the directory, or only the contents of a MOUNT disk's root. */
+export interface DeletedVolumeData {
+  agentId: string;
+  hostPath: string;
+  keepRoot: boolean;
+}
+
+/** Mesos deletes a destroyed volume's data from 1.0 on; older agents keep the directory (orphaned data). */
+function destroysData(state: MockState): boolean {
+  return Number.parseInt(state.mesosVersion, 10) >= 1;
+}
+
+/**
+ * DELETE /v2/apps/{id}: the tasks are killed and forgotten; the reconciler DESTROYs every volume and UNRESERVEs
+ * the resources of the app's reservations on live agents (on their next offer, immediate here). A lost agent never
+ * offers again, so its reservations and data stay.
+ */
+export function deleteApp(state: MockState, app: MockApp): { deployment: MockDeployment; deletedData: DeletedVolumeData[] } {
+  const deletedData: DeletedVolumeData[] = [];
   const tasks = state.tasks.filter((t) => t.appId === app.id);
   for (const task of tasks) {
     const r = reservationIndexOf(state, task);
-    if (r >= 0 && isAgentActive(state, task.agentId)) state.reservations.splice(r, 1);
+    if (r < 0 || !isAgentActive(state, task.agentId)) continue;
+    const [reservation] = state.reservations.splice(r, 1);
+    for (const v of reservation?.volumes ?? []) {
+      const hostPath = hostPathOf(reservation?.role ?? task.role, v);
+      if (destroysData(state)) deletedData.push({ agentId: task.agentId, hostPath, keepRoot: v.source?.type === 'MOUNT' });
+      else (state.strayVolumes ??= []).push({ agentId: task.agentId, role: reservation?.role ?? task.role, persistenceId: v.persistenceId, containerPath: v.containerPath });
+    }
   }
   state.tasks = state.tasks.filter((t) => t.appId !== app.id);
   state.apps = state.apps.filter((a) => a !== app);
   // force defaults to true on app delete: its deployments are cancelled.
   state.deployments = state.deployments.filter((d) => !d.affectedApps.includes(app.id));
-  return recordDeployment(state, [[{ action: 'StopApplication', app: app.id }]], {});
+  return { deployment: recordDeployment(state, [[{ action: 'StopApplication', app: app.id }]], {}), deletedData };
 }
 
 /**
@@ -289,9 +312,20 @@ export function progressDeployments(state: MockState): NewVolumeDir[] {
  * DELETE /v2/deployments/{id} without force: Marathon cancels the plan and deploys its revert (the affected apps
  * back to their `instances` before it), as a new deployment.
  */
-export function rollbackDeployment(state: MockState, deployment: MockDeployment): { deployment: MockDeployment; newVolumes: NewVolumeDir[] } {
+export function rollbackDeployment(
+  state: MockState,
+  deployment: MockDeployment,
+): { deployment: MockDeployment; newVolumes: NewVolumeDir[]; deletedData: DeletedVolumeData[] } {
   state.deployments = state.deployments.filter((d) => d !== deployment);
   const original = deployment.original ?? {};
+  // Apps the plan created are not in the original: the revert removes them.
+  const created = stepsOfDeployment(deployment).flat().filter((a) => a.action === 'StartApplication').map((a) => a.app);
+  const deletedData: DeletedVolumeData[] = [];
+  for (const app of state.apps.filter((a) => created.includes(a.id))) {
+    const removal = deleteApp(state, app);
+    deletedData.push(...removal.deletedData);
+    state.deployments = state.deployments.filter((d) => d !== removal.deployment);
+  }
   const apps = Object.keys(original).flatMap((id) => state.apps.filter((a) => a.id === id));
   const before = instancesOf(state, apps.map((a) => a.id));
   const newVolumes: NewVolumeDir[] = [];
@@ -302,5 +336,43 @@ export function rollbackDeployment(state: MockState, deployment: MockDeployment)
     if (outcome.kind === 'deployment') state.deployments = state.deployments.filter((d) => d !== outcome.deployment);
   }
   const steps = apps.length > 0 ? scaleSteps(apps.map((a) => a.id)) : [deployment.affectedApps.map((app) => ({ action: 'ScaleApplication' as const, app }))];
-  return { deployment: recordDeployment(state, steps, before), newVolumes };
+  return { deployment: recordDeployment(state, steps, before), newVolumes, deletedData };
+}
+
+/**
+ * POST /v2/apps (or PUT of an unknown id): the app is stored, then its deployment runs — StartApplication
+ * (0 instances), then ScaleApplication, which for a resident app reserves and creates volumes on agents with room
+ * and launches on them. The app must not exist yet (the caller answers 409).
+ */
+export function createApp(state: MockState, app: MockApp, force: boolean): { deployment: MockDeployment; newVolumes: NewVolumeDir[] } {
+  takeLock(state, [app.id], force);
+  state.apps.push(app);
+  const newVolumes = launchMissing(state, app.id);
+  const steps = [[{ action: 'StartApplication' as const, app: app.id }], [{ action: 'ScaleApplication' as const, app: app.id }]];
+  return { deployment: recordDeployment(state, steps, {}), newVolumes };
+}
+
+/**
+ * PUT /v2/apps/{id} changing more than `instances`: the new definition replaces the old one and every launched
+ * task restarts with it (RestartApplication); a resident task restarts on its own reservation.
+ */
+export function restartApp(state: MockState, app: MockApp, next: MockApp, force: boolean): { deployment: MockDeployment; newVolumes: NewVolumeDir[] } {
+  takeLock(state, [app.id], force);
+  const original = instancesOf(state, [app.id]);
+  const index = state.apps.indexOf(app);
+  state.apps[index] = next;
+  for (const task of state.tasks.filter((t) => t.appId === app.id && t.kind === 'running')) {
+    if (task.reservationLabel) restartOnReservation(state, task);
+    else state.tasks = state.tasks.filter((t) => t !== task);
+    task.version = next.version;
+  }
+  const running = state.tasks.filter((t) => t.appId === app.id && t.kind === 'running').sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
+  let excess = launchedCount(state, app.id) - next.instances;
+  for (const task of running) {
+    if (excess <= 0) break;
+    stopTask(state, task);
+    excess -= 1;
+  }
+  const newVolumes = launchMissing(state, app.id);
+  return { deployment: recordDeployment(state, [[{ action: 'RestartApplication', app: app.id }]], original), newVolumes };
 }

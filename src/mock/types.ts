@@ -52,7 +52,11 @@ export interface MockApp {
   mem: number;
   disk: number;
   cmd?: string;
+  args?: string[];
+  env?: Record<string, string>;
   image?: string;
+  /** Absent: DOCKER (the Docker containerizer). */
+  containerType?: 'DOCKER' | 'MESOS';
   volumes: MockPersistentVolume[];
   upgradeStrategy: { minimumHealthCapacity: number; maximumOverCapacity: number };
   /** Service ports (portDefinitions / portMappings servicePort), copied into /v2/tasks `servicePorts`. */
