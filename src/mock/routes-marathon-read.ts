@@ -14,7 +14,8 @@ import {
 } from './marathon-http.js';
 import { jettyErrorPage } from './pages.js';
 import { renderDeployment } from './render-deployments.js';
-import { renderInfo, renderTask } from './render-marathon.js';
+import { renderInfo } from './render-info.js';
+import { renderTask } from './render-marathon.js';
 
 const P = MARATHON_PREFIX;
 

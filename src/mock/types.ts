@@ -103,6 +103,8 @@ export interface MockReservedVolume {
   containerPath: string;
   sizeMb: number;
   source?: MockVolumeSource;
+  /** A shared persistent volume (`shared: {}`, created by a SHARED_RESOURCES framework or an operator; never by Marathon). */
+  shared?: boolean;
 }
 
 /** One Marathon reservation as the Mesos master holds it (per agent). */
