@@ -36,6 +36,8 @@ export interface MockAgent {
   commandLineFlags?: Record<string, string>;
   /** Removed by the master for maintenance (`machine/down`): not listed, endpoints 404, until `machine/up`. */
   down?: boolean;
+  /** What its `systemctl --version` reports; absent: 219 (CentOS/RHEL 7, DC/OS's most common base). */
+  systemdVersion?: number;
 }
 
 export interface MockPersistentVolume {
