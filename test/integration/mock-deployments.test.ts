@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finishDeployment, startDeployment } from '../../src/mock/deployments.js';
 import { agentRoot } from '../../src/mock/paths.js';
-import { rootVolumePath } from '../../src/mock/sandbox.js';
+import { hostPathOf } from '../../src/mock/sandbox.js';
 import { resetMock } from '../../src/mock/scenario.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { MockStore } from '../../src/mock/store.js';
@@ -193,7 +193,7 @@ describe('POST /v2/apps: a resident app is reserved, gets volumes and launches',
     const before = store.current();
     const task = before.tasks.find((t) => t.appId === '/pg4');
     expect(task).toBeDefined();
-    const volumeDir = join(agentRoot(dir, task?.agentId ?? ''), rootVolumePath(task?.role ?? '', task?.localVolumes[0]?.persistenceId ?? ''));
+    const volumeDir = join(agentRoot(dir, task?.agentId ?? ''), hostPathOf(task?.role ?? '', { persistenceId: task?.localVolumes[0]?.persistenceId ?? '', containerPath: 'pgdata', sizeMb: 100 }));
     expect(existsSync(volumeDir)).toBe(true);
     const deleted = await call('DELETE', '/v2/apps/pg4');
     expect(deleted.status).toBe(200);
