@@ -37,6 +37,8 @@ export interface MesosResource {
   reservation?: { principal?: string; labels?: { labels?: MesosLabel[] } };
   reservations?: MesosReservationInfo[];
   disk?: MesosDiskInfo;
+  /** `{}` on a shared persistent volume; DESTROY clears it. */
+  shared?: Record<string, never>;
   allocation_info?: { role?: string };
   [key: string]: unknown;
 }

@@ -17,7 +17,8 @@ export interface DcosTomlSettings {
   /** "true" / "false" / a CA bundle path; old files store a TOML boolean, normalised here to a string. */
   sslVerify?: string;
   /** Seconds, as written (TOML integer or string); validated by the resolver. */
-  timeout?: string;
+  /** As written: dcos-cli reads a number and a string differently (values.ts parseTomlTimeout). */
+  timeout?: number | string;
   sshUser?: string;
   sshProxyIp?: string;
   /** `[stateful_ops] ssh_sudo`: our own section (the DC/OS CLI ignores it). */
@@ -80,11 +81,10 @@ function clusterDir(clustersDir: string, id: string): ClusterDir {
 
 async function clusterByNameOrId(clusters: ClusterDir[], wanted: string, clustersDir: string): Promise<ClusterDir> {
   const matches: ClusterDir[] = [];
+  // dcos-cli (pkg/config/manager.go Find): an exact cluster id wins over any name match.
+  const byId = clusters.find((c) => c.id === wanted);
+  if (byId) return byId;
   for (const c of clusters) {
-    if (c.id === wanted) {
-      matches.push(c);
-      continue;
-    }
     const text = await readTextIfExists(c.tomlPath).catch(() => undefined);
     if (text === undefined) continue;
     // A broken file in another cluster must not stop us: it can still be matched by its id.
@@ -155,7 +155,9 @@ export function parseDcosToml(text: string, path: string, clusterId: string, hom
   assign('dcosUrl', str('core', 'dcos_url'));
   assign('acsToken', str('core', 'dcos_acs_token'));
   assign('sslVerify', strOrScalar('core', 'ssl_verify', ['boolean']));
-  assign('timeout', strOrScalar('core', 'timeout', ['number']));
+  const timeout = table(doc, 'core', shown)?.timeout;
+  if (timeout !== undefined && typeof timeout !== 'number' && typeof timeout !== 'string') throw typeError(shown, 'core.timeout', 'a number or a string');
+  assign('timeout', timeout as number | string | undefined);
   assign('sshUser', str('core', 'ssh_user'));
   assign('sshProxyIp', str('core', 'ssh_proxy_ip'));
   const sudo = table(doc, 'stateful_ops', shown)?.ssh_sudo;

@@ -11,6 +11,7 @@ import {
   normalizeUrl,
   parseSslVerify,
   parseTimeoutSeconds,
+  parseTomlTimeout,
   type Sourced,
 } from './values.js';
 
@@ -176,8 +177,8 @@ function resolveTimeout(flags: ConnectionFlags, env: NodeJS.ProcessEnv, toml: Dc
   const timeout = firstOf<string>(
     { value: flags.timeout, source: 'flag', label: '--timeout' },
     { value: env.DCOS_TIMEOUT, source: 'env', label: 'DCOS_TIMEOUT' },
-    { value: toml?.timeout, source: 'dcos-toml', label: `${tomlLabel} core.timeout` },
   );
+  if (timeout === undefined && toml?.timeout !== undefined) return parseTomlTimeout(toml.timeout, `${tomlLabel} core.timeout`);
   return parseTimeoutSeconds(timeout?.value, timeout?.label ?? '', timeout?.source ?? 'default');
 }
 

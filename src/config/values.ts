@@ -63,19 +63,37 @@ export function parseTimeoutSeconds(raw: string | undefined, label: string, sour
   return Math.max(1, Math.round(seconds * 1000));
 }
 
-const TRUE_WORDS = new Set(['1', 't', 'true']);
-const FALSE_WORDS = new Set(['0', 'f', 'false']);
+/** Go's strconv.ParseBool, the only spellings dcos-cli (pkg/config/cluster.go TLS) takes as a boolean. */
+const TRUE_WORDS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+const FALSE_WORDS = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
 
 /**
- * core.ssl_verify / DCOS_SSL_VERIFY: empty = verify with the system roots, a boolean word
- * (Go's strconv.ParseBool forms, Python's any-case true/false) = verify or not, anything else = CA bundle path.
+ * core.ssl_verify / DCOS_SSL_VERIFY as dcos-cli reads them: empty = verify with the system roots, a
+ * strconv.ParseBool word = verify or not, anything else (`FaLsE`, ` false`) = a CA bundle path.
  */
 export function parseSslVerify(raw: string): { verify: boolean; caPath?: string } {
-  const text = raw.trim();
-  const word = text.toLowerCase();
-  if (text === '' || TRUE_WORDS.has(word)) return { verify: true };
-  if (FALSE_WORDS.has(word)) return { verify: false };
-  return { verify: true, caPath: text };
+  if (raw === '' || TRUE_WORDS.has(raw)) return { verify: true };
+  if (FALSE_WORDS.has(raw)) return { verify: false };
+  return { verify: true, caPath: raw };
+}
+
+/** What "no timeout" becomes here: a day, still within setTimeout's range. */
+export const NO_TIMEOUT_MS = 86_400_000;
+
+/**
+ * core.timeout as dcos-cli reads it (cast.ToInt64 seconds): a TOML number is truncated (`12.5` → 12s), a string
+ * must be a whole number (`"12.5"` reads as 0), and 0 means no request timeout. Milliseconds.
+ */
+export function parseTomlTimeout(raw: number | string, label: string): number {
+  let seconds: number;
+  if (typeof raw === 'number') seconds = Math.trunc(raw);
+  else if (/^\d+$/.test(raw)) seconds = Number(raw);
+  // dcos-cli reads "12.5" as 0 (no timeout): kept, since clusters set up that way run without one.
+  else if (/^\d*\.\d+$/.test(raw)) seconds = 0;
+  // dcos-cli would silently run without a timeout on any other text: refused here instead.
+  else throw new CliError('config', `${label}: expected a number of seconds (0 = no timeout), got ${JSON.stringify(raw)}`);
+  if (seconds < 0) throw new CliError('config', `${label}: expected a whole number of seconds (0 = no timeout), got ${JSON.stringify(raw)}`);
+  return seconds === 0 ? NO_TIMEOUT_MS : seconds * 1000;
 }
 
 /** DCOS_TLS_INSECURE as the DC/OS CLI hands it to plugins: "1" (we also take true/yes). */

@@ -132,8 +132,8 @@ function blockedReason(kind: OrphanReservationKind, framework: string, inUse: bo
 
 /**
  * DESTROY_VOLUMES with the volumes exactly as listed, then UNRESERVE_RESOURCES with every resource of the
- * reservation — the volumes' disks as DESTROY leaves them (no persistence, no volume; a persistent volume
- * itself cannot be unreserved), everything else unchanged.
+ * reservation — the volumes' disks as DESTROY leaves them (no persistence, no volume, not `shared`: Mesos clears
+ * it on DESTROY; a persistent volume itself cannot be unreserved), everything else unchanged.
  */
 export function releaseCalls(agentId: string, resources: MesosResource[]): MesosOperatorCall[] {
   const agent_id = { value: agentId };
@@ -147,7 +147,7 @@ export function releaseCalls(agentId: string, resources: MesosResource[]): Mesos
 function asDestroyed(resource: MesosResource): MesosResource {
   if (resource.disk?.persistence === undefined) return resource;
   const { persistence: _persistence, volume: _volume, ...disk } = resource.disk;
-  const { disk: _disk, ...rest } = resource;
+  const { disk: _disk, shared: _shared, ...rest } = resource;
   return Object.keys(disk).length > 0 ? { ...rest, disk } : rest;
 }
 

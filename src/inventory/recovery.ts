@@ -11,7 +11,17 @@ import type { MesosAgent } from '../cluster/mesos-types.js';
 import { layerSettings, type EnvFileInput } from '../domain/recovery/layering.js';
 import { agentReport, unreachableReport, type AgentIdentity, type AgentReport, type ClusterReport } from '../domain/recovery/report.js';
 import { evaluateAgent, evaluateCluster, fileUnreadable, unitNotFound, type Finding } from '../domain/recovery/rules.js';
-import { DCOS_AGENT_UNITS, SYSTEMD_UNIT_DIR, dcosAgentEnvironmentFiles, parseUnit, type UnitConfig, type UnitSource } from '../domain/recovery/unit-file.js';
+import { NEWEST_SYSTEMD, dropInDirs, orderDropIns, parseSystemctlVersion, systemdRules, type SystemdRules } from '../domain/recovery/systemd-version.js';
+import {
+  DCOS_AGENT_UNITS,
+  DCOS_VERSION_FILE,
+  SYSTEMD_UNIT_DIR,
+  dcosAgentEnvironmentFiles,
+  dcosVersionOf,
+  parseUnit,
+  type UnitConfig,
+  type UnitSource,
+} from '../domain/recovery/unit-file.js';
 import { describeWindow, reregistrationWindow, type ReregistrationWindow } from '../domain/recovery/window.js';
 
 /**
@@ -30,13 +40,17 @@ export type PathContent =
 /** Reads many agent paths in one round trip. */
 export interface ConfigReader {
   read(paths: readonly string[]): Promise<Map<string, PathContent>>;
+  /** The first line of the agent's `systemctl --version` (read with the first paths); null: none answered. */
+  systemctlVersion(): string | null;
 }
 
 /**
- * One line per path, in argument order: `F <base64>` (a file), `D <base64 of NUL-terminated names>`,
- * `A` (absent) or `E` (not readable). Paths are positional parameters, never spliced into the script.
+ * First `V <systemctl --version's first line>` (empty when there is no systemctl), then one line per path, in
+ * argument order: `F <base64>` (a file), `D <base64 of NUL-terminated names>`, `A` (absent) or `E` (not
+ * readable). Paths are positional parameters, never spliced into the script.
  */
 const READ_PATHS_SCRIPT =
+  `printf 'V %s\n' "$(systemctl --version 2>/dev/null | head -n 1 | tr -d '\n')"; ` +
   'for p do ' +
   `if [ -d "$p" ] && { [ ! -r "$p" ] || [ ! -x "$p" ]; }; then printf E; ` +
   `elif [ -d "$p" ]; then printf 'D %s' "$(find "$p" -mindepth 1 -maxdepth 1 -printf '%f\\0' | base64 -w0)"; ` +
@@ -45,11 +59,19 @@ const READ_PATHS_SCRIPT =
   'else printf E; fi; echo; done';
 
 /** `sudo`: the files were read as root, so "permission denied" cannot be helped by --sudo. */
-export function parseReadPaths(stdout: string, paths: readonly string[], sudo = false): Map<string, PathContent> {
-  const lines = stdout.split('\n').slice(0, -1);
+export function parseReadPaths(
+  stdout: string,
+  paths: readonly string[],
+  sudo = false,
+): { contents: Map<string, PathContent>; systemctlVersion: string | null } {
+  const all = stdout.split('\n').slice(0, -1);
+  const first = all[0] ?? '';
+  if (!first.startsWith('V ')) throw new Error('unexpected answer: no systemctl --version line');
+  const systemctlVersion = first.slice(2) === '' ? null : first.slice(2);
+  const lines = all.slice(1);
   if (lines.length !== paths.length) throw new Error(`unexpected answer: ${lines.length} records for ${paths.length} paths`);
   const decode = (b64: string) => Buffer.from(b64, 'base64').toString('utf8');
-  return new Map(
+  const contents = new Map(
     paths.map((path, i): [string, PathContent] => {
       const line = lines[i] as string;
       if (line.startsWith('F ')) return [path, { kind: 'file', text: decode(line.slice(2)) }];
@@ -58,16 +80,21 @@ export function parseReadPaths(stdout: string, paths: readonly string[], sudo = 
       return [path, { kind: 'unreadable', reason: sudo ? 'permission denied (even as root)' : 'permission denied, try --sudo' }];
     }),
   );
+  return { contents, systemctlVersion };
 }
 
 export function sshConfigReader(access: AgentAccess, agent: AgentTarget, signal: AbortSignal): ConfigReader {
+  let version: string | null = null;
   return {
     async read(paths) {
       const what = `reading ${paths.length} configuration paths`;
       const result = await access.shell.runScript(agent, READ_PATHS_SCRIPT, paths.map(normalizeAgentPath), { signal, what });
       if (result.exitCode !== 0) throw sshFailureError(agent, { exitCode: result.exitCode, signal: null, stderr: result.stderr }, what);
-      return parseReadPaths(result.stdout.toString('utf8'), paths, access.settings.sudo);
+      const parsed = parseReadPaths(result.stdout.toString('utf8'), paths, access.settings.sudo);
+      version ??= parsed.systemctlVersion;
+      return parsed.contents;
     },
+    systemctlVersion: () => version,
   };
 }
 
@@ -88,7 +115,8 @@ export function localConfigReader(root: string): ConfigReader {
       return ['ENOENT', 'ENOTDIR'].includes(code) ? { kind: 'absent' } : { kind: 'unreadable', reason: (e as Error).message };
     }
   };
-  return { read: async (paths) => new Map(await Promise.all(paths.map(async (p) => [p, await readOne(p)] as const))) };
+  // A copy on disk has no systemctl: --systemd (or the newest) says which rules apply.
+  return { read: async (paths) => new Map(await Promise.all(paths.map(async (p) => [p, await readOne(p)] as const))), systemctlVersion: () => null };
 }
 
 export interface CollectedConfig {
@@ -97,17 +125,27 @@ export interface CollectedConfig {
   unit: UnitConfig | null;
   envFiles: EnvFileInput[];
   readFindings: Finding[];
+  systemd: SystemdRules;
+  systemdSource: 'agent' | 'option' | 'default';
+  dcosVersion: string | null;
 }
 
 const UNIT_PATHS = [DCOS_AGENT_UNITS.private, DCOS_AGENT_UNITS.public].map((u) => `${SYSTEMD_UNIT_DIR}/${u}`);
 /** Read in the first round on speculation: what a DC/OS agent's unit names, private or public. */
 const STANDARD_ENV_FILES = [...new Set([...dcosAgentEnvironmentFiles(false), ...dcosAgentEnvironmentFiles(true)].map((f) => f.path))];
 
+/** Every directory any modelled systemd reads drop-ins of either unit from (a superset: read before the version is known). */
+const ALL_DROP_IN_DIRS = [...new Set(UNIT_PATHS.flatMap((u) => dropInDirs(u.split('/').pop() as string, systemdRules(NEWEST_SYSTEMD))))];
+
 /**
- * Round 1 reads both possible units, their drop-in directories and every EnvironmentFile a DC/OS unit
- * names; round 2, only when needed, the drop-ins and files the unit adds; round 3 files only drop-ins add.
+ * Round 1 reads the systemd version, the DC/OS version, both possible units, every drop-in directory and every
+ * EnvironmentFile a DC/OS unit names; round 2, only when needed, the drop-ins and files the unit adds; round 3
+ * files only drop-ins add. `systemd` (--systemd) overrides the agent's own version.
  */
-export async function collectAgentConfig(reader: ConfigReader, o: { preferPublic?: boolean; offline: boolean }): Promise<CollectedConfig> {
+export async function collectAgentConfig(
+  reader: ConfigReader,
+  o: { preferPublic?: boolean; offline: boolean; systemd?: number },
+): Promise<CollectedConfig> {
   const contents = new Map<string, PathContent>();
   const fetch = async (paths: string[]) => {
     const missing = [...new Set(paths)].filter((p) => !contents.has(p));
@@ -118,24 +156,31 @@ export async function collectAgentConfig(reader: ConfigReader, o: { preferPublic
     const c = contents.get(path);
     return c?.kind === 'file' ? c.text : null;
   };
-  await fetch([...UNIT_PATHS, ...UNIT_PATHS.map((u) => `${u}.d`), ...STANDARD_ENV_FILES]);
+  await fetch([...UNIT_PATHS, ...ALL_DROP_IN_DIRS, DCOS_VERSION_FILE, ...STANDARD_ENV_FILES]);
+  const reported = parseSystemctlVersion(reader.systemctlVersion() ?? '');
+  const systemdSource = o.systemd !== undefined ? 'option' : reported !== undefined ? 'agent' : 'default';
+  const systemd = systemdRules(o.systemd ?? reported ?? NEWEST_SYSTEMD);
+  const dcosVersion = text(DCOS_VERSION_FILE) === null ? null : dcosVersionOf(text(DCOS_VERSION_FILE) as string);
 
   const present = UNIT_PATHS.filter((u) => ['file', 'unreadable'].includes(contents.get(u)?.kind ?? ''));
   const unitPath = present.length > 1 ? (UNIT_PATHS[o.preferPublic ? 1 : 0] as string) : (present[0] ?? null);
   let unit: UnitConfig | null = null;
   let dropIns: string[] = [];
   if (unitPath !== null && text(unitPath) !== null) {
-    const dir = contents.get(`${unitPath}.d`);
-    dropIns = dir?.kind === 'directory' ? dir.names.filter((n) => n.endsWith('.conf')).sort().map((n) => `${unitPath}.d/${n}`) : [];
-    const main = parseUnit([{ path: unitPath, text: text(unitPath) as string }]);
+    const listed = dropInDirs(unitPath.split('/').pop() as string, systemd).flatMap((dir) => {
+      const c = contents.get(dir);
+      return c?.kind === 'directory' ? [{ dir, names: c.names }] : [];
+    });
+    dropIns = orderDropIns(listed);
+    const main = parseUnit([{ path: unitPath, text: text(unitPath) as string }], systemd);
     await fetch([...dropIns, ...main.environmentFiles.map((f) => f.path)]);
     const sources: UnitSource[] = [unitPath, ...dropIns].flatMap((path) => (text(path) === null ? [] : [{ path, text: text(path) as string }]));
-    unit = parseUnit(sources);
+    unit = parseUnit(sources, systemd);
     await fetch(unit.environmentFiles.map((f) => f.path));
   }
   const declared: Omit<EnvFileInput, 'text'>[] = unit
     ? unit.environmentFiles.map((f) => ({ path: f.path, optional: f.optional, declaredAt: { file: f.file, line: f.line } }))
-    : dcosAgentEnvironmentFiles(o.preferPublic ?? false);
+    : dcosAgentEnvironmentFiles(o.preferPublic ?? false, dcosVersion);
 
   const readFindings: Finding[] = unitPath === null ? [unitNotFound(SYSTEMD_UNIT_DIR, o.offline)] : [];
   for (const path of [...(unitPath ? [unitPath] : []), ...dropIns]) {
@@ -149,7 +194,7 @@ export async function collectAgentConfig(reader: ConfigReader, o: { preferPublic
     else if (c?.kind === 'directory') readFindings.push(fileUnreadable(f.path, 'it is a directory', f.declaredAt));
     else envFiles.push({ ...f, text: c?.kind === 'file' ? c.text : null });
   }
-  return { unitPath: unit ? unitPath : null, dropIns, unit, envFiles, readFindings };
+  return { unitPath: unit ? unitPath : null, dropIns, unit, envFiles, readFindings, systemd, systemdSource, dcosVersion };
 }
 
 /** Layering, rules and the report for one agent's collected configuration. */
@@ -159,11 +204,11 @@ export function checkCollected(
   context: { live: Readonly<Record<string, string>> | null; window: ReregistrationWindow | null; offline: boolean; notes: string[] },
 ): AgentReport {
   const { unit } = collected;
-  const layered = layerSettings({ unit, envFiles: collected.envFiles });
+  const layered = layerSettings({ unit, envFiles: collected.envFiles, systemd: collected.systemd });
   const unitName = collected.unitPath?.split('/').pop() ?? DCOS_AGENT_UNITS.private;
   const evaluation = evaluateAgent({
     layered,
-    unit: unit && { name: unitName, killMode: unit.killMode, restartSec: unit.restartSec },
+    unit: unit && { name: unitName, killMode: unit.killMode, killModeEffective: unit.killModeEffective, restartSec: unit.restartSec },
     live: context.live,
     window: context.window,
     offline: context.offline,
@@ -175,8 +220,17 @@ export function checkCollected(
     readFindings: collected.readFindings,
     unit:
       unit && collected.unitPath
-        ? { path: collected.unitPath, dropIns: collected.dropIns, environmentFiles: unit.environmentFiles, killMode: unit.killMode, restartSec: unit.restartSec }
+        ? {
+            path: collected.unitPath,
+            dropIns: collected.dropIns,
+            environmentFiles: unit.environmentFiles,
+            killMode: unit.killMode,
+            killModeEffective: unit.killModeEffective,
+            restartSec: unit.restartSec,
+          }
         : null,
+    systemd: { version: collected.systemd.version, rules: collected.systemd.model, source: collected.systemdSource },
+    dcosVersion: collected.dcosVersion,
     live: context.live,
     notes: context.notes,
   });
@@ -311,8 +365,11 @@ async function gatherClusterFacts(clients: ClusterClients): Promise<{ window: Re
 
 const messageOf = (reason: unknown) => (reason instanceof Error ? reason.message : String(reason));
 
-/** `--file`: each path is an EnvironmentFile, or a directory laid out like an agent's `/`. No cluster needed. */
-export async function checkLocalPaths(paths: readonly string[], cwd: string): Promise<AgentReport[]> {
+/**
+ * `--file`: each path is an EnvironmentFile, or a directory laid out like an agent's `/`. No cluster needed.
+ * `systemd`: the version whose rules read them (--systemd); the newest when not given.
+ */
+export async function checkLocalPaths(paths: readonly string[], cwd: string, systemd?: number): Promise<AgentReport[]> {
   const reports: AgentReport[] = [];
   for (const given of paths) {
     const path = resolve(cwd, given);
@@ -322,7 +379,7 @@ export async function checkLocalPaths(paths: readonly string[], cwd: string): Pr
     const identity = { agent: null, host: null, path: given };
     const context = { live: null, window: null, offline: true, notes: [] };
     if (info.isDirectory()) {
-      reports.push(checkCollected(identity, await collectAgentConfig(localConfigReader(path), { offline: true }), context));
+      reports.push(checkCollected(identity, await collectAgentConfig(localConfigReader(path), { offline: true, ...(systemd === undefined ? {} : { systemd }) }), context));
       continue;
     }
     const text = await readFile(path, 'utf8');
@@ -332,7 +389,16 @@ export async function checkLocalPaths(paths: readonly string[], cwd: string): Pr
         'To check a unit, pass a directory laid out like an agent (<dir>/etc/systemd/system/<unit> and its EnvironmentFiles).',
       );
     }
-    const collected: CollectedConfig = { unitPath: null, dropIns: [], unit: null, envFiles: [{ path: given, optional: false, text }], readFindings: [] };
+    const collected: CollectedConfig = {
+      unitPath: null,
+      dropIns: [],
+      unit: null,
+      envFiles: [{ path: given, optional: false, text }],
+      readFindings: [],
+      systemd: systemdRules(systemd ?? NEWEST_SYSTEMD),
+      systemdSource: systemd === undefined ? 'default' : 'option',
+      dcosVersion: null,
+    };
     reports.push(checkCollected(identity, collected, context));
   }
   return reports;

@@ -204,5 +204,5 @@ function healthOf(t: MarathonTask): boolean | null {
 }
 
 function unreadableReport(agent: MesosAgent): AgentReport {
-  return { agent: agent.id, host: agent.hostname, path: null, verdict: 'unreachable', unreachable: 'recovery settings not read', unit: null, settings: null, drift: null, findings: [], notes: [] };
+  return { agent: agent.id, host: agent.hostname, path: null, verdict: 'unreachable', unreachable: 'recovery settings not read', unit: null, systemd: null, dcosVersion: null, settings: null, drift: null, findings: [], notes: [] };
 }

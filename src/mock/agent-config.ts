@@ -10,9 +10,18 @@ export const WORK_DIR = '/var/lib/mesos/slave';
 /** Where pkgpanda unpacked the agent's Mesos package; the unit's ExecStart= names it. */
 export const PKG_PATH = '/opt/mesosphere/packages/mesos--0f8a2c6fb1b7a1f14d8e4d8f2f0d3c1e8b5e4a77';
 
-/** The generated `/opt/mesosphere/etc/mesos-slave-common` (DC/OS defaults: 24hrs recovery, additive policy). */
-export function generatedSlaveCommon(): Record<string, string> {
-  return {
+/** DC/OS 1.10 and 1.11 (before 1.12): 8 EnvironmentFiles in the unit; 1.10 also lacks both recovery keys. */
+function dcosMinor(dcosVersion: string): number {
+  const [major = 0, minor = 0] = dcosVersion.split('.').map(Number);
+  return major > 1 ? 100 : minor;
+}
+
+/**
+ * The generated `/opt/mesosphere/etc/mesos-slave-common` (DC/OS defaults: 24hrs recovery, additive policy;
+ * DC/OS 1.10 set neither, so Mesos's 15mins / equal applied there).
+ */
+export function generatedSlaveCommon(dcosVersion = DEFAULT_DCOS_VERSION): Record<string, string> {
+  const common = {
     GLOG_drop_log_memory: 'false',
     MESOS_CGROUPS_ENABLE_CFS: 'true',
     MESOS_CGROUPS_LIMIT_SWAP: 'false',
@@ -35,7 +44,12 @@ export function generatedSlaveCommon(): Record<string, string> {
     MESOS_SLAVE_SUBSYSTEMS: 'cpu,memory',
     MESOS_WORK_DIR: WORK_DIR,
   };
+  if (dcosMinor(dcosVersion) > 10) return common;
+  const { MESOS_RECONFIGURATION_POLICY: _policy, MESOS_RECOVERY_TIMEOUT: _timeout, ...v110 } = common;
+  return v110;
 }
+
+export const DEFAULT_DCOS_VERSION = '2.2.5';
 
 /** `/opt/mesosphere/etc/mesos-slave` or `…/mesos-slave-public`. */
 export function generatedRoleFile(isPublic: boolean): Record<string, string> {
@@ -58,9 +72,9 @@ export function mountResources(roots: string[]): Record<string, string> | undefi
 }
 
 /** The effective environment: later EnvironmentFiles win (unit order: common, role file, operator file, resources). */
-export function effectiveEnv(isPublic: boolean, overrides?: Record<string, string>, mountRoots: string[] = []): Record<string, string> {
+export function effectiveEnv(isPublic: boolean, overrides?: Record<string, string>, mountRoots: string[] = [], dcosVersion = DEFAULT_DCOS_VERSION): Record<string, string> {
   const resources = mountResources(mountRoots);
-  return { ...generatedSlaveCommon(), ...generatedRoleFile(isPublic), ...(overrides ?? {}), ...(resources ?? {}) };
+  return { ...generatedSlaveCommon(dcosVersion), ...generatedRoleFile(isPublic), ...(overrides ?? {}), ...(resources ?? {}) };
 }
 
 const DURATION_FLAGS = new Set([
@@ -110,8 +124,9 @@ export function unitName(isPublic: boolean): string {
 }
 
 /** The agent's systemd unit, modelled on DC/OS's packages/mesos/extra units with $PKG_PATH expanded. */
-export function unitFileText(isPublic: boolean): string {
+export function unitFileText(isPublic: boolean, dcosVersion = DEFAULT_DCOS_VERSION): string {
   const suffix = isPublic ? '-public' : '';
+  const agentEnv = dcosMinor(dcosVersion) >= 12 ? [`EnvironmentFile=-/etc/mesosphere/mesos/agent${suffix}.env`] : [];
   return [
     '[Unit]',
     isPublic
@@ -135,7 +150,7 @@ export function unitFileText(isPublic: boolean): string {
     'EnvironmentFile=-/var/lib/dcos/mesos-slave-common',
     'EnvironmentFile=-/var/lib/dcos/mesos-resources',
     `EnvironmentFile=-/run/dcos/etc/mesos-slave${suffix}`,
-    `EnvironmentFile=-/etc/mesosphere/mesos/agent${suffix}.env`,
+    ...agentEnv,
     `ExecStartPre=/opt/mesosphere/bin/bootstrap dcos-mesos-slave${suffix}`,
     'ExecStartPre=/opt/mesosphere/bin/make_disk_resources.py /var/lib/dcos/mesos-resources',
     `ExecStart=${PKG_PATH}/bin/start_mesos.sh ${PKG_PATH}/bin/mesos-agent`,

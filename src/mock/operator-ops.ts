@@ -40,6 +40,7 @@ export function canonicalResource(resource: unknown): string {
     persistence: persistence ? { id: persistence.id, principal: persistence.principal ?? null } : null,
     volume: volume ? { mode: volume.mode ?? null, container_path: volume.container_path ?? null } : null,
     source: source ? { type: source.type, root: (source.mount as Json | undefined)?.root ?? (source.path as Json | undefined)?.root ?? null } : null,
+    shared: r.shared !== undefined,
   });
 }
 
@@ -93,7 +94,12 @@ export function unreserveResources(state: MockState, agentId: unknown, resources
   if (!agent) return fail(400, 'No agent found with specified ID');
   if (!Array.isArray(resources) || resources.length === 0) return fail(400, "Invalid UNRESERVE operation: Missing 'resources'");
   for (const requested of resources) {
-    if ((requested as { disk?: { persistence?: unknown } } | null)?.disk?.persistence !== undefined) {
+    const r = requested as { disk?: { persistence?: unknown }; shared?: unknown } | null;
+    // DESTROY returns a shared volume's disk as non-shared (resources_utils.cpp): `shared` left on it is invalid.
+    if (r?.shared !== undefined && r.disk?.persistence === undefined) {
+      return fail(400, 'Invalid UNRESERVE operation: Invalid resources: Only persistent volumes can be shared');
+    }
+    if (r?.disk?.persistence !== undefined) {
       return fail(400, `Invalid UNRESERVE operation: A dynamically reserved persistent volume ${describe(requested)} cannot be unreserved`);
     }
   }

@@ -19,6 +19,14 @@ export function agentRoot(stateDir: string, agentId: string): string {
   return join(stateDir, 'agents', agentId, 'root');
 }
 
+/**
+ * Commands the mock agent has where the developer's machine would answer differently (`systemctl`): put first
+ * on the PATH of every command the mock SSH server runs for that agent. Outside the agent's `/`.
+ */
+export function agentBinDir(stateDir: string, agentId: string): string {
+  return join(stateDir, 'agents', agentId, 'bin');
+}
+
 /** The service account's private key written by `mock reset --require-auth` (mode 0600). */
 export function serviceAccountKeyPath(stateDir: string): string {
   return join(stateDir, 'service-account.pem');

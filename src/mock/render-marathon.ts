@@ -142,15 +142,81 @@ export interface AppRenderOptions {
   deploymentIds: string[];
 }
 
+function containerJson(flavour: MarathonFlavour, app: MockApp): Json {
+  const docker: Json = { image: app.image ?? 'busybox' };
+  // 1.10 moved the network to the app's `networks`.
+  if (flavour !== '1.10') docker.network = 'HOST';
+  Object.assign(docker, { privileged: false, parameters: [], forcePullImage: false });
+  return { type: app.containerType ?? 'DOCKER', volumes: volumeJson(flavour, app), docker };
+}
+
+const RESIDENCY = { relaunchEscalationTimeoutSeconds: 3600, taskLostBehavior: 'WAIT_FOREVER' };
+
+function appStatus(out: Json, o: AppRenderOptions): Json {
+  out.tasksStaged = o.counts.staged;
+  out.tasksRunning = o.counts.running;
+  out.tasksHealthy = 0;
+  out.tasksUnhealthy = 0;
+  out.deployments = o.deploymentIds.map((id) => ({ id }));
+  if (o.tasks) out.tasks = o.tasks;
+  return out;
+}
+
+/**
+ * 1.8+ write apps through RAML/Jackson (v1.10.26 `raml/AppConversion.scala` appWriter): absent options are left
+ * out, never `null`; the deprecated `storeUrls`, `uris`, `ports`, `ipAddress` are not written; residency is
+ * written for resident apps.
+ */
+function renderApp110(state: MockState, app: MockApp, o: AppRenderOptions): Json {
+  const resident = app.volumes.length > 0;
+  const out: Json = { id: app.id };
+  if (app.acceptedResourceRoles && app.acceptedResourceRoles.length > 0) out.acceptedResourceRoles = app.acceptedResourceRoles;
+  if (app.args) out.args = app.args;
+  Object.assign(out, { backoffFactor: 1.15, backoffSeconds: 1 });
+  if (app.cmd !== undefined) out.cmd = app.cmd;
+  Object.assign(out, {
+    constraints: [],
+    container: containerJson('1.10', app),
+    cpus: app.cpus,
+    dependencies: [],
+    disk: app.disk,
+    env: app.env ?? {},
+    executor: '',
+    fetch: [],
+    gpus: 0,
+    healthChecks: [],
+    instances: app.instances,
+    labels: app.labels,
+    maxLaunchDelaySeconds: 300,
+    mem: app.mem,
+    networks: [{ mode: 'host' }],
+    portDefinitions: app.servicePorts.map((port) => ({ port, name: 'default', protocol: 'tcp' })),
+    readinessChecks: [],
+  });
+  if (resident) out.residency = RESIDENCY;
+  Object.assign(out, {
+    requirePorts: false,
+    secrets: {},
+    upgradeStrategy: { maximumOverCapacity: app.upgradeStrategy.maximumOverCapacity, minimumHealthCapacity: app.upgradeStrategy.minimumHealthCapacity },
+    version: app.version,
+    versionInfo: { lastScalingAt: app.version, lastConfigChangeAt: app.version },
+    unreachableStrategy: resident ? 'disabled' : { inactiveAfterSeconds: 0, expungeAfterSeconds: 0 },
+    killSelection: 'YOUNGEST_FIRST',
+    role: state.mesosRole,
+  });
+  return appStatus(out, o);
+}
+
 export function renderApp(state: MockState, app: MockApp, o: AppRenderOptions): Json {
   const flavour = state.flavour;
+  if (flavour === '1.10') return renderApp110(state, app, o);
   const resident = app.volumes.length > 0;
   const out: Json = {
     id: app.id,
     cmd: app.cmd ?? null,
-    args: null,
+    args: app.args ?? null,
     user: null,
-    env: {},
+    env: app.env ?? {},
     instances: app.instances,
     cpus: app.cpus,
     mem: app.mem,
@@ -166,11 +232,7 @@ export function renderApp(state: MockState, app: MockApp, o: AppRenderOptions): 
     backoffSeconds: 1,
     backoffFactor: 1.15,
     maxLaunchDelaySeconds: 3600,
-    container: {
-      type: 'DOCKER',
-      volumes: volumeJson(flavour, app),
-      docker: { image: app.image ?? 'busybox', network: 'HOST', privileged: false, parameters: [], forcePullImage: false },
-    },
+    container: containerJson(flavour, app),
     healthChecks: [],
     readinessChecks: [],
     dependencies: [],
@@ -182,61 +244,16 @@ export function renderApp(state: MockState, app: MockApp, o: AppRenderOptions): 
     version: app.version,
     versionInfo: { lastScalingAt: app.version, lastConfigChangeAt: app.version },
   });
-  if (flavour !== '1.10' && resident) out.residency = { relaunchEscalationTimeoutSeconds: 3600, taskLostBehavior: 'WAIT_FOREVER' };
+  if (resident) out.residency = RESIDENCY;
   if (flavour !== '1.1') {
     out.unreachableStrategy = resident ? 'disabled' : { inactiveAfterSeconds: 0, expungeAfterSeconds: 0 };
     out.killSelection = 'YOUNGEST_FIRST';
   }
-  if (flavour === '1.10') out.role = state.mesosRole;
-  out.tasksStaged = o.counts.staged;
-  out.tasksRunning = o.counts.running;
-  out.tasksHealthy = 0;
-  out.tasksUnhealthy = 0;
-  out.deployments = o.deploymentIds.map((id) => ({ id }));
-  if (o.tasks) out.tasks = o.tasks;
-  return out;
+  return appStatus(out, o);
 }
 
 const MARATHON_VERSION: Record<MarathonFlavour, string> = { '1.1': '1.1.1', '1.4': '1.4.13', '1.10': '1.10.26' };
 
 export function marathonVersion(flavour: MarathonFlavour): string {
   return MARATHON_VERSION[flavour];
-}
-
-export function renderInfo(state: MockState, leader: string): Json {
-  const info: Json = { name: 'marathon', version: MARATHON_VERSION[state.flavour] };
-  if (state.flavour !== '1.1') info.buildref = 'b00f1c6a1b9c5c2c1b2f2b0a4a6d1f7f0e6c2b9d';
-  Object.assign(info, {
-    elected: true,
-    leader,
-    frameworkId: state.frameworkId,
-    marathon_config: {
-      checkpoint: state.marathonCheckpoint ?? true,
-      decline_offer_duration: 120000,
-      failover_timeout: 604800,
-      framework_name: 'marathon',
-      ha: true,
-      hostname: leader.replace(/:\d+$/, ''),
-      leader_proxy_connection_timeout_ms: 5000,
-      leader_proxy_read_timeout_ms: 10000,
-      local_port_max: 20000,
-      local_port_min: 10000,
-      master: 'zk://zk-1.zk:2181,zk-2.zk:2181,zk-3.zk:2181,zk-4.zk:2181,zk-5.zk:2181/mesos',
-      mesos_authentication_principal: state.principal,
-      mesos_leader_ui_url: '/mesos',
-      mesos_role: state.mesosRole,
-      mesos_user: 'root',
-      task_launch_timeout: 300000,
-      task_reservation_timeout: 20000,
-      webui_url: null,
-    },
-    zookeeper_config: {
-      zk: 'zk://zk-1.zk:2181,zk-2.zk:2181,zk-3.zk:2181,zk-4.zk:2181,zk-5.zk:2181/marathon',
-      zk_timeout: 10000,
-      zk_session_timeout: 10000,
-      zk_max_versions: 50,
-    },
-    http_config: { http_port: 8080, https_port: 8443 },
-  });
-  return info;
 }

@@ -67,6 +67,7 @@ export function reservedResources(r: MockReservation, used: boolean): Json[] {
     const source = sourceJson(v.source);
     if (source) info.source = source;
     disk.disk = info;
+    if (v.shared) disk.shared = {};
     out.push(disk);
   }
   for (const d of r.plainDisks ?? []) {

@@ -13,7 +13,9 @@ import {
   tasksByApp,
 } from './marathon-http.js';
 import { jettyErrorPage } from './pages.js';
-import { renderInfo, renderTask } from './render-marathon.js';
+import { renderDeployment } from './render-deployments.js';
+import { renderInfo } from './render-info.js';
+import { renderTask } from './render-marathon.js';
 
 const P = MARATHON_PREFIX;
 
@@ -79,19 +81,7 @@ export function marathonReadRoutes(ctx: MockContext): RequestHandler[] {
 
     http.get(`${P}/v2/deployments`, () => {
       const state = ctx.store.current();
-      return mjson(
-        ctx,
-        state.deployments.map((d) => ({
-          id: d.id,
-          version: d.version,
-          affectedApps: d.affectedApps,
-          affectedPods: [],
-          steps: [{ actions: d.affectedApps.map((app) => ({ action: 'ScaleApplication', app })) }],
-          currentActions: d.affectedApps.map((app) => ({ action: 'ScaleApplication', app, readinessCheckResults: [] })),
-          currentStep: 1,
-          totalSteps: 1,
-        })),
-      );
+      return mjson(ctx, state.deployments.map((d) => renderDeployment(state.flavour, d)));
     }),
   ];
 }

@@ -1,9 +1,23 @@
 import { http, type RequestHandler } from 'msw';
 import { queryFlag, type MockContext } from './handler-context.js';
 import { instanceKey, isParsableTaskId } from './ids.js';
-import { LockedError, deleteApp, killTasks, scaleApp, type KillFlags, type KillOutcome } from './marathon-ops.js';
-import { MARATHON_PREFIX, agentMap, appNotFound, lockedBody, marathonError, mjson, parseAppsPath } from './marathon-http.js';
-import { renderInstance14, renderTask, type Json } from './render-marathon.js';
+import { needsRestart, readAppDefinition } from './app-definition.js';
+import {
+  LockedError,
+  createApp,
+  deleteApp,
+  killTasks,
+  progressDeployments,
+  restartApp,
+  rollbackDeployment,
+  scaleApp,
+  type DeletedVolumeData,
+  type KillFlags,
+  type KillOutcome,
+} from './marathon-ops.js';
+import { MARATHON_PREFIX, agentMap, appNotFound, leaderAddress, lockedBody, marathonError, mjson, parseAppsPath } from './marathon-http.js';
+import { deleteVolumeData } from './sandbox.js';
+import { renderApp, renderInstance14, renderTask, type Json } from './render-marathon.js';
 import type { MockDeployment, MockState, MockTask } from './types.js';
 
 const P = MARATHON_PREFIX;
@@ -12,6 +26,8 @@ interface Answer {
   response: Response;
   changed: boolean;
   outcome?: KillOutcome;
+  /** Volume data the write's DESTROYs removed (Mesos ≥ 1.0). */
+  deletedData?: DeletedVolumeData[];
 }
 
 const unchanged = (response: Response): Answer => ({ response, changed: false });
@@ -60,9 +76,20 @@ async function readJson(request: Request): Promise<{ ok: true; value: unknown } 
 }
 
 function finish(ctx: MockContext, answer: Answer): Response {
+  for (const d of answer.deletedData ?? []) deleteVolumeData(ctx.store.stateDir, d.agentId, d.hostPath, d.keepRoot);
   if (answer.outcome && answer.outcome.newVolumes.length > 0) ctx.createVolumeDirs(answer.outcome.newVolumes);
   if (answer.outcome?.kind === 'tasks' && answer.outcome.destroyedVolumes) ctx.destroyVolumeDirs(answer.outcome.destroyedVolumes);
   return answer.response;
+}
+
+/** Run a write that takes the app lock: 409 (AppLockedException) when another deployment holds it and no force. */
+function withLock(ctx: MockContext, write: () => Answer): Answer {
+  try {
+    return write();
+  } catch (e) {
+    if (e instanceof LockedError) return unchanged(mjson(ctx, lockedBody(e.deployments.map((d) => d.id)), 409));
+    throw e;
+  }
 }
 
 const bothScaleAndWipe = (ctx: MockContext) => marathonError(ctx, 400, 'You cannot use scale and wipe at the same time.');
@@ -78,9 +105,12 @@ export function marathonWriteRoutes(ctx: MockContext): RequestHandler[] {
         const answer = ctx.store.mutate((state): Answer => {
           const app = state.apps.find((a) => a.id === path.appId);
           if (!app) return unchanged(appNotFound(ctx, path.appId));
-          return { response: deploymentAnswer(ctx, state, deleteApp(state, app)), changed: true };
+          const { deployment, deletedData } = deleteApp(state, app);
+          // The freed resources are offered again: stalled scale-ups of other apps may launch now.
+          const newVolumes = progressDeployments(state);
+          return { response: deploymentAnswer(ctx, state, deployment), changed: true, outcome: { kind: 'deployment', deployment, newVolumes }, deletedData };
         }, (a) => a.changed);
-        return answer.response;
+        return finish(ctx, answer);
       }
       if (flags.scale && flags.wipe) return bothScaleAndWipe(ctx);
       const answer = ctx.store.mutate((state): Answer => {
@@ -128,28 +158,59 @@ export function marathonWriteRoutes(ctx: MockContext): RequestHandler[] {
       return finish(ctx, answer);
     }),
 
+    http.post(`${P}/v2/apps`, async ({ request }) => {
+      const force = queryFlag(new URL(request.url), 'force');
+      const body = await readJson(request);
+      if (!body.ok) return mjson(ctx, { message: 'Invalid JSON', details: body.details }, 400);
+      const answer = ctx.store.mutate((state): Answer => {
+        const read = readAppDefinition(state, body.value);
+        if (!read.ok) return unchanged(mjson(ctx, read.body, read.status));
+        if (state.apps.some((a) => a.id === read.app.id)) return unchanged(marathonError(ctx, 409, `An app with id [${read.app.id}] already exists.`));
+        return withLock(ctx, () => {
+          const { deployment, newVolumes } = createApp(state, read.app, force);
+          // The answer shows the app as stored, before its deployment launched anything.
+          const shown = renderApp(state, read.app, { counts: { staged: 0, running: 0 }, deploymentIds: [deployment.id], ...(state.flavour === '1.10' ? {} : { tasks: [] }) });
+          const headers: Record<string, string> = { location: `http://${leaderAddress(ctx)}${read.app.id}` };
+          if (state.flavour !== '1.1') headers['marathon-deployment-id'] = deployment.id;
+          return { response: mjson(ctx, shown, 201, headers), changed: true, outcome: { kind: 'deployment', deployment, newVolumes } };
+        });
+      }, (a) => a.changed);
+      return finish(ctx, answer);
+    }),
+
     http.put(`${P}/v2/apps/*`, async ({ request }) => {
       const url = new URL(request.url);
       const path = parseAppsPath(url);
       if (!path) return marathonError(ctx, 404, 'URI not found');
       const appId = path.kind === 'app' ? path.appId : path.kind === 'tasks' ? `${path.appId}/tasks` : `${path.appId}/tasks/${path.taskId}`;
+      const force = queryFlag(url, 'force');
       const body = await readJson(request);
       if (!body.ok) return mjson(ctx, { message: 'Invalid JSON', details: body.details }, 400);
       const update = (body.value ?? {}) as Record<string, unknown>;
       const answer = ctx.store.mutate((state): Answer => {
         const app = state.apps.find((a) => a.id === appId);
-        if (!app) return unchanged(appNotFound(ctx, appId));
+        if (!app) {
+          // PUT of an unknown id creates the app (201 with the deployment, not the app).
+          const read = readAppDefinition(state, update, undefined, appId);
+          if (!read.ok) return unchanged(mjson(ctx, read.body, read.status));
+          return withLock(ctx, () => {
+            const { deployment, newVolumes } = createApp(state, read.app, force);
+            return { response: deploymentAnswer(ctx, state, deployment, 201), changed: true, outcome: { kind: 'deployment', deployment, newVolumes } };
+          });
+        }
         const invalid = validateUpdate(state, app, update);
         if (invalid) return unchanged(mjson(ctx, { message: 'Object is not valid', details: invalid }, 422));
-        const instances = typeof update.instances === 'number' ? update.instances : app.instances;
-        try {
-          const outcome = scaleApp(state, app, instances, queryFlag(url, 'force'));
+        const read = readAppDefinition(state, update, app, appId);
+        if (!read.ok) return unchanged(mjson(ctx, read.body, read.status));
+        return withLock(ctx, () => {
+          if (needsRestart(app, read.app)) {
+            const { deployment, newVolumes } = restartApp(state, app, read.app, force);
+            return { response: deploymentAnswer(ctx, state, deployment), changed: true, outcome: { kind: 'deployment', deployment, newVolumes } };
+          }
+          const outcome = scaleApp(state, app, read.app.instances, force);
           if (outcome.kind !== 'deployment') throw new Error('scaling always deploys');
           return { response: deploymentAnswer(ctx, state, outcome.deployment), changed: true, outcome };
-        } catch (e) {
-          if (e instanceof LockedError) return unchanged(mjson(ctx, lockedBody(e.deployments.map((d) => d.id)), 409));
-          throw e;
-        }
+        });
       }, (a) => a.changed);
       return finish(ctx, answer);
     }),
@@ -160,12 +221,20 @@ export function marathonWriteRoutes(ctx: MockContext): RequestHandler[] {
       const answer = ctx.store.mutate((state): Answer => {
         const deployment = state.deployments.find((d) => d.id === id);
         if (!deployment) return unchanged(marathonError(ctx, 404, `DeploymentPlan ${id} does not exist`));
-        state.deployments = state.deployments.filter((d) => d !== deployment);
-        if (force) return { response: new Response(null, { status: 202 }), changed: true };
-        state.sequence += 1;
-        return { response: deploymentAnswer(ctx, state, { ...deployment, version: new Date().toISOString() }), changed: true };
+        if (force) {
+          // Cancelled where it stands: no revert plan, nothing moves back.
+          state.deployments = state.deployments.filter((d) => d !== deployment);
+          return { response: new Response(null, { status: 202 }), changed: true };
+        }
+        const revert = rollbackDeployment(state, deployment);
+        return {
+          response: deploymentAnswer(ctx, state, revert.deployment),
+          changed: true,
+          outcome: { kind: 'deployment', deployment: revert.deployment, newVolumes: revert.newVolumes },
+          deletedData: revert.deletedData,
+        };
       }, (a) => a.changed);
-      return answer.response;
+      return finish(ctx, answer);
     }),
   ];
 }

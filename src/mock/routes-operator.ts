@@ -1,6 +1,7 @@
 import { http, type RequestHandler } from 'msw';
 import { text, type MockContext } from './handler-context.js';
 import { destroyVolumes, unreserveResources, type OperatorOutcome } from './operator-ops.js';
+import { deleteVolumeData } from './sandbox.js';
 
 /**
  * The master's v1 operator API (`POST /api/v1`, under Admin Router's `/mesos`), for the two calls that
@@ -17,9 +18,12 @@ interface CallBody {
 async function operatorCall(ctx: MockContext, request: Request): Promise<Response> {
   const contentType = request.headers.get('content-type');
   if (contentType === null) return text("Expecting 'Content-Type' to be present", 400);
-  if (!/^application\/json\b/i.test(contentType)) {
+  // Compared as a whole string, exactly: `application/json; charset=utf-8` or `Application/JSON` are 415 too.
+  if (contentType !== 'application/json' && contentType !== 'application/x-protobuf') {
     return text("Expecting 'Content-Type' of application/json or application/x-protobuf", 415);
   }
+  // A protobuf-encoded Call is valid upstream but not decoded by the mock.
+  if (contentType === 'application/x-protobuf') return new Response(null, { status: 501 });
   let call: CallBody;
   try {
     call = JSON.parse(await request.text()) as CallBody;

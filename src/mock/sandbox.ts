@@ -103,10 +103,25 @@ function giveToTaskUser(dir: string): void {
   walk(dir);
 }
 
-function writeAgentConfig(root: string, agent: MockAgent, mountRoots: string[]): void {
+/** `systemctl` of a mock agent: only `--version`, answering as that agent's systemd (default 219). */
+function systemctlShim(version: number): string {
+  return [
+    '#!/bin/sh',
+    `if [ "$1" = --version ]; then printf '%s\\n' 'systemd ${version}' '+PAM +AUDIT +SELINUX +IMA -APPARMOR +SMACK +SYSVINIT +UTMP +LIBCRYPTSETUP +GCRYPT +GNUTLS +ACL +XZ'; exit 0; fi`,
+    'echo "systemctl: this mock agent only answers --version" >&2',
+    'exit 1',
+    '',
+  ].join('\n');
+}
+
+function writeAgentConfig(root: string, agent: MockAgent, mountRoots: string[], dcosVersion: string): void {
+  const bin = join(dirname(root), 'bin');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(join(bin, 'systemctl'), systemctlShim(agent.systemdVersion ?? 219), { mode: 0o755 });
+  writeFile(root, 'dcos-metadata/dcos-version.json', `${JSON.stringify({ version: dcosVersion, 'dcos-image-commit': 'f3e2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4', 'bootstrap-id': '0123456789abcdef0123456789abcdef01234567' }, null, 2)}\n`);
   writeFile(root, 'opt/mesosphere/environment', 'PATH=/opt/mesosphere/bin:/usr/bin:/bin\nLD_LIBRARY_PATH=/opt/mesosphere/lib\n');
   writeFile(root, 'opt/mesosphere/etc/proxy.env', '');
-  writeFile(root, 'opt/mesosphere/etc/mesos-slave-common', envFileText(generatedSlaveCommon()));
+  writeFile(root, 'opt/mesosphere/etc/mesos-slave-common', envFileText(generatedSlaveCommon(dcosVersion)));
   writeFile(root, `opt/mesosphere/etc/mesos-slave${agent.public ? '-public' : ''}`, envFileText(generatedRoleFile(agent.public)));
   const handWritten = agent.configFiles ?? {};
   if (agent.operatorOverrides && handWritten['/var/lib/dcos/mesos-slave-common'] === undefined) {
@@ -116,7 +131,7 @@ function writeAgentConfig(root: string, agent: MockAgent, mountRoots: string[]):
   const resources = mountResources(mountRoots);
   if (resources) writeFile(root, 'var/lib/dcos/mesos-resources', envFileText(resources));
   const unit = unitName(agent.public);
-  writeFile(root, `etc/systemd/system/${unit}`, unitFileText(agent.public));
+  writeFile(root, `etc/systemd/system/${unit}`, unitFileText(agent.public, dcosVersion));
   mkdirSync(join(root, 'etc/systemd/system/dcos.target.wants'), { recursive: true });
   symlinkSync(`../${unit}`, join(root, 'etc/systemd/system/dcos.target.wants', unit));
   for (const mount of mountRoots) mkdirSync(join(root, mount), { recursive: true });
@@ -140,7 +155,7 @@ export function writeSandboxes(stateDir: string, state: MockState): void {
     const root = agentRoot(stateDir, agent.id);
     const volumes = volumesByAgent.get(agent.id) ?? [];
     const mountRoots = [...new Set(agent.env.MESOS_RESOURCES ? mountRootsOf(agent.env.MESOS_RESOURCES) : [])];
-    writeAgentConfig(root, agent, mountRoots);
+    writeAgentConfig(root, agent, mountRoots, state.dcosVersion);
     const volumeDirs: string[] = [];
     try {
       writeAgentData(root, agent, state, volumes, volumeDirs);

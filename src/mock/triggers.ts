@@ -1,6 +1,7 @@
 import { usageError } from '../errors.js';
+import { startDeployment } from './deployments.js';
 import { formatTaskId, instanceKey, nextUuid, reservationLabelFor, safeAppId } from './ids.js';
-import { newDeployment, restartOnReservation, scaleApp, type NewVolumeDir } from './marathon-ops.js';
+import { restartOnReservation, scaleApp, type NewVolumeDir } from './marathon-ops.js';
 import { agentRoot } from './paths.js';
 import { markInUse, syncContainerMounts } from './proc.js';
 import { createVolumeDir, hostPathOf } from './sandbox.js';
@@ -68,7 +69,7 @@ export const triggerActions: Record<string, TriggerAction> = {
     return scaleApp(state, app, Number(arg.slice(at + 1)), true).newVolumes;
   },
   deploy(state, { arg }) {
-    state.deployments.push(newDeployment(state, [arg]));
+    startDeployment(state, { affectedApps: [arg] });
   },
   'remove-agent'(state, { agentId, arg }) {
     const agent = state.agents.find((a) => a.id === (arg || agentId) || a.id.endsWith(`-${arg}`));

@@ -36,6 +36,8 @@ export interface MockAgent {
   commandLineFlags?: Record<string, string>;
   /** Removed by the master for maintenance (`machine/down`): not listed, endpoints 404, until `machine/up`. */
   down?: boolean;
+  /** What its `systemctl --version` reports; absent: 219 (CentOS/RHEL 7, DC/OS's most common base). */
+  systemdVersion?: number;
 }
 
 export interface MockPersistentVolume {
@@ -52,7 +54,11 @@ export interface MockApp {
   mem: number;
   disk: number;
   cmd?: string;
+  args?: string[];
+  env?: Record<string, string>;
   image?: string;
+  /** Absent: DOCKER (the Docker containerizer). */
+  containerType?: 'DOCKER' | 'MESOS';
   volumes: MockPersistentVolume[];
   upgradeStrategy: { minimumHealthCapacity: number; maximumOverCapacity: number };
   /** Service ports (portDefinitions / portMappings servicePort), copied into /v2/tasks `servicePorts`. */
@@ -99,6 +105,8 @@ export interface MockReservedVolume {
   containerPath: string;
   sizeMb: number;
   source?: MockVolumeSource;
+  /** A shared persistent volume (`shared: {}`, created by a SHARED_RESOURCES framework or an operator; never by Marathon). */
+  shared?: boolean;
 }
 
 /** One Marathon reservation as the Mesos master holds it (per agent). */
@@ -122,10 +130,29 @@ export interface MockStrayVolume {
   containerPath: string;
 }
 
+export type MockDeploymentActionName = 'StartApplication' | 'StopApplication' | 'ScaleApplication' | 'RestartApplication';
+
+export interface MockDeploymentAction {
+  action: MockDeploymentActionName;
+  app: string;
+}
+
+/** A deployment in progress (Marathon lists only running deployments; a finished one is gone). */
 export interface MockDeployment {
   id: string;
   version: string;
   affectedApps: string[];
+  /** The plan's steps in order, each a set of actions run in parallel. Absent: one ScaleApplication step per app. */
+  steps?: MockDeploymentAction[][];
+  /** 1-based index of the step in progress. Absent: the last step. */
+  currentStep?: number;
+  /**
+   * What ends it. `launched` (app writes): every affected app has launched its `instances` — it stays while no agent
+   * has room. `held` (startDeployment, scenarios): only finishDeployment or DELETE /v2/deployments/{id}. Absent: held.
+   */
+  until?: 'launched' | 'held';
+  /** `instances` of each affected app before the deployment: what a rollback (DELETE without force) restores. */
+  original?: Record<string, number>;
 }
 
 export interface MockServiceAccount {

@@ -6,6 +6,7 @@ import { releaseCalls } from '../../src/domain/orphan-reservations.js';
 import { agentRoot } from '../../src/mock/paths.js';
 import { resetMock } from '../../src/mock/scenario.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
+import { MockStore } from '../../src/mock/store.js';
 import { tempDir } from '../helpers/cli.js';
 
 // The mock master's v1 operator API over real HTTP: what `volumes orphans --release-reservations` sends.
@@ -94,11 +95,34 @@ describe('POST /mesos/api/v1', () => {
     expect(await labelled(3, ORPHAN_LABEL)).toEqual(orphan);
   });
 
+  it('a shared volume: DESTROY clears `shared`, so the UNRESERVE must not carry it', async () => {
+    const { dir, post, labelled } = await cluster();
+    new MockStore(dir).mutate((state) => {
+      const volume = state.reservations.flatMap((r) => r.volumes).find((v) => v.persistenceId === ORPHAN_VOLUME);
+      if (volume) volume.shared = true;
+    });
+    const orphan = await labelled(3, ORPHAN_LABEL);
+    expect(orphan[2]).toMatchObject({ shared: {}, disk: { persistence: { id: ORPHAN_VOLUME } } });
+    const [destroy, unreserve] = releaseCalls(S(3), orphan);
+    expect(JSON.stringify(unreserve)).not.toContain('shared');
+    expect((await post(destroy)).status).toBe(202);
+    expect((await labelled(3, ORPHAN_LABEL))[2]).not.toHaveProperty('shared');
+    // The disk as it was listed before the DESTROY, minus the volume, but still shared: Mesos refuses it.
+    const { disk: _volume, ...stillShared } = orphan[2] as MesosResource;
+    const refused = await post({ type: 'UNRESERVE_RESOURCES', unreserve_resources: { agent_id: { value: S(3) }, resources: [stillShared] } });
+    expect(refused).toEqual({ status: 400, text: 'Invalid UNRESERVE operation: Invalid resources: Only persistent volumes can be shared' });
+    expect((await post(unreserve)).status).toBe(202);
+    expect(await labelled(3, ORPHAN_LABEL)).toEqual([]);
+  });
+
   it('checks method, content type and body like the master', async () => {
     const { server, post } = await cluster();
     expect((await fetch(`${server.url}/mesos/api/v1`)).status).toBe(405);
     expect(await post('{}', {})).toMatchObject({ status: 400, text: "Expecting 'Content-Type' to be present" });
     expect((await post('{}', { 'content-type': 'text/plain' })).status).toBe(415);
+    // Mesos compares the whole header: parameters or another case are unsupported too.
+    expect((await post('{}', { 'content-type': 'application/json; charset=utf-8' })).status).toBe(415);
+    expect((await post('{}', { 'content-type': 'Application/JSON' })).status).toBe(415);
     expect((await post('{not json', { 'content-type': 'application/json' })).text).toMatch(/^Failed to parse body into JSON/);
     expect((await post({ type: 'GET_AGENTS' })).status).toBe(501);
   });

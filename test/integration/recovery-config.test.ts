@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
 import { ExitCode } from '../../src/errors.js';
+import { writeSandboxes } from '../../src/mock/sandbox.js';
 import { resetMock } from '../../src/mock/scenario.js';
 import { readStateFile, writeStateFile } from '../../src/mock/store.js';
 import type { RecoveryReport } from '../../src/domain/recovery/report.js';
@@ -17,13 +18,13 @@ afterAll(() => cleanups.forEach((c) => c()));
  * A fresh default mock per test: CLI runs against one mock directory share its generated ssh_config,
  * so runs that go in parallel each get their own.
  */
-function freshMock(edit?: (state: NonNullable<ReturnType<typeof readStateFile>>) => void) {
+function freshMock(edit?: (state: NonNullable<ReturnType<typeof readStateFile>>, dir: string) => void) {
   const { dir, cleanup } = tempDir();
   cleanups.push(cleanup);
   resetMock({ stateDir: dir, scenario: 'default', flavour: '1.10', requireAuth: false });
   const state = readStateFile(dir);
   if (edit && state) {
-    edit(state);
+    edit(state, dir);
     writeStateFile(dir, state);
   }
   const cli = (args: string[], env?: Record<string, string>) => runCli([...mockArgs(dir), 'agent', 'recovery-config', ...args], env ? { env } : {});
@@ -90,6 +91,21 @@ describe.concurrent('agent recovery-config against the mock over real SSH', () =
     expect(r.stdout).toMatch(/^ +remedy: write KillMode=control-group/m);
     expect(r.stdout).toMatch(new RegExp(`^${S(3)} +recovery_timeout +48hrs +2days +${OPERATOR}:2$`, 'm'));
     expect(lines.filter(Boolean).at(-1)).toBe('5 agents: 2 ok, 1 warning, 2 error, 0 unreachable');
+    // Each agent's own systemctl --version: the mock's agents run CentOS 7's systemd.
+    expect(r.stdout).toContain('Read with systemd 219\n');
+  });
+
+  it("each agent is read with its own systemd: the version is reported per agent", async () => {
+    const { json } = freshMock((state, dir) => {
+      const s0 = state.agents.find((a) => a.id === S(0));
+      if (s0) s0.systemdVersion = 252;
+      writeSandboxes(dir, state);
+    });
+    const { report } = await json(['--agent', S(0), '--agent', S(1)]);
+    expect(report.agents.map((a) => [a.agent, a.systemd, a.dcosVersion])).toEqual([
+      [S(0), { version: 252, rules: '252', source: 'agent' }, '2.2.5'],
+      [S(1), { version: 219, rules: '219', source: 'agent' }, '2.2.5'],
+    ]);
   });
 
   it('the exit code follows --fail-on: warnings fail only with --fail-on warning', async () => {

@@ -52,6 +52,39 @@ describe('agent recovery-config --file (offline, for config-management CI)', () 
     expect((await check(['--file', root, '--fail-on', 'warning'])).code).toBe(ExitCode.CHECK_FAILED);
   });
 
+  it('--systemd picks the rules that read the copies, and the output says which; the newest by default', async () => {
+    const text = '# was 15mins, raised \\\nMESOS_RECOVERY_TIMEOUT=1hrs\nMESOS_WORK_DIR="/var/lib/mesos\\slave"\n';
+    writeFileSync(join(files, 'continued'), text);
+    const newest = await check(['--json', '--file', join(files, 'continued')]);
+    const [current] = (JSON.parse(newest.stdout) as RecoveryReport).agents;
+    expect(current?.systemd).toEqual({ version: 257, rules: '254', source: 'default' });
+    expect(current?.settings?.recovery_timeout.value).toBe('1hrs');
+    const old = await check(['--json', '--systemd', '219', '--file', join(files, 'continued')]);
+    const [centos] = (JSON.parse(old.stdout) as RecoveryReport).agents;
+    expect(centos?.systemd).toEqual({ version: 219, rules: '219', source: 'option' });
+    // systemd 219 reads the line after the comment as part of it: the Mesos default applies.
+    expect(centos?.settings?.recovery_timeout).toMatchObject({ value: '15mins', origin: 'Mesos default' });
+    const text219 = await check(['--systemd', '219', '--file', join(files, 'continued')]);
+    expect(text219.stdout).toContain('Read with systemd 219, from --systemd');
+    expect((await check(['--file', join(files, 'continued')])).stdout).toContain('Read with systemd 257 (rules of 254), assumed: the newest modelled (pass --systemd <version>)');
+    const bad = await check(['--systemd', 'seven', '--file', join(files, 'continued')]);
+    expect(bad.code).toBe(ExitCode.USAGE);
+    expect(bad.stderr).toMatch(/--systemd seven: expected a systemd version number/);
+  });
+
+  it('a DC/OS 1.11 copy without its unit: the 8 EnvironmentFiles of that release are assumed', async () => {
+    const root = join(dir, 'dcos111');
+    mkdirSync(join(root, 'dcos-metadata'), { recursive: true });
+    mkdirSync(join(root, 'etc/mesosphere/mesos'), { recursive: true });
+    writeFileSync(join(root, 'dcos-metadata/dcos-version.json'), '{"version": "1.11.12"}\n');
+    // 1.11 units never read agent.env: what it sets does not reach the agent.
+    writeFileSync(join(root, 'etc/mesosphere/mesos/agent.env'), 'MESOS_RECOVERY_TIMEOUT=2hrs\n');
+    const r = await check(['--json', '--file', root]);
+    const [agent] = (JSON.parse(r.stdout) as RecoveryReport).agents;
+    expect(agent?.dcosVersion).toBe('1.11.12');
+    expect(agent?.settings?.recovery_timeout).toMatchObject({ value: '15mins', origin: 'Mesos default' });
+  });
+
   it('refuses a unit file, a missing path, and --agent together with --file', async () => {
     const unit = await check(['--file', join(files, 'unit.service')]);
     expect(unit.code).toBe(ExitCode.USAGE);

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConnectionFlags } from '../../src/context.js';
 import { mockClusterConfig, resolveClusterConfig } from '../../src/config/resolve.js';
 import { CliError, ExitCode } from '../../src/errors.js';
+import { NO_TIMEOUT_MS } from '../../src/config/values.js';
 
 const A = '97193161-f7f1-2295-2514-a6b3918043b6';
 const B = 'b5e0ad4c-1d2f-4c5e-9b7a-000000000002';
@@ -151,6 +152,20 @@ describe('choosing the current DC/OS CLI cluster', () => {
     cluster(B, `${toml('http://127.0.0.2')}[cluster]\nname = "same"\n`);
     const err = await failure(resolve({}, { DCOS_CLUSTER: 'same' }));
     expect(err.message).toMatch(/^DCOS_CLUSTER=same: multiple matches found/);
+  });
+
+  it("DCOS_CLUSTER equal to one cluster's id and another's name: the id wins, as in dcos-cli", async () => {
+    cluster(A, `${toml('http://127.0.0.1')}[cluster]\nname = "${B}"\n`);
+    cluster(B, toml('http://127.0.0.2'));
+    expect((await resolve({}, { DCOS_CLUSTER: B })).dcosUrl).toBe('http://127.0.0.2');
+  });
+
+  it('ssl_verify "FaLsE" is no boolean for dcos-cli (strconv.ParseBool): it names a CA bundle', async () => {
+    cluster(A, toml('http://127.0.0.1', 'ssl_verify = "FaLsE"'));
+    const err = await failure(resolve());
+    expect(err.message).toMatch(/core\.ssl_verify: CA bundle 'FaLsE'/);
+    cluster(A, toml('http://127.0.0.1', 'ssl_verify = "False"'));
+    expect((await resolve()).tls.verify).toBe(false);
   });
 
   it('DCOS_DIR (relative to the cwd) replaces ~/.dcos', async () => {
@@ -302,7 +317,16 @@ describe('timeout', () => {
 
   it('a bad core.timeout names the file and key', async () => {
     cluster(A, toml('http://127.0.0.1', 'timeout = "soon"'));
-    await expect(resolve()).rejects.toThrow(`~/.dcos/clusters/${A}/dcos.toml core.timeout: expected a positive number of seconds, got 'soon'`);
+    await expect(resolve()).rejects.toThrow(`~/.dcos/clusters/${A}/dcos.toml core.timeout: expected a number of seconds (0 = no timeout), got "soon"`);
+  });
+
+  it('core.timeout read as dcos-cli reads it: 12.5 → 12s, "12.5" and 0 → no timeout', async () => {
+    cluster(A, toml('http://127.0.0.1', 'timeout = 12.5'));
+    expect((await resolve()).timeoutMs).toBe(12_000);
+    cluster(A, toml('http://127.0.0.1', 'timeout = "12.5"'));
+    expect((await resolve()).timeoutMs).toBe(NO_TIMEOUT_MS);
+    cluster(A, toml('http://127.0.0.1', 'timeout = 0'));
+    expect((await resolve()).timeoutMs).toBe(NO_TIMEOUT_MS);
   });
 });
 

@@ -61,7 +61,7 @@ describe('checkToken', () => {
 });
 
 describe('parseDcosToml', () => {
-  it('reads the keys we use; an old-style boolean ssl_verify and integer timeout become strings', () => {
+  it('reads the keys we use; an old-style boolean ssl_verify becomes a string, timeout stays as written', () => {
     const text = [
       '[core]',
       'dcos_url = "https://127.0.0.5"',
@@ -85,7 +85,7 @@ describe('parseDcosToml', () => {
       dcosUrl: 'https://127.0.0.5',
       acsToken: 'jwt',
       sslVerify: 'false',
-      timeout: '5',
+      timeout: 5,
       sshUser: 'centos',
       sshProxyIp: '127.0.0.9',
       mesosMasterUrl: 'https://127.0.0.5/mesos',
@@ -101,6 +101,6 @@ describe('parseDcosToml', () => {
   it('errors name the file with ~ and the offending key', () => {
     expect(() => parseDcosToml('core = 1', '/h/.dcos/clusters/c1/dcos.toml', 'c1', '/h')).toThrow('~/.dcos/clusters/c1/dcos.toml: [core] must be a table');
     expect(() => parseDcosToml('[core]\nssl_verify = 3', '/x/dcos.toml', 'c1', '/h')).toThrow('/x/dcos.toml: core.ssl_verify must be a string or boolean');
-    expect(() => parseDcosToml('[core]\ntimeout = true', '/x/dcos.toml', 'c1', '/h')).toThrow('core.timeout must be a string or number');
+    expect(() => parseDcosToml('[core]\ntimeout = true', '/x/dcos.toml', 'c1', '/h')).toThrow('core.timeout must be a number or a string');
   });
 });

@@ -13,13 +13,14 @@ const UNIT_TEXT = [
 ].join('\n');
 
 /** An agent's files in memory; records each round of reads. */
-function agentFiles(files: Record<string, PathContent>) {
+function agentFiles(files: Record<string, PathContent>, version: string | null = 'systemd 252 (252.38-1~deb12u1)') {
   const rounds: string[][] = [];
   const reader: ConfigReader = {
     async read(paths) {
       rounds.push([...paths]);
       return new Map(paths.map((p) => [p, files[p] ?? { kind: 'absent' }]));
     },
+    systemctlVersion: () => version,
   };
   return { reader, rounds };
 }
@@ -84,8 +85,10 @@ describe('reading an agent configuration in rounds', () => {
 describe('the batched remote read', () => {
   it('decodes one record per path, in order', () => {
     const b64 = (s: string) => Buffer.from(s).toString('base64');
-    const out = `F ${b64('A=1\n')}\nD ${b64('b.conf\0a.conf\0')}\nA\nE\nF \n`;
-    expect(parseReadPaths(out, ['/f', '/d', '/a', '/e', '/empty'])).toEqual(
+    const out = `V systemd 219\nF ${b64('A=1\n')}\nD ${b64('b.conf\0a.conf\0')}\nA\nE\nF \n`;
+    const parsed = parseReadPaths(out, ['/f', '/d', '/a', '/e', '/empty']);
+    expect(parsed.systemctlVersion).toBe('systemd 219');
+    expect(parsed.contents).toEqual(
       new Map<string, PathContent>([
         ['/f', { kind: 'file', text: 'A=1\n' }],
         ['/d', { kind: 'directory', names: ['a.conf', 'b.conf'] }],
@@ -94,7 +97,9 @@ describe('the batched remote read', () => {
         ['/empty', { kind: 'file', text: '' }],
       ]),
     );
-    expect(() => parseReadPaths('A\n', ['/x', '/y'])).toThrow(/1 records for 2 paths/);
+    expect(() => parseReadPaths('V \nA\n', ['/x', '/y'])).toThrow(/1 records for 2 paths/);
+    expect(parseReadPaths('V \nA\n', ['/x']).systemctlVersion).toBeNull();
+    expect(() => parseReadPaths('A\n', ['/x'])).toThrow(/no systemctl --version line/);
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeOrigin, layerSettings, type EnvFileInput } from '../../src/domain/recovery/layering.js';
 import { dcosAgentEnvironmentFiles, mesosFlagsOf, parseUnit, splitCommandLine } from '../../src/domain/recovery/unit-file.js';
+import { systemdRules } from '../../src/domain/recovery/systemd-version.js';
 
 import { itWithReference, readReference } from '../helpers/reference.js';
 
@@ -129,16 +130,17 @@ describe('layering with origins', () => {
   });
 
   it('lines that would set a recovery setting but never reach the agent are reported', () => {
-    const layered = layerSettings({
-      unit: null,
-      envFiles: [file(OPERATOR, 'export MESOS_STRICT=false\n# was 15mins \\\nMESOS_RECOVERY_TIMEOUT=1hrs\nexport OTHER=1\n')],
-    });
-    expect(layered.ignoredLines.map((l) => [l.line, l.setting, l.reason])).toEqual([
-      [3, 'recovery_timeout', expect.stringMatching(/before v254/)],
+    const text = 'export MESOS_STRICT=false\n# was 15mins \\\nMESOS_RECOVERY_TIMEOUT=1hrs\nexport OTHER=1\n';
+    const old = layerSettings({ unit: null, envFiles: [file(OPERATOR, text)], systemd: systemdRules(252) });
+    expect(old.ignoredLines.map((l) => [l.line, l.setting, l.reason])).toEqual([
+      [3, 'recovery_timeout', expect.stringMatching(/systemd 252 reads it as part of that comment/)],
       [1, 'strict', expect.stringMatching(/'export' is shell syntax/)],
     ]);
-    expect(layered.settings.strict.raw).toBe('true');
-    // systemd ≥ 254 does apply the line after the comment.
-    expect(layered.settings.recovery_timeout.raw).toBe('1hrs');
+    expect(old.settings.strict.raw).toBe('true');
+    expect(old.settings.recovery_timeout.raw).toBe('15mins');
+    // systemd ≥ 254 applies the line after the comment: nothing to report about it.
+    const current = layerSettings({ unit: null, envFiles: [file(OPERATOR, text)], systemd: systemdRules(254) });
+    expect(current.settings.recovery_timeout.raw).toBe('1hrs');
+    expect(current.ignoredLines.map((l) => l.setting)).toEqual(['strict']);
   });
 });

@@ -3,6 +3,7 @@ import type { Ctx } from '../../context.js';
 import { ExitCode, sharedAgentFailureCode, usageError, type ExitCodeValue } from '../../errors.js';
 import { summarize, summaryLine, type AgentReport, type ClusterReport, type FailOn, type RecoveryReport } from '../../domain/recovery/report.js';
 import type { SettingName } from '../../domain/recovery/settings.js';
+import { NEWEST_SYSTEMD } from '../../domain/recovery/systemd-version.js';
 import { renderTable } from '../../output/table.js';
 import type { Factory } from '../factory.js';
 import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from '../ssh-options.js';
@@ -12,6 +13,7 @@ export interface RecoveryConfigOptions extends SshCommandOptions {
   file?: string[];
   failOn: FailOn;
   origins?: boolean;
+  systemd?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -21,13 +23,15 @@ export function newCmdAgentRecoveryConfig(f: Factory, runF = run): Command {
     .description("Check every agent's recovery settings (strict, recover, recovery_timeout, KillMode…): effective values, origins, drift, rules")
     .option('--agent <id|host>', 'Only this agent (Mesos agent id or hostname); repeatable', collect)
     .option('--file <path...>', 'Check local copies offline: an EnvironmentFile, or a directory laid out like an agent (no cluster needed)')
+    .option('--systemd <version>', `With --file: the systemd version whose rules read the copies (default: the newest, ${NEWEST_SYSTEMD}); agents report their own`)
     .addOption(new Option('--fail-on <level>', 'Exit 8 when a finding is at or above this level').choices(['warning', 'error']).default('error'))
     .option('--origins', 'Also list where each value comes from (file:line, DC/OS default or Mesos default)')
     .addHelpText(
       'after',
       `
-Reads each agent's systemd unit, its drop-ins and EnvironmentFiles over SSH, layers them as systemd and
-Mesos do, compares with the running agent's /flags, and applies the rules (see README "agent recovery-config").
+Reads each agent's systemd unit, its drop-ins and EnvironmentFiles over SSH, together with its systemd version
+(systemctl --version) and DC/OS version, parses them with that systemd's rules (219, 239, 252, 254+), layers them as
+systemd and Mesos do, compares with the running agent's /flags, and applies the rules (see README "agent recovery-config").
 Exit codes: 8 when a finding reaches --fail-on; 6 (auth) or 7 (cannot connect) when every agent failed so over SSH;
 5 when some agent or a cluster fact could not be checked; 3 when --agent names no agent.
 
@@ -35,7 +39,8 @@ Examples:
   $ stateful-ops agent recovery-config
   $ stateful-ops agent recovery-config --agent 127.0.0.168 --origins
   $ stateful-ops --json agent recovery-config --fail-on warning | jq '.agents[] | select(.verdict != "ok")'
-  $ stateful-ops agent recovery-config --file ./ansible/files/mesos-slave-common --file ./agent-root/`,
+  $ stateful-ops agent recovery-config --file ./ansible/files/mesos-slave-common --file ./agent-root/
+  $ stateful-ops agent recovery-config --systemd 219 --file ./centos7-agent-root/`,
     )
     .action(async (options: RecoveryConfigOptions, c: Command) => f.execute(c, (ctx) => runF(ctx, options)));
   return addSshOptions(cmd);
@@ -47,10 +52,14 @@ export async function run(ctx: Ctx, options: RecoveryConfigOptions): Promise<Exi
   let sshFailure: ExitCodeValue | null = null;
   if (options.file && options.file.length > 0) {
     if (options.agent) throw usageError('--file checks local copies; it cannot be combined with --agent');
+    const systemd = options.systemd === undefined ? undefined : systemdVersionOption(options.systemd);
     const { checkLocalPaths } = await import('../../inventory/recovery.js');
-    const agents = await checkLocalPaths(options.file, ctx.io.cwd);
+    const agents = await checkLocalPaths(options.file, ctx.io.cwd, systemd);
     report = { agents, cluster: null, summary: summarize(agents, null, failOn) };
   } else {
+    if (options.systemd !== undefined) {
+      throw usageError('--systemd applies to --file copies only', 'Agents are read with the systemd they report (systemctl --version).');
+    }
     const sshFlags = sshFlagsFrom(options);
     const [clients, { checkClusterRecovery }] = await Promise.all([ctx.cluster(), import('../../inventory/recovery.js')]);
     const progress = await startProgress(ctx);
@@ -86,8 +95,31 @@ async function startProgress(ctx: Ctx): Promise<{ update(text: string): void; st
   return { update: (text) => (spinner.text = text), stop: () => spinner.stop() };
 }
 
+/** `--systemd 219`: a whole systemd release number. */
+function systemdVersionOption(text: string): number {
+  if (!/^\d{3}$/.test(text)) throw usageError(`--systemd ${text}: expected a systemd version number such as 219, 239, 252 or ${NEWEST_SYSTEMD}`);
+  return Number(text);
+}
+
+/** Which systemd read the files, stated once when the same for all, else per agent. */
+function systemdLine(agents: AgentReport[]): string | null {
+  const read = agents.filter((a) => a.systemd !== null);
+  if (read.length === 0) return null;
+  const text = (a: AgentReport) => {
+    const s = a.systemd as NonNullable<AgentReport['systemd']>;
+    const rules = String(s.version) === s.rules ? '' : ` (rules of ${s.rules})`;
+    const how = s.source === 'agent' ? '' : s.source === 'option' ? ', from --systemd' : ', assumed: the newest modelled (pass --systemd <version>)';
+    return `systemd ${s.version}${rules}${how}`;
+  };
+  const distinct = [...new Set(read.map(text))];
+  if (distinct.length === 1) return `Read with ${distinct[0]}`;
+  return ['Read with:', ...read.map((a) => `  ${who(a)}: ${text(a)}`)].join('\n');
+}
+
 export function renderReport(report: RecoveryReport, withOrigins: boolean): string {
   const parts = [renderAgentsTable(report.agents)];
+  const systemd = systemdLine(report.agents);
+  if (systemd) parts.push(systemd);
   if (report.cluster) parts.push(renderCluster(report.cluster));
   const rows: FindingRow[] = [
     ...(report.cluster?.findings ?? []).map((f) => ({ ...f, who: 'cluster' })),

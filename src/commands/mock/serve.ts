@@ -56,9 +56,9 @@ export async function run(ctx: Ctx, options: MockServeOptions): Promise<ExitCode
     ctx.log.info(`mock: seeded the default scenario (Marathon 1.10) in ${stateDir}`);
   }
 
-  // This command owns Ctrl-C: stopping the server is its normal end, not an interruption of work.
-  const inherited = process.listeners('SIGINT');
-  for (const listener of inherited) process.off('SIGINT', listener);
+  // This command owns Ctrl-C and SIGTERM: stopping the server is its normal end, not an interruption of work.
+  const inherited = (['SIGINT', 'SIGTERM'] as const).flatMap((s) => process.listeners(s).map((listener) => ({ s, listener })));
+  for (const { s, listener } of inherited) process.off(s, listener);
   try {
     const server = await startMockServer({ stateDir, port, host: options.host, faults, log: (m) => ctx.log.warn(m) }).catch((e: unknown) => {
       const code = (e as NodeJS.ErrnoException).code;
@@ -81,6 +81,6 @@ export async function run(ctx: Ctx, options: MockServeOptions): Promise<ExitCode
     await server.close();
     ctx.log.info(`mock: stopped (${signal})`);
   } finally {
-    for (const listener of inherited) process.on('SIGINT', listener as NodeJS.SignalsListener);
+    for (const { s, listener } of inherited) process.on(s, listener as NodeJS.SignalsListener);
   }
 }

@@ -1,7 +1,9 @@
 /**
- * Mesos (stout) Duration text (../shared/reference/mesos-dcos/README.md §c): `<number><unit>` and nothing
- * else. `/flags` re-prints durations canonically (`24hrs` → `1days`, `1.5mins` → `90secs`), so durations
- * are compared as numbers, never as strings.
+ * Mesos (stout) Duration text (../shared/reference/mesos-dcos/README.md §c, stout/duration.hpp): `<number><unit>`
+ * and nothing else. stout reads the number as a double and truncates `value × unit` to whole nanoseconds
+ * (`70.314mins` → 4218839999999ns, `0.5ns` → 0). `/flags` re-prints durations with 15 significant digits
+ * (`24hrs` → `1days`, `170hrs` → `1.01190476190476weeks`), which loses precision: re-parsing that text does not
+ * give the agent's nanoseconds back, so a file value is compared with `/flags` by printing it as the agent does.
  */
 
 const NS_PER: Record<string, number> = {
@@ -28,15 +30,20 @@ export function mesosDurationProblem(text: string): string | undefined {
   if (number === '') return 'it must start with a number';
   if (!Number.isFinite(Number(number))) return `'${number}' is not a number`;
   if (NS_PER[unit] === undefined) return `unknown unit '${unit}'`;
-  if (Number(number) * (NS_PER[unit] as number) > MAX_NS) return 'too large for a Mesos duration';
+  // stout's own check lets exactly 2^63 through, then overflows int64: treated as too large here.
+  if (Number(number) * (NS_PER[unit] as number) >= MAX_NS) return 'too large for a Mesos duration';
   return undefined;
 }
 
-/** Nanoseconds, or undefined when Mesos would refuse the value (no unit, spaces, negative, wrong case). */
+/**
+ * Nanoseconds as stout computes them (double product, truncated toward zero), or undefined when Mesos would
+ * refuse the value (no unit, spaces, negative, wrong case). Exact below 2^53 ns (104 days); above, the double
+ * nearest to stout's int64, which the printed form cannot tell apart.
+ */
 export function parseMesosDuration(text: string): number | undefined {
   if (mesosDurationProblem(text) !== undefined) return undefined;
   const m = /^([0-9.]+)(ns|us|ms|secs|mins|hrs|days|weeks)$/.exec(text) as RegExpExecArray;
-  return Math.round(Number(m[1]) * (NS_PER[m[2] as string] as number));
+  return Math.trunc(Number(m[1]) * (NS_PER[m[2] as string] as number));
 }
 
 /** stout's operator<<: the unit the magnitude falls into, or the next smaller one when that gives a whole number. */
@@ -57,6 +64,20 @@ export function formatMesosDuration(ns: number): string {
 /** C++ stream output with precision digits10 (15 significant digits, trailing zeros dropped). */
 function printDouble(value: number): string {
   return String(Number(value.toPrecision(15)));
+}
+
+/**
+ * Whether two duration texts name the value an agent would report for both: equal when either prints (as the
+ * agent does) to the other's text, or both print alike. `/flags` text re-parsed is only an approximation of the
+ * agent's nanoseconds, so numbers alone would show drift that is not there.
+ */
+export function sameMesosDuration(a: string, b: string): boolean {
+  const na = parseMesosDuration(a);
+  const nb = parseMesosDuration(b);
+  if (na === undefined || nb === undefined) return a === b;
+  const pa = formatMesosDuration(na);
+  const pb = formatMesosDuration(nb);
+  return na === nb || pa === b || pb === a || pa === pb;
 }
 
 /** Re-print a duration the way the agent reports it, or keep the text when it does not parse. */

@@ -1,9 +1,14 @@
+import { NEWEST_SYSTEMD, systemdRules, type SystemdRules } from './systemd-version.js';
+
 /**
  * systemd's EnvironmentFile= syntax, following its parser state by state (src/basic/env-file.c,
- * load_env_file): `KEY=VALUE` lines; a `#` or `;` starts a comment only as the first non-blank character
- * of a line (`X=false # note` sets `false # note`); unquoted values lose surrounding blanks; a `\` before
- * the newline continues the line; '…' is literal; "…" honours \" \\ \` \$ and keeps other backslashes;
- * quotes are only special where a value starts. Variable references are not expanded.
+ * load_env_file; fileio.c in 219/239): `KEY=VALUE` lines; a `#` or `;` starts a comment only as the first
+ * non-blank character of a line (`X=false # note` sets `false # note`); unquoted values lose surrounding blanks;
+ * a `\` before the newline continues the line; quotes are only special where a value starts. Variable
+ * references are not expanded. By version (systemd-version.ts): from 241 '…' is literal and "…" honours
+ * \" \\ \` \$ and keeps other backslashes, before that a backslash in either quote takes the next character
+ * and is dropped (`"a\nb"` → `anb`); 219 drops a value holding any control character but tab, 239 any but tab
+ * and newline; before 254 a line after a comment ending in `\` belongs to that comment.
  */
 
 export interface EnvAssignment {
@@ -24,8 +29,10 @@ export interface ParsedEnvFile {
   assignments: EnvAssignment[];
   /** Lines systemd drops with a log message: not an assignment, or an invalid variable name. */
   ignored: IgnoredEnvLine[];
-  /** Lines that follow a comment ending in `\`: systemd before v254 treats them as part of that comment. */
+  /** Lines read on their own after a comment ending in `\` (254+; older systemd swallowed them). */
   afterCommentContinuation: number[];
+  /** Lines swallowed by a comment ending in `\` (before 254), with their text. */
+  swallowed: { line: number; text: string }[];
 }
 
 const WHITESPACE = ' \t\n\r';
@@ -38,6 +45,7 @@ type State =
   | 'value'
   | 'valueEscape'
   | 'single'
+  | 'singleEscape'
   | 'double'
   | 'doubleEscape'
   | 'comment'
@@ -47,8 +55,21 @@ export function isValidEnvName(key: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key);
 }
 
-export function parseEnvironmentFile(text: string): ParsedEnvFile {
-  const result: ParsedEnvFile = { assignments: [], ignored: [], afterCommentContinuation: [] };
+const CONTROL = /[\u0000-\u001f\u007f]/g;
+
+/** Why this systemd drops the whole assignment for its value, or undefined (env_value_is_valid). */
+function controlCharProblem(value: string, rules: SystemdRules): string | undefined {
+  if (rules.valueControlChars === 'all') return undefined;
+  const allowed = rules.valueControlChars === 'tab' ? '\t' : '\t\n';
+  const bad = (value.match(CONTROL) ?? []).find((c) => !allowed.includes(c));
+  if (bad === undefined) return undefined;
+  const name = bad === '\n' ? 'a newline' : `control character 0x${bad.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  return `the value holds ${name}: systemd ${rules.version} drops the assignment`;
+}
+
+export function parseEnvironmentFile(text: string, rules: SystemdRules = systemdRules(NEWEST_SYSTEMD)): ParsedEnvFile {
+  const result: ParsedEnvFile = { assignments: [], ignored: [], afterCommentContinuation: [], swallowed: [] };
+  let swallowing: { line: number; text: string } | null = null;
   let state: State = 'preKey';
   let key = '';
   let value = '';
@@ -60,8 +81,9 @@ export function parseEnvironmentFile(text: string): ParsedEnvFile {
 
   const push = () => {
     const name = keyBlankFrom >= 0 ? key.slice(0, keyBlankFrom) : key;
-    if (isValidEnvName(name)) result.assignments.push({ key: name, value, line: keyLine });
-    else result.ignored.push({ line: keyLine, key: name, reason: `'${name}' is not a valid variable name` });
+    const problem = isValidEnvName(name) ? controlCharProblem(value, rules) : `'${name}' is not a valid variable name`;
+    if (problem === undefined) result.assignments.push({ key: name, value, line: keyLine });
+    else result.ignored.push({ line: keyLine, key: name, reason: problem });
     key = '';
     value = '';
   };
@@ -131,7 +153,12 @@ export function parseEnvironmentFile(text: string): ParsedEnvFile {
         break;
       case 'single':
         if (c === "'") state = 'preValue';
+        else if (c === '\\' && rules.quotesDropBackslash) state = 'singleEscape';
         else value += c;
+        break;
+      case 'singleEscape':
+        state = 'single';
+        if (!ends) value += c;
         break;
       case 'double':
         if (c === '"') state = 'preValue';
@@ -140,25 +167,42 @@ export function parseEnvironmentFile(text: string): ParsedEnvFile {
         break;
       case 'doubleEscape':
         state = 'double';
-        if (SHELL_NEED_ESCAPE.includes(c)) value += c;
+        if (rules.quotesDropBackslash) {
+          if (!ends) value += c;
+        } else if (SHELL_NEED_ESCAPE.includes(c)) value += c;
         else if (c !== '\n') value += `\\${c}`;
         break;
       case 'comment':
         if (c === '\\') state = 'commentEscape';
-        else if (ends) state = 'preKey';
+        else if (ends) {
+          state = 'preKey';
+          if (swallowing) result.swallowed.push(swallowing);
+          swallowing = null;
+        }
+        if (swallowing && !ends) swallowing.text += c;
         break;
       case 'commentEscape':
-        if (ends) {
+        if (swallowing && !ends) swallowing.text += c;
+        if (!ends) state = 'comment';
+        else if (rules.commentContinuationSwallows) {
+          // The line end is eaten by the escape: the next line is still comment.
+          state = 'comment';
+          if (swallowing) result.swallowed.push({ ...swallowing, text: swallowing.text.replace(/\\$/, '') });
+          swallowing = { line: line + 1, text: '' };
+        } else {
           state = 'preKey';
+          if (swallowing) result.swallowed.push({ ...swallowing, text: swallowing.text.replace(/\\$/, '') });
+          swallowing = null;
           result.afterCommentContinuation.push(line + 1);
-        } else state = 'comment';
+        }
         break;
     }
     if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) line++;
   }
 
+  if (swallowing && (swallowing as { text: string }).text !== '') result.swallowed.push(swallowing);
   if (state === 'value') endValue();
-  else if (state === 'preValue' || state === 'valueEscape' || state === 'single' || state === 'double' || state === 'doubleEscape') push();
+  else if (['preValue', 'valueEscape', 'single', 'singleEscape', 'double', 'doubleEscape'].includes(state)) push();
   else if (state === 'key' && key.trim() !== '') {
     result.ignored.push({ line: keyLine, key: key.trim(), reason: "no '=': not an assignment" });
   }

@@ -1,5 +1,6 @@
 import { isValidEnvName, parseEnvironmentFile } from './env-file.js';
 import { SETTINGS, parseSettingValue, settingOfEnvName, type ParsedValue, type SettingName } from './settings.js';
+import { NEWEST_SYSTEMD, systemdRules, type SystemdRules } from './systemd-version.js';
 import { expandVariables, mesosFlagsOf, splitCommandLine, type Located, type UnitConfig } from './unit-file.js';
 
 /**
@@ -54,7 +55,13 @@ export function isGeneratedFile(path: string): boolean {
   return path.startsWith('/opt/mesosphere/');
 }
 
-export function layerSettings(input: { unit: Pick<UnitConfig, 'environment' | 'execStart'> | null; envFiles: readonly EnvFileInput[] }): Layered {
+export function layerSettings(input: {
+  unit: Pick<UnitConfig, 'environment' | 'execStart'> | null;
+  envFiles: readonly EnvFileInput[];
+  /** The systemd reading the files (default: the newest). */
+  systemd?: SystemdRules;
+}): Layered {
+  const rules = input.systemd ?? systemdRules(NEWEST_SYSTEMD);
   const environment: Layered['environment'] = new Map();
   const ignoredLines: IgnoredSettingLine[] = [];
   const missingFiles: EnvFileInput[] = [];
@@ -69,19 +76,23 @@ export function layerSettings(input: { unit: Pick<UnitConfig, 'environment' | 'e
       missingFiles.push(f);
       continue;
     }
-    const parsed = parseEnvironmentFile(f.text);
+    const parsed = parseEnvironmentFile(f.text, rules);
     for (const a of parsed.assignments) {
       const origin: Origin = { kind: 'file', file: f.path, line: a.line, generated: isGeneratedFile(f.path) };
       environment.delete(a.key);
       environment.set(a.key, { value: a.value, file: f.path, line: a.line, origin });
-      const setting = settingOfEnvName(a.key);
-      if (setting && parsed.afterCommentContinuation.includes(a.line)) {
+    }
+    // Before 254 the line after a comment ending in `\\` is part of the comment: say so when it looks like a setting.
+    for (const swallowed of parsed.swallowed) {
+      for (const a of parseEnvironmentFile(swallowed.text, rules).assignments) {
+        const setting = settingOfEnvName(a.key);
+        if (!setting) continue;
         ignoredLines.push({
           file: f.path,
-          line: a.line,
+          line: swallowed.line,
           setting,
           text: `${a.key}=${a.value}`,
-          reason: "follows a comment line ending in '\\': systemd before v254 reads it as part of that comment and ignores it",
+          reason: `follows a comment line ending in '\\': systemd ${rules.version} reads it as part of that comment and ignores it (254 and later read it)`,
         });
       }
     }

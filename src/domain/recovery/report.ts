@@ -1,5 +1,5 @@
 import { describeOrigin, locationOf, type Layered, type Origin } from './layering.js';
-import { SEVERITY_RANK, VALID_KILL_MODES, worstSeverity, type AgentEvaluation, type Finding, type Severity } from './rules.js';
+import { SEVERITY_RANK, worstSeverity, type AgentEvaluation, type Finding, type Severity } from './rules.js';
 import { SETTINGS, type SettingName } from './settings.js';
 import { DEFAULT_RESTART_SEC_MS, parseSystemdTimeSpanMs } from './systemd-time.js';
 import type { Located } from './unit-file.js';
@@ -37,6 +37,15 @@ export interface UnitReport {
   restartSec: { value: string | null; seconds: number | null; location: string | null };
 }
 
+/** The systemd whose rules read this agent's files. */
+export interface SystemdReport {
+  version: number;
+  /** The modelled release whose rules were applied: 219, 239, 252 or 254 (254 and newer). */
+  rules: string;
+  /** `agent`: its own `systemctl --version`; `option`: --systemd; `default`: none known, the newest assumed. */
+  source: 'agent' | 'option' | 'default';
+}
+
 export interface AgentReport {
   agent: string | null;
   host: string | null;
@@ -46,6 +55,10 @@ export interface AgentReport {
   /** Why the agent could not be checked. */
   unreachable: string | null;
   unit: UnitReport | null;
+  /** null when the agent could not be read. */
+  systemd: SystemdReport | null;
+  /** The DC/OS version of /dcos-metadata/dcos-version.json; null when not readable. */
+  dcosVersion: string | null;
   settings: Record<SettingName, SettingReport> | null;
   /** Settings whose files and running agent disagree; null when the running agent was not asked. */
   drift: SettingName[] | null;
@@ -88,7 +101,7 @@ export interface AgentIdentity {
 }
 
 export function unreachableReport(identity: AgentIdentity, reason: string): AgentReport {
-  return { ...identity, verdict: 'unreachable', unreachable: reason, unit: null, settings: null, drift: null, findings: [], notes: [] };
+  return { ...identity, verdict: 'unreachable', unreachable: reason, unit: null, systemd: null, dcosVersion: null, settings: null, drift: null, findings: [], notes: [] };
 }
 
 export interface CheckedAgent {
@@ -102,8 +115,11 @@ export interface CheckedAgent {
     dropIns: string[];
     environmentFiles: { path: string; optional: boolean; file: string; line: number }[];
     killMode: Located<string> | null;
+    killModeEffective: Located<string> | null;
     restartSec: Located<string> | null;
   } | null;
+  systemd: SystemdReport;
+  dcosVersion: string | null;
   live: Readonly<Record<string, string>> | null;
   notes: string[];
 }
@@ -132,7 +148,7 @@ export function agentReport(a: CheckedAgent): AgentReport {
     environmentFiles: a.unit.environmentFiles.map((f) => ({ path: f.path, optional: f.optional, present: !missing.has(f.path), location: `${f.file}:${f.line}` })),
     killMode: {
       value: a.unit.killMode?.value ?? null,
-      effective: a.unit.killMode && (VALID_KILL_MODES as readonly string[]).includes(a.unit.killMode.value) ? a.unit.killMode.value : 'control-group',
+      effective: a.unit.killModeEffective?.value ?? 'control-group',
       location: a.unit.killMode ? `${a.unit.killMode.file}:${a.unit.killMode.line}` : null,
     },
     restartSec: restartSecReport(a.unit.restartSec),
@@ -142,6 +158,8 @@ export function agentReport(a: CheckedAgent): AgentReport {
     verdict: verdictOf(findings),
     unreachable: null,
     unit,
+    systemd: a.systemd,
+    dcosVersion: a.dcosVersion,
     settings,
     drift: a.live === null ? null : a.evaluation.drift,
     findings,

@@ -2,7 +2,7 @@ import { NS_PER_SECOND, formatMesosDuration } from './duration.js';
 import { describeOrigin, locationOf, type EffectiveSetting, type Layered } from './layering.js';
 import { envNameOf, isFileReference, sameSettingValue, settingSpec, SETTINGS, type SettingName } from './settings.js';
 import { DEFAULT_RESTART_SEC_MS, formatMs, parseSystemdTimeSpanMs } from './systemd-time.js';
-import type { Located } from './unit-file.js';
+import { VALID_KILL_MODES, type Located } from './unit-file.js';
 import type { ReregistrationWindow } from './window.js';
 
 /**
@@ -44,12 +44,12 @@ export interface Finding {
 export const RECOVERY_TIMEOUT_FLOOR_NS = 15 * 60 * NS_PER_SECOND;
 /** Above this, executors of an agent that never returns run unsupervised for longer than anyone waits. */
 export const RECOVERY_TIMEOUT_CEILING_NS = 7 * 86400 * NS_PER_SECOND;
-export const VALID_KILL_MODES = ['control-group', 'mixed', 'process', 'none'] as const;
+export { VALID_KILL_MODES } from './unit-file.js';
 
 export interface AgentFacts {
   layered: Layered;
   /** null when no unit was read (a single env file checked offline): unit rules are skipped. */
-  unit: { name: string; killMode: Located<string> | null; restartSec: Located<string> | null } | null;
+  unit: { name: string; killMode: Located<string> | null; killModeEffective?: Located<string> | null; restartSec: Located<string> | null } | null;
   /** The running agent's /flags; null when unknown. */
   live: Readonly<Record<string, string>> | null;
   window: ReregistrationWindow | null;
@@ -87,7 +87,7 @@ export function evaluateAgent(facts: AgentFacts): AgentEvaluation {
   if (recover.ok && recover.value === 'cleanup') findings.push(recoverCleanup(settings.recover, facts.unit?.name));
   const timeout = settings.recovery_timeout.parsed;
   if (timeout.ok) findings.push(...recoveryTimeout(settings.recovery_timeout, timeout.value as number, restart));
-  if (facts.unit) findings.push(...killMode(facts.unit.killMode));
+  if (facts.unit) findings.push(...killMode(facts.unit.killMode, facts.unit.killModeEffective ?? null));
   if (restart && facts.window) {
     const w = restartWindow(restart, settings.executor_reregistration_timeout, facts.window);
     if (w) findings.push(w);
@@ -231,7 +231,7 @@ function recoveryTimeout(s: EffectiveSetting, ns: number, restart: RestartDelay 
   return [];
 }
 
-function killMode(set: Located<string> | null): Finding[] {
+function killMode(set: Located<string> | null, effective: Located<string> | null): Finding[] {
   if (!set) return [];
   const location = `${set.file}:${set.line}`;
   const choices = 'valid values: control-group (default; Mesos recommends it), mixed, process, none';
@@ -242,7 +242,7 @@ function killMode(set: Located<string> | null): Finding[] {
       severity: 'warning',
       setting: 'KillMode',
       location,
-      reason: `KillMode=${set.value} is invalid, ignored by systemd, control-group applies (the typo comes from Mesos's agent-recovery doc)`,
+      reason: `KillMode=${set.value} is invalid, ignored by systemd, ${effective ? `${effective.value} (${effective.file}:${effective.line}) stays` : 'control-group applies'} (the typo comes from Mesos's agent-recovery doc)`,
       remedy,
     }];
   }

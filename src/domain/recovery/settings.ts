@@ -1,4 +1,4 @@
-import { formatMesosDuration, mesosDurationProblem, parseMesosDuration } from './duration.js';
+import { formatMesosDuration, mesosDurationProblem, parseMesosDuration, sameMesosDuration } from './duration.js';
 
 /**
  * The agent flags that decide whether tasks survive a mesos-agent restart
@@ -72,11 +72,15 @@ export function parseSettingValue(name: SettingName, raw: string): ParsedValue {
   }
 }
 
-/** Equal as Mesos sees them: `24hrs` equals `1days`, `1` equals `true`. */
+/**
+ * Equal as Mesos sees them: `24hrs` equals `1days`, `1` equals `true`, and a file's `170hrs` equals the
+ * `1.01190476190476weeks` the agent prints for it (durations compare by the agent's printing, see duration.ts).
+ */
 export function sameSettingValue(name: SettingName, a: string, b: string): boolean {
   const pa = parseSettingValue(name, a);
   const pb = parseSettingValue(name, b);
-  return pa.ok && pb.ok ? pa.value === pb.value : a === b;
+  if (!pa.ok || !pb.ok) return a === b;
+  return settingSpec(name).kind === 'duration' ? sameMesosDuration(a, b) : pa.value === pb.value;
 }
 
 /** A value read from a file at start-up (`file:///…`) cannot be judged from here. */

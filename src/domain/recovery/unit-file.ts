@@ -1,3 +1,6 @@
+import { isValidEnvName } from './env-file.js';
+import { NEWEST_SYSTEMD, systemdRules, type SystemdRules } from './systemd-version.js';
+
 /**
  * The parts of a systemd service unit that decide the agent's environment and restart behaviour:
  * EnvironmentFile=, Environment=, ExecStart=, KillMode=, RestartSec= in [Service], over the unit and
@@ -30,8 +33,10 @@ export interface UnitConfig {
   environment: Located<{ key: string; value: string }>[];
   /** The ExecStart= command line without its special prefixes; null when none is set. */
   execStart: Located<string> | null;
-  /** null: not set, systemd's default applies. */
+  /** The last KillMode= as written (an invalid one included, for messages); null: not set. */
   killMode: Located<string> | null;
+  /** The KillMode= systemd uses: an invalid assignment is ignored and the earlier valid one stays; null: the default. */
+  killModeEffective: Located<string> | null;
   restartSec: Located<string> | null;
   /** Lines systemd would reject with a warning (kept for messages, not rules). */
   problems: Located<string>[];
@@ -74,9 +79,11 @@ export function unitDirectives(source: UnitSource): Directive[] {
   return out;
 }
 
-/** The unit's effective service settings: the unit file first, then each drop-in. */
-export function parseUnit(sources: readonly UnitSource[]): UnitConfig {
-  const config: UnitConfig = { environmentFiles: [], environment: [], execStart: null, killMode: null, restartSec: null, problems: [] };
+export const VALID_KILL_MODES = ['control-group', 'mixed', 'process', 'none'] as const;
+
+/** The unit's effective service settings, as this systemd reads them: the unit file first, then each drop-in. */
+export function parseUnit(sources: readonly UnitSource[], rules: SystemdRules = systemdRules(NEWEST_SYSTEMD)): UnitConfig {
+  const config: UnitConfig = { environmentFiles: [], environment: [], execStart: null, killMode: null, killModeEffective: null, restartSec: null, problems: [] };
   for (const d of sources.flatMap(unitDirectives)) {
     if (d.section !== 'Service') continue;
     const at = { file: d.file, line: d.line };
@@ -97,6 +104,7 @@ export function parseUnit(sources: readonly UnitSource[]): UnitConfig {
         for (const word of splitCommandLine(d.value)) {
           const eq = word.indexOf('=');
           if (eq <= 0) config.problems.push({ value: `Environment= '${word}' is not KEY=VALUE: ignored`, ...at });
+          else if (!isValidEnvName(word.slice(0, eq))) config.problems.push({ value: `Environment= '${word}': '${word.slice(0, eq)}' is not a valid variable name, systemd ignores it`, ...at });
           else config.environment.push({ value: { key: word.slice(0, eq), value: word.slice(eq + 1) }, ...at });
         }
         break;
@@ -105,9 +113,14 @@ export function parseUnit(sources: readonly UnitSource[]): UnitConfig {
         break;
       case 'KillMode':
         config.killMode = d.value === '' ? null : { value: d.value, ...at };
+        if (d.value === '') config.killModeEffective = null;
+        else if ((VALID_KILL_MODES as readonly string[]).includes(d.value)) config.killModeEffective = { value: d.value, ...at };
+        else config.problems.push({ value: `KillMode=${d.value} is invalid: systemd ignores it and keeps ${config.killModeEffective?.value ?? 'the default, control-group'}`, ...at });
         break;
       case 'RestartSec':
-        config.restartSec = d.value === '' ? null : { value: d.value, ...at };
+        if (d.value !== '') config.restartSec = { value: d.value, ...at };
+        else if (!rules.emptyRestartSecKeepsPrevious) config.restartSec = null;
+        else config.problems.push({ value: `RestartSec= (empty) is refused by systemd ${rules.version}: the earlier value stays`, ...at });
         break;
     }
   }
@@ -174,10 +187,33 @@ export function mesosFlagsOf(words: readonly string[]): CommandLineFlag[] {
 export const SYSTEMD_UNIT_DIR = '/etc/systemd/system';
 export const DCOS_AGENT_UNITS = { private: 'dcos-mesos-slave.service', public: 'dcos-mesos-slave-public.service' } as const;
 
-/** The EnvironmentFile= order of the DC/OS 1.12+ agent units, for when the unit itself is not at hand. */
-export function dcosAgentEnvironmentFiles(isPublic: boolean): { path: string; optional: boolean }[] {
+/** Where every DC/OS node records its version (`{"version": "2.2.5", …}`). */
+export const DCOS_VERSION_FILE = '/dcos-metadata/dcos-version.json';
+
+/** The `version` of dcos-version.json, or null when the text is not that file. */
+export function dcosVersionOf(text: string): string | null {
+  try {
+    const v = (JSON.parse(text) as { version?: unknown } | null)?.version;
+    return typeof v === 'string' && /^\d+\.\d+/.test(v) ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** DC/OS before 1.12 (branches 1.10, 1.11) has no `agent[-public].env` line: 8 EnvironmentFiles, not 9. */
+function hasAgentEnvFile(dcosVersion: string | null): boolean {
+  if (dcosVersion === null) return true;
+  const [major = 0, minor = 0] = dcosVersion.split('.').map(Number);
+  return major > 1 || (major === 1 && minor >= 12);
+}
+
+/**
+ * The EnvironmentFile= order of the DC/OS agent units (1.12+: 9 files, 1.10/1.11: 8), for when the unit itself
+ * is not at hand; an unknown version (null) is taken as 1.12+.
+ */
+export function dcosAgentEnvironmentFiles(isPublic: boolean, dcosVersion: string | null = null): { path: string; optional: boolean }[] {
   const role = isPublic ? '-public' : '';
-  return [
+  const files = [
     { path: '/opt/mesosphere/environment', optional: false },
     { path: '/opt/mesosphere/etc/mesos-slave-common', optional: false },
     { path: `/opt/mesosphere/etc/mesos-slave${role}`, optional: false },
@@ -188,4 +224,5 @@ export function dcosAgentEnvironmentFiles(isPublic: boolean): { path: string; op
     { path: `/run/dcos/etc/mesos-slave${role}`, optional: true },
     { path: `/etc/mesosphere/mesos/agent${role}.env`, optional: true },
   ];
+  return hasAgentEnvFile(dcosVersion) ? files : files.slice(0, 8);
 }

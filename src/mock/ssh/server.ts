@@ -399,7 +399,8 @@ class MockAgentListener {
     return spawn(file, args, {
       cwd: this.agent.root,
       env: {
-        PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+        // The agent's own commands (its systemctl) come first: see paths.ts agentBinDir.
+        PATH: `${join(dirname(this.agent.root), 'bin')}:${process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'}`,
         HOME: this.agent.root,
         USER: asRoot ? 'root' : this.user,
         LOGNAME: asRoot ? 'root' : this.user,
