@@ -44,9 +44,9 @@ describe('agent access over real SSH with --mock', () => {
     expect(rows.filter((x) => x.host !== '127.0.0.169').every((x) => (x.sizeOnDisk ?? 0) > 0)).toBe(true);
   });
 
-  it('an SSH auth failure is one line naming the agent', async () => {
+  it('an SSH auth failure is one line naming the agent; the only agent asked failing so is exit 6', async () => {
     const r = await cli(['tasks', 'show', '--disk-usage', WAITING], { STATEFUL_OPS_MOCK_SSH_FAULTS: 'S1:deny-auth' });
-    expect(r.code).toBe(ExitCode.PARTIAL);
+    expect(r.code).toBe(ExitCode.AUTH);
     expect(r.stdout).toMatch(/NOTE +size on disk unknown: agent d935ca7e-e29d-4503-94e7-25fe9f16847c-S1 \(127\.0\.0\.168\): .*denied/i);
   });
 
