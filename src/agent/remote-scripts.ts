@@ -140,6 +140,26 @@ export const scripts = {
     `printf '%s %s %s\\n' "$before" "$after" "$rc"; ` +
     `find "$1" -mindepth 1 -maxdepth 1 -printf '%P\\0' | head -c 4096`,
 
+  /**
+   * Replaces a configuration file atomically, behind a fence: $1 the file, $2 the sha256 of the content the
+   * edit was planned on (`-`: the file did not exist), $3 `b64:` + the new content. Refuses a symlink (45)
+   * or anything but a regular file (46), and a file whose content is no longer the planned one (49). The
+   * new content goes to a temporary file in the same directory with the old file's owner and mode (0644 for
+   * a new file), then `mv` puts it in place. Prints the new sha256, then the file as re-read, in base64.
+   */
+  replaceFile:
+    `p=$1; [ -L "$p" ] && { echo "$p is a symlink" >&2; exit 45; }; ` +
+    `if [ -e "$p" ]; then [ -f "$p" ] || { echo "$p is not a regular file" >&2; exit 46; }; have=$(sha256sum < "$p") || exit 1; have=\${have%% *}; else have=-; fi; ` +
+    `[ "$have" = "$2" ] || { echo "sha256 is now $have" >&2; exit 49; }; ` +
+    `tmp=$(mktemp "\${p%/*}/.stateful-ops-fix.XXXXXX") || exit 1; ` +
+    `if printf '%s' "\${3#b64:}" | base64 -d > "$tmp" && ` +
+    `{ if [ "$have" = - ]; then chmod 0644 "$tmp"; else chown --reference="$p" -- "$tmp" && chmod --reference="$p" -- "$tmp"; fi; } && ` +
+    `mv -f -- "$tmp" "$p"; then :; else rc=$?; rm -f -- "$tmp"; exit $rc; fi; ` +
+    `n=$(sha256sum < "$p") || exit 1; printf '%s\n' "\${n%% *}"; base64 -w0 < "$p"; echo`,
+
+  /** `systemctl restart $1`: systemd's own exit status and messages. */
+  restartUnit: 'exec systemctl restart -- "$1"',
+
   /** See REMOVE_DIRECTORY. */
   removeDirectory: `${REQUIRE_REAL_DIRECTORY}${REMOVE_DIRECTORY}`,
 
