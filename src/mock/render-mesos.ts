@@ -181,14 +181,15 @@ export function renderMasterAgent(state: MockState, agent: MockAgent, index: Clu
     attributes: agent.attributes,
     pid: agentPid(agent, port),
     registered_time: agent.registeredTime,
-    // Every agent re-registered once, after the last master failover.
-    reregistered_time: agent.registeredTime + 200,
+    // Every agent re-registered once, after the last master failover; a restarted one again when it came back.
+    reregistered_time: isRestarting(agent) ? (agent.restart as { before: number }).before : (agent.reregisteredTime ?? agent.registeredTime + 200),
     resources: { ...agent.resources, gpus: 0, ports: PORTS_TEXT },
     used_resources: res.used,
     offered_resources: zero(),
     reserved_resources: res.reserved,
     unreserved_resources: { ...res.unreserved, ports: PORTS_TEXT },
-    active: true,
+    // A restarting agent stays listed, disconnected, until it re-registers.
+    active: !isRestarting(agent),
     deactivated: false,
     version: state.mesosVersion,
     capabilities: CAPABILITIES,
@@ -200,6 +201,12 @@ export function renderMasterAgent(state: MockState, agent: MockAgent, index: Clu
     out.offered_resources_full = [];
   }
   return out;
+}
+
+/** While the agent process restarts: not re-registered yet, or never (it exited, or cannot reach the master). */
+export function isRestarting(agent: MockAgent, now = Date.now()): boolean {
+  const r = agent.restart;
+  return r !== undefined && (r.reregisterAt === null || now < r.reregisterAt);
 }
 
 /** Agents the master lists: lost agents and those of DOWN machines were removed and appear nowhere. */

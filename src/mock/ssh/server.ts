@@ -4,6 +4,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type Server as NetServer, type Socket } from 'node:net';
 import { chmodSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ssh2 from 'ssh2';
 import type { AgentTarget } from '../../agent/settings.js';
 import { mapMessageBack, parseAgentCommand } from './command.js';
@@ -52,6 +53,8 @@ export interface MockSshFaults {
   truncateStdoutBytes?: number;
   /** Command n runs to its end, then every connection is cut before its exit status is sent (a lost report). */
   loseReportOf?: number;
+  /** A restarted agent process never re-registers with the master (it cannot reach it). */
+  noReregister?: boolean;
 }
 
 export interface StartMockSshOptions {
@@ -95,6 +98,9 @@ export interface MockCommandHooks {
   /** 'cut': the command ran, but the connection drops before its exit status and the rest of its output leave. */
   afterCommand(agentId: string, command: number): Promise<void | 'cut'>;
 }
+
+/** The bundled entry of the agents' systemctl (scripts/build.mjs), next to the chunk this code is in. */
+const SYSTEMCTL_ENTRY = fileURLToPath(new URL('../mock/systemctl.js', import.meta.url));
 
 /** Exit status of a command the mock agent refused to run (like a shell's "cannot execute"). */
 export const GUARD_EXIT_CODE = 126;
@@ -405,6 +411,10 @@ class MockAgentListener {
         USER: asRoot ? 'root' : this.user,
         LOGNAME: asRoot ? 'root' : this.user,
         LC_ALL: 'C',
+        // Where the agent's systemctl finds the mock's model of its unit (sandbox.ts systemctlShim).
+        STATEFUL_OPS_MOCK_NODE: process.execPath,
+        STATEFUL_OPS_MOCK_SYSTEMCTL: SYSTEMCTL_ENTRY,
+        ...(this.faults.noReregister ? { STATEFUL_OPS_MOCK_AGENT_FAULT: 'no-reregister' } : {}),
       },
       stdio: ['pipe', 'pipe', 'pipe'],
       ...this.permissions.spawnIdentity(asRoot),
