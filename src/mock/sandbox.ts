@@ -139,6 +139,8 @@ function writeAgentConfig(root: string, agent: MockAgent, mountRoots: string[], 
   writeFile(root, `etc/systemd/system/${unit}`, unitFileText(agent.public, dcosVersion));
   mkdirSync(join(root, 'etc/systemd/system/dcos.target.wants'), { recursive: true });
   symlinkSync(`../${unit}`, join(root, 'etc/systemd/system/dcos.target.wants', unit));
+  // Every DC/OS node has it (cluster state, the operator's override file lives there).
+  mkdirSync(join(root, 'var/lib/dcos'), { recursive: true });
   for (const mount of mountRoots) mkdirSync(join(root, mount), { recursive: true });
   mkdirSync(join(root, WORK_DIR, 'volumes/roles'), { recursive: true });
 }
