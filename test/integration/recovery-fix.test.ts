@@ -151,6 +151,18 @@ describe.concurrent('agent recovery-config --fix against the mock over real SSH'
     expect(s3?.at).toBeLessThan(s0?.reregisterAt as number);
   });
 
+  it('a file edited by hand after the plan was made is refused by the fence on the agent: "changed since planned", nothing written', async () => {
+    const m = freshMock();
+    // Command 1 reads S1's configuration; before command 2 (the write) someone edits agent.env.
+    const { code, report, stderr } = await m.fix(['--yes', '--agent', S(1)], { STATEFUL_OPS_MOCK_TRIGGERS: `${S(1)}:before=2:edit-file=${AGENT_ENV}` });
+    expect(code, stderr).toBe(ExitCode.REFUSED);
+    expect(report.agents[0]?.result).toMatchObject({ outcome: 'refused', written: [], error: expect.stringContaining(`${AGENT_ENV} changed since planned`) });
+    const now = readFileSync(m.file(1, AGENT_ENV), 'utf8');
+    expect(now).toContain('MESOS_RECOVER=cleanup');
+    expect(now.endsWith('# edited by hand meanwhile\n')).toBe(true);
+    expect(stderr).toContain('changed since planned');
+  });
+
   it('refuses to edit without --yes and no terminal; bad --set values and --restart without --fix are usage errors', async () => {
     const m = freshMock();
     const refused = await m.cli(['--fix', '--agent', S(1)]);
