@@ -5,7 +5,8 @@ import type { SettingName } from '../../domain/recovery/settings.js';
 import type { AgentFixResult } from '../../operations/recovery-fix/apply.js';
 import type { FleetFixPlan } from '../../operations/recovery-fix/plan.js';
 import type { RollResult } from '../../operations/recovery-fix/roll.js';
-import { agentLabel, renderFixPlan } from '../../output/recovery-fix.js';
+import { plannedRestarts } from '../../operations/recovery-fix/candidates.js';
+import { agentLabel, renderFixPlan, renderRestartPlan, renderRoll } from '../../output/recovery-fix.js';
 import { renderTable } from '../../output/table.js';
 import { openJournal, reportUnwrittenRecords } from '../../safety/journal-open.js';
 import { acquireDestructiveLock } from '../../safety/lock.js';
@@ -52,17 +53,17 @@ export async function runFix(ctx: Ctx, options: FixOptions): Promise<ExitCodeVal
   const { planFleetFix } = await import('../../operations/recovery-fix/plan.js');
   const fleet = await planFleetFix(clients, () => ctx.agents(sshFlags), { agents: options.agent ?? [], ...(set ? { set } : {}), signal: ctx.signal });
   const views = fleet.agents.map(agentView);
-  const restarts = rollOptions ? roll.plannedRestarts(fleet, journal) : [];
+  const restarts = rollOptions ? plannedRestarts(fleet, journal) : [];
   const refused = fleet.agents.some((a) => (a.plan?.refused.length ?? 0) > 0);
   const unread = fleet.agents.some((a) => a.plan === null);
   for (const n of fleet.cluster.notes) ctx.log.warn(n);
 
   if (options.dryRun) {
     if (ctx.opts.json) ctx.printJson({ dryRun: true, agents: views, roll: null, journal: journal.path } satisfies Omit<FixReport, 'agents'> & { agents: unknown[] });
-    else ctx.print(renderFixPlan(views) + (rollOptions ? `\n${roll.renderRestartPlan(restarts, rollOptions.parallel)}` : ''));
+    else ctx.print(renderFixPlan(views) + (rollOptions ? `\n${renderRestartPlan(restarts, rollOptions.parallel)}` : ''));
     return refused ? ExitCode.REFUSED : unread ? ExitCode.PARTIAL : ExitCode.OK;
   }
-  if (!ctx.opts.json) ctx.print(renderFixPlan(views) + (rollOptions ? `\n${roll.renderRestartPlan(restarts, rollOptions.parallel)}` : ''));
+  if (!ctx.opts.json) ctx.print(renderFixPlan(views) + (rollOptions ? `\n${renderRestartPlan(restarts, rollOptions.parallel)}` : ''));
   const editing = fleet.agents.filter((a) => (a.plan?.edits.length ?? 0) > 0);
   let results: AgentFixResult[] = [];
   if (editing.length === 0 && restarts.length > 0) {
@@ -106,7 +107,7 @@ export async function runFix(ctx: Ctx, options: FixOptions): Promise<ExitCodeVal
   if (ctx.opts.json) ctx.printJson(report);
   else {
     if (results.length > 0) ctx.print(renderResults(results));
-    if (rollResult) ctx.print(roll.renderRoll(rollResult));
+    if (rollResult) ctx.print(renderRoll(rollResult));
   }
   for (const r of results.filter((x) => x.outcome !== 'fixed')) ctx.log.warn(`${agentLabel(r)}: ${r.outcome}: ${r.error}`);
   if (results.some((r) => r.outcome === 'failed' || r.outcome === 'interrupted')) ctx.log.hint('Re-run the same command to resume: files already fixed are not edited again.');

@@ -1,15 +1,13 @@
 import type { ClusterClients, Ctx } from '../../context.js';
 import { usageError } from '../../errors.js';
 import type { AgentSshFlags } from '../../agent/settings.js';
-import { parseSettingValue, sameSettingValue, SETTING_NAMES, type SettingName } from '../../domain/recovery/settings.js';
 import { parseDowntime } from '../../domain/restart-check/verdict.js';
 import type { Journal } from '../../journal/journal.js';
 import type { AgentFixResult } from '../../operations/recovery-fix/apply.js';
 import type { FleetFixPlan } from '../../operations/recovery-fix/plan.js';
 import type { RollCandidate, RollResult } from '../../operations/recovery-fix/roll.js';
-import { renderTable } from '../../output/table.js';
 
-/** `--restart` of `agent recovery-config --fix`: which agents, how many at once, how long to wait, the outcome. */
+/** `--restart` of `agent recovery-config --fix`: how many at once, how long to wait. */
 
 const POLL_MS = 500;
 
@@ -32,29 +30,6 @@ export function rollOptionsFrom(o: { parallel?: string; restartTimeout?: string 
     timeoutMs = parsed.ms;
   }
   return { parallel, timeoutMs };
-}
-
-/**
- * The agents a restart would bring in line with their files: those whose files (after the planned edits)
- * say something else than the running agent, and those an interrupted roll left restarting.
- */
-export function plannedRestarts(fleet: FleetFixPlan, journal: Journal): RollCandidate[] {
-  const out: RollCandidate[] = [];
-  for (const a of fleet.agents) {
-    if (!a.plan || !a.agent || !a.host || !a.unit || !a.report.settings) continue;
-    const expected: Partial<Record<SettingName, string>> = {};
-    const differs: SettingName[] = [];
-    for (const n of SETTING_NAMES) {
-      const after = a.plan.after[n];
-      expected[n] = after;
-      const live = a.report.settings[n].live;
-      if (live !== null && parseSettingValue(n, after).ok && !sameSettingValue(n, after, live)) differs.push(n);
-    }
-    const pending = ['started', 'failed'].includes(journal.status(a.agent, 'restart') ?? '');
-    if (differs.length === 0 && !pending) continue;
-    out.push({ agent: a.agent, host: a.host, unit: a.unit, expected, why: differs.length > 0 ? `runs other values than its files: ${differs.join(', ')}` : 'left restarting by an earlier run' });
-  }
-  return out;
 }
 
 export async function runRoll(
@@ -84,35 +59,4 @@ export async function runRoll(
     signal: ctx.signal,
     onProgress: (m) => ctx.log.info(m),
   });
-}
-
-export function renderRestartPlan(candidates: readonly RollCandidate[], parallel: number): string {
-  if (candidates.length === 0) return 'RESTART: none (every agent runs what its files say)\n';
-  const head = `RESTART ${parallel === 1 ? 'one at a time' : `up to ${parallel} at once (never two holding the same stateful app)`}, each only if restart-check says its tasks survive:`;
-  return `${[head, ...candidates.map((c) => `  ${c.agent} (${c.host}) ${c.unit}: ${c.why}`)].join('\n')}\n`;
-}
-
-export function renderRoll(r: RollResult): string {
-  const parts: string[] = [];
-  if (r.agents.length > 0) {
-    parts.push(
-      renderTable(
-        [
-          { header: 'AGENT', value: (a: RollResult['agents'][number]) => `${a.agent} (${a.host})` },
-          { header: 'RESTART', value: (a) => a.outcome },
-          { header: 'TASKS KEPT', value: (a) => (a.tasksKept === null ? '-' : a.tasksKept), align: 'right' },
-          { header: 'DETAIL', value: (a) => a.error ?? '-' },
-        ],
-        r.agents,
-      ).trimEnd(),
-    );
-  }
-  if (r.stoppedAt) {
-    const left = r.agents.filter((a) => a.outcome === 'not-reached').length;
-    parts.push(
-      `ROLL STOPPED at ${r.stoppedAt.agent} (${r.stoppedAt.host}): ${r.stoppedAt.reason}\n` +
-        `${left} agent${left === 1 ? '' : 's'} not restarted. Find out why that agent did not come back (journalctl -u on it), then run the same command again: restarted agents are skipped.`,
-    );
-  }
-  return parts.length === 0 ? '' : `${parts.join('\n\n')}\n`;
 }
