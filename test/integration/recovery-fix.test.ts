@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { cliPath, mockArgs, runCli, tempDir } from '../helpers/cli.js';
 import { ExitCode } from '../../src/errors.js';
 import type { RecoveryReport } from '../../src/domain/recovery/report.js';
 import { FIXABLE_RULES } from '../../src/domain/recovery/fix-plan.js';
@@ -132,6 +133,34 @@ describe.concurrent('agent recovery-config --fix against the mock over real SSH'
     // S1 came back right the first time: not restarted again; S5 is.
     expect(resumed.report.roll?.agents.map((a) => [a.agent, a.outcome])).toEqual([[S(5), 'restarted']]);
     expect(m.agentState(1)?.restart?.at).toBe(firstRestartOfS1);
+    expect((await m.check()).agents.filter((a) => a.agent === S(1) || a.agent === S(5)).map((a) => a.drift)).toEqual([[], []]);
+  });
+
+  it('Ctrl-C while waiting for an agent to come back: exit 130, nothing new starts; the same command resumes the roll', async () => {
+    const m = freshMock();
+    const args = ['agent', 'recovery-config', '--fix', '--yes', '--restart', '--agent', S(1), '--agent', S(5), '--restart-timeout', '2min'];
+    const child = spawn(process.execPath, [cliPath, ...mockArgs(m.dir), ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: m.dir, NO_COLOR: '1', STATEFUL_OPS_SSH_SUDO: '1', STATEFUL_OPS_MOCK_SSH_FAULTS: `${S(1)}:no-reregister` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let stdout = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    for (let i = 0; i < 1200 && !(stderr.includes('restarting dcos-mesos-slave.service on 127.0.0.168') && m.agentState(1)?.restart); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGINT');
+    expect(await exited, stdout + stderr).toBe(ExitCode.INTERRUPTED);
+    expect(m.agentState(5)?.restart).toBeUndefined();
+
+    const resumed = await m.fix(['--yes', '--restart', '--agent', S(1), '--agent', S(5)]);
+    expect(resumed.code, resumed.stderr).toBe(ExitCode.OK);
+    expect(resumed.report.roll?.agents.map((a) => [a.agent, a.outcome])).toEqual([
+      [S(1), 'restarted'],
+      [S(5), 'restarted'],
+    ]);
     expect((await m.check()).agents.filter((a) => a.agent === S(1) || a.agent === S(5)).map((a) => a.drift)).toEqual([[], []]);
   });
 

@@ -110,6 +110,7 @@ export async function runFix(ctx: Ctx, options: FixOptions): Promise<ExitCodeVal
     if (rollResult) ctx.print(renderRoll(rollResult));
   }
   for (const r of results.filter((x) => x.outcome !== 'fixed')) ctx.log.warn(`${agentLabel(r)}: ${r.outcome}: ${r.error}`);
+  if (rollResult?.interrupted) ctx.log.hint('Interrupted: re-run the same command to resume the roll; agents already back are not restarted again.');
   if (results.some((r) => r.outcome === 'failed' || r.outcome === 'interrupted')) ctx.log.hint('Re-run the same command to resume: files already fixed are not edited again.');
   reportUnwrittenRecords(ctx, journal);
   return exitCodeFor(results, rollResult, refused || unread);
