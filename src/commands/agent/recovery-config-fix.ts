@@ -113,17 +113,17 @@ export async function runFix(ctx: Ctx, options: FixOptions): Promise<ExitCodeVal
   if (rollResult?.interrupted) ctx.log.hint('Interrupted: re-run the same command to resume the roll; agents already back are not restarted again.');
   if (results.some((r) => r.outcome === 'failed' || r.outcome === 'interrupted')) ctx.log.hint('Re-run the same command to resume: files already fixed are not edited again.');
   reportUnwrittenRecords(ctx, journal);
-  return exitCodeFor(results, rollResult, refused || unread);
+  return exitCodeFor(results, rollResult, refused, unread);
 }
 
 /** See README "Exit codes". */
-export function exitCodeFor(results: readonly AgentFixResult[], roll: RollResult | null, refusedInPlan: boolean): ExitCodeValue {
+export function exitCodeFor(results: readonly AgentFixResult[], roll: RollResult | null, refusedInPlan: boolean, unread = false): ExitCodeValue {
   if (results.some((r) => r.outcome === 'interrupted') || roll?.interrupted) return ExitCode.INTERRUPTED;
   if (roll?.stoppedAt) return ExitCode.ROLL_STOPPED;
   const failed = results.filter((r) => r.outcome === 'failed').length;
   if (failed > 0) return failed === results.length ? ExitCode.ERROR : ExitCode.PARTIAL;
   if (refusedInPlan || results.some((r) => r.outcome === 'refused') || (roll?.agents.some((a: RollResult['agents'][number]) => a.outcome === 'refused') ?? false)) return ExitCode.REFUSED;
-  return ExitCode.OK;
+  return unread ? ExitCode.PARTIAL : ExitCode.OK;
 }
 
 function renderResults(results: AgentFixResult[]): string {
