@@ -140,7 +140,11 @@ async function restartOne(
       async () => {
         o.onProgress(`restarting ${c.unit} on ${c.host}`);
         const r = await access.shell.runScript({ id: c.agent, host: c.host }, scripts.restartUnit, [c.unit], { signal: o.signal, what: `systemctl restart ${c.unit}` });
-        if (r.exitCode !== 0) throw sshFailureError({ id: c.agent, host: c.host }, { exitCode: r.exitCode, signal: null, stderr: r.stderr }, `systemctl restart ${c.unit}`);
+        if (r.exitCode !== 0) {
+          // systemctl's own exit 4: not privileged (LSB "insufficient privilege").
+          const hint = r.exitCode === 4 && !access.settings.sudo ? ' (systemctl restart needs root: use --sudo)' : '';
+          throw sshFailureError({ id: c.agent, host: c.host }, { exitCode: r.exitCode, signal: null, stderr: `${r.stderr.trim()}${hint}` }, `systemctl restart ${c.unit}`);
+        }
         const kept = await waitBack(clients, c, { beforeTime, survivors }, o);
         return { tasksKept: kept };
       },
