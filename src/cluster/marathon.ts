@@ -25,7 +25,7 @@ export class HttpMarathon implements MarathonApi {
     return this.http.request('GET', this.url('/v2/tasks'), {
       service: this.service,
       decode: decodeTasks,
-      streamArray: { key: 'tasks', keep: keepStatefulTrimmed },
+      streamArray: { key: 'tasks', select: compactStatefulTask },
     });
   }
 
@@ -98,15 +98,22 @@ export function appPath(appId: string): string {
   return segments.map((s) => `/${encodeURIComponent(s)}`).join('');
 }
 
-/** Fields of a task no stateful-ops command reads; dropped while streaming to keep memory flat. */
-const UNUSED_TASK_FIELDS = ['ipAddresses', 'healthCheckResults', 'servicePorts', 'ports', 'checkResult'] as const;
+/** The fields of a task stateful-ops reads; a streamed task keeps these only. */
+const TASK_FIELDS = ['id', 'appId', 'host', 'slaveId', 'state', 'stagedAt', 'startedAt', 'version', 'role', 'localVolumes'] as const;
 
-function keepStatefulTrimmed(task: unknown): boolean {
+/**
+ * A stateful task as a new object of the fields read, values as sent (the decoder still checks their
+ * types); others' tasks are dropped. A fresh object of a fixed shape is a third of the parsed one's
+ * size and keeps V8 in its fast paths, where deleting fields would not: on a 50,000-task answer this
+ * is most of the memory and garbage collection.
+ */
+function compactStatefulTask(task: unknown): Record<string, unknown> | undefined {
   const t = task as Record<string, unknown> | null;
   const volumes = t?.localVolumes;
-  if (!t || !Array.isArray(volumes) || volumes.length === 0) return false;
-  for (const field of UNUSED_TASK_FIELDS) delete t[field];
-  return true;
+  if (!t || typeof t !== 'object' || !Array.isArray(volumes) || volumes.length === 0) return undefined;
+  const kept: Record<string, unknown> = {};
+  for (const field of TASK_FIELDS) if (t[field] !== undefined) kept[field] = t[field];
+  return kept;
 }
 
 /** `[{id, instances: [{id, localVolumes: [{persistenceId}]}]}]` → every instance with its persistence ids. */
