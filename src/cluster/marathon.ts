@@ -3,6 +3,7 @@ import type { HttpClient, ServiceRef } from './http.js';
 import type { KillOptions, KillResult, MarathonApi, MarathonApp, MarathonDeployment, MarathonInfo, MarathonPodInstance, MarathonTask } from './marathon-types.js';
 import { decodeApp, decodeApps, decodeInfo, decodeTasks } from './decoders.js';
 import { ShapeError } from './shape-error.js';
+import { taskProblem } from './task-check.js';
 
 /** MarathonApi over HTTP (../shared/reference/marathon/README.md §a, §c, §f). */
 export class HttpMarathon implements MarathonApi {
@@ -19,14 +20,15 @@ export class HttpMarathon implements MarathonApi {
     return this.get('/v2/info', decodeInfo);
   }
 
-  tasks(options: { statefulOnly?: boolean } = {}): Promise<MarathonTask[]> {
+  tasks(options: { statefulOnly?: boolean; keep?: (task: MarathonTask) => boolean } = {}): Promise<MarathonTask[]> {
     if (!options.statefulOnly) return this.get('/v2/tasks', decodeTasks);
+    const { keep } = options;
+    const select = (element: unknown) => {
+      const task = compactStatefulTask(element);
+      return task !== undefined && (keep === undefined || wantedOrUnreadable(task, keep)) ? task : undefined;
+    };
     // Streamed: on big clusters the answer is tens of MB and most tasks are not stateful.
-    return this.http.request('GET', this.url('/v2/tasks'), {
-      service: this.service,
-      decode: decodeTasks,
-      streamArray: { key: 'tasks', select: compactStatefulTask },
-    });
+    return this.http.request('GET', this.url('/v2/tasks'), { service: this.service, decode: decodeTasks, streamArray: { key: 'tasks', select } });
   }
 
   appTasks(appId: string): Promise<MarathonTask[]> {
@@ -114,6 +116,12 @@ function compactStatefulTask(task: unknown): Record<string, unknown> | undefined
   const kept: Record<string, unknown> = {};
   for (const field of TASK_FIELDS) if (t[field] !== undefined) kept[field] = t[field];
   return kept;
+}
+
+/** A task `keep` cannot judge (a field of the wrong type) is kept, so that the decoder names the problem. */
+function wantedOrUnreadable(task: Record<string, unknown>, keep: (task: MarathonTask) => boolean): boolean {
+  if (taskProblem(task) !== undefined) return true;
+  return keep(task as unknown as MarathonTask);
 }
 
 /** `[{id, instances: [{id, localVolumes: [{persistenceId}]}]}]` → every instance with its persistence ids. */
