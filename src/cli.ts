@@ -1,7 +1,7 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import { processIo, type Io } from './io.js';
 import { createFactory } from './commands/factory.js';
-import { registerCommands } from './commands/index.js';
+import { registerCommands, subcommandTerm } from './commands/index.js';
 import { ExitCode } from './errors.js';
 import { packageVersion } from './version.js';
 
@@ -54,6 +54,11 @@ Use "stateful-ops <command> --help" for more information about a command.`,
     outputError: (s, write) => write(`Error: ${s.replace(/^error: /, '')}`),
   });
   program.exitOverride();
+  program.configureHelp({
+    subcommandTerm(this: Help, cmd: Command) {
+      return subcommandTerm(cmd, (c) => Help.prototype.subcommandTerm.call(this, c));
+    },
+  });
   await registerCommands(program, factory, commandWord(program, argv.slice(2)));
   // Every subcommand inherits the output routing and the no-exit behaviour.
   const inherit = (cmd: Command) => {

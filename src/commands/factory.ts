@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Ctx, GlobalOptions, Io } from '../context.js';
 import { CliError, ExitCode, isCliError, type ExitCodeValue } from '../errors.js';
-import { holdsDestructiveLock } from '../safety/lock.js';
+import { holdsDestructiveLock } from '../safety/lock-held.js';
 
 /**
  * What every command definition receives: the injected streams and a way to run its

@@ -3,10 +3,14 @@ import type { Factory } from './factory.js';
 
 type Define = (f: Factory) => Command;
 
-/** A noun grouping verbs, or a command of its own (wipe); listed in help order. */
+/**
+ * A noun grouping verbs, or a command of its own (wipe); listed in help order. A command of its own
+ * carries the line the top-level help shows for it (`term`, `description`: a test holds them equal to
+ * its definition), so that help does not load it.
+ */
 type Entry =
   | { name: string; description: string; verbs: () => Promise<Define[]> }
-  | { name: string; define: () => Promise<Define> };
+  | { name: string; description: string; term: string; define: () => Promise<Define> };
 
 /** Each loader imports a command's module (and what it imports) only when that command is asked for. */
 const entries: Entry[] = [
@@ -53,7 +57,12 @@ const entries: Entry[] = [
     description: 'Check stateful app definitions',
     verbs: async () => [(await import('./apps/check.js')).newCmdAppsCheck],
   },
-  { name: 'wipe', define: async () => (await import('./wipe.js')).newCmdWipe },
+  {
+    name: 'wipe',
+    description: 'Free waiting tasks: delete their volume data on the agent, then expunge them from Marathon (wipe=true)',
+    term: 'wipe [options] [task-id...]',
+    define: async () => (await import('./wipe.js')).newCmdWipe,
+  },
   {
     name: 'mock',
     description: 'The embedded mock DC/OS cluster (offline use and tests)',
@@ -79,18 +88,31 @@ function group(name: string, description: string, verbs: Command[]): Command {
   return cmd;
 }
 
+/** The top-level help line of a command whose definition is not loaded. */
+const helpTerms = new WeakMap<Command, string>();
+
+/** The term the help shows for `cmd`: its placeholder's, or what commander derives from its definition. */
+export function subcommandTerm(cmd: Command, derived: (cmd: Command) => string): string {
+  return helpTerms.get(cmd) ?? derived(cmd);
+}
+
 /**
- * Registers every command. Only the command line's own noun gets its verbs: the other nouns appear by
- * name and description (all the top-level help shows of them), so `tasks list` never loads `wipe`.
- * Without a known command word (top-level help, a typo), every command of its own is defined too.
+ * Registers every command. Only the command line's own word gets its definition: the others appear by
+ * name and description (all the top-level help shows of them), so `tasks list` never loads `wipe` and
+ * `--help` loads no command at all.
  */
 export async function registerCommands(program: Command, f: Factory, word: string | undefined): Promise<void> {
-  const known = entries.some((e) => e.name === word);
   const commands = await Promise.all(
-    entries.map(async (e): Promise<Command | undefined> => {
+    entries.map(async (e): Promise<Command> => {
       if ('verbs' in e) return group(e.name, e.description, e.name === word ? (await e.verbs()).map((define) => define(f)) : []);
-      return !known || e.name === word ? (await e.define())(f) : undefined;
+      if (e.name === word) return (await e.define())(f);
+      const placeholder = new Command(e.name).description(e.description);
+      helpTerms.set(placeholder, e.term);
+      return placeholder;
     }),
   );
-  for (const cmd of commands) if (cmd) program.addCommand(cmd);
+  for (const cmd of commands) program.addCommand(cmd);
 }
+
+/** The entries of commands of their own, for the test that holds their help lines to their definitions. */
+export const standaloneEntries = () => entries.filter((e): e is Extract<Entry, { term: string }> => 'term' in e);
