@@ -1,4 +1,4 @@
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentAccess } from '../../agent/access.js';
 import type { ClusterClients } from '../../context.js';
@@ -13,7 +13,7 @@ import {
   type BackupManifest,
 } from '../../domain/backup-manifest.js';
 import { instanceOf } from '../../domain/wipe-recheck.js';
-import { measureArchive } from '../../safety/tar-verify.js';
+import { measureArchive, sha256Of } from '../../safety/tar-verify.js';
 import { packageVersion } from '../../version.js';
 
 /** One volume to archive: where it is and what it belongs to (all recorded in the manifest). */
@@ -144,6 +144,10 @@ export async function checkArchive(archive: string, verify: boolean): Promise<Ch
   }
   if (!verify) return { archive, manifestFile, manifest, problems: [] };
   try {
+    // Size and checksum first: a tampered archive is told as such, not as whatever tar makes of it.
+    const [bytes, sha256] = await Promise.all([stat(archive).then((s) => s.size), sha256Of(archive)]);
+    const whole = archiveMismatch(manifest, { ...manifest.archive, bytes, sha256 });
+    if (whole.length > 0) return { archive, manifestFile, manifest, problems: whole };
     return { archive, manifestFile, manifest, problems: archiveMismatch(manifest, await measureArchive(archive)) };
   } catch (e) {
     return { archive, manifestFile, manifest, problems: [(e as Error).message] };
