@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
@@ -61,7 +61,7 @@ describe.skipIf(unavailable !== undefined)(`volumes backup / restore: moving an 
   let dir: string;
   let cleanup: () => void;
   let server: MockServer | undefined;
-  const cli = (args: string[]) => runCli([...mockArgs(dir), ...args]);
+  const cli = (args: string[], env?: Record<string, string>) => runCli([...mockArgs(dir), ...args], env ? { env } : {});
   const backups = () => join(dir, 'backups');
   const local = (agentId: string, hostPath: string) => join(dir, 'agents', agentId, 'root', hostPath);
   const agents = () => snapshot(join(dir, 'agents'));
@@ -226,5 +226,41 @@ describe.skipIf(unavailable !== undefined)(`volumes backup / restore: moving an 
     const listed = await cli(['--json', 'volumes', 'backups', '--verify', backups()]);
     expect(listed.code, listed.stderr).toBe(ExitCode.OK);
     expect(JSON.parse(listed.stdout)).toMatchObject([{ archive, verified: true, manifest: { task: WAITING, persistenceId: PID } }]);
+  });
+
+  /** Into the same waiting task on S1, its volume emptied by hand first: the cheapest empty target there is. */
+  async function emptiedOnS1() {
+    const volumeDir = local(S1, `${ROLES}/${PID}`);
+    const original = tree(volumeDir);
+    const backup = await backupOf(WAITING);
+    for (const name of readdirSync(volumeDir)) rmSync(join(volumeDir, name), { recursive: true });
+    return { original, backup, volumeDir };
+  }
+
+  it('on the same agent too; the agent-side check right before writing refuses a file that appeared since the preflight', async () => {
+    const { original, backup, volumeDir } = await emptiedOnS1();
+    // S1's commands in this run: 1 the preflight's inspect, 2 the fenced extraction.
+    const raced = await cli(['volumes', 'restore', '--yes', backup.archive, WAITING], { STATEFUL_OPS_MOCK_TRIGGERS: `S1:before=2:touch=${ROLES}/${PID}/postmaster.pid` });
+    expect(raced.code, raced.stderr).toBe(ExitCode.REFUSED);
+    expect(raced.stderr).toMatch(/is not empty right before writing \(1 entries are in it now\); nothing was written/);
+    expect(readdirSync(volumeDir)).toEqual(['postmaster.pid']);
+    // A refusal is not a partial restore: the file is not ours to delete.
+    const again = await cli(['volumes', 'restore', '--yes', backup.archive, WAITING]);
+    expect(again.code).toBe(ExitCode.REFUSED);
+    expect(again.stderr).toMatch(/holds 1 entries: restore only into an empty volume, or pass --replace/);
+    expect(readdirSync(volumeDir)).toEqual(['postmaster.pid']);
+    rmSync(join(volumeDir, 'postmaster.pid'));
+    // The re-run is not fooled by the journal of the refused run: it restores.
+    const r = await cli(['volumes', 'restore', '--yes', backup.archive, WAITING]);
+    expect(r.code, r.stderr).toBe(ExitCode.OK);
+    expect(tree(volumeDir)).toEqual(original);
+  });
+
+  it('the instance relaunching right before the extraction: the fence sees its container, nothing is written', async () => {
+    const { backup, volumeDir } = await emptiedOnS1();
+    const raced = await cli(['volumes', 'restore', '--yes', backup.archive, WAITING], { STATEFUL_OPS_MOCK_TRIGGERS: `S1:before=2:relaunch=${WAITING}` });
+    expect(raced.code, raced.stderr).toBe(ExitCode.REFUSED);
+    expect(raced.stderr).toMatch(/is in use right now .*; nothing was written/);
+    expect(readdirSync(volumeDir)).toEqual([]);
   });
 });

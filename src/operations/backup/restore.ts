@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { AgentAccess } from '../../agent/access.js';
 import type { ClusterClients } from '../../context.js';
-import { CliError } from '../../errors.js';
+import { CliError, isCliError } from '../../errors.js';
 import { restoredMismatch, type BackupManifest } from '../../domain/backup-manifest.js';
 import type { TaskWipePlan, VolumeWipePlan } from '../../domain/wipe-plan.js';
 import type { Journal } from '../../journal/journal.js';
@@ -93,25 +93,32 @@ export async function executeRestore(
       { again: true },
     );
   }
-  const restored = await journal.runStep(
-    task.task,
-    restoreStep.restore(cp),
-    async () => {
-      await recheck(`writing into ${volume.hostPath}`);
-      onProgress(`${task.task}: extracting ${plan.archive} into ${volume.hostPath} on ${task.host ?? '?'}`);
-      const xattrs = manifest.tar.options.includes('--xattrs');
-      // FenceRefusal is a 'refused' CliError (exit 4): nothing was written.
-      const report = await access.fs.restoreFenced(target, volume.hostPath, fence, plan.archive, { xattrs }, { timeoutMs: LONG_STEP_MS });
-      return { entries: report.entries, fileBytes: report.fileBytes, sha256: manifest.archive.sha256 };
-    },
-    { again: plan.partial, started: { archive: plan.archive, sha256: manifest.archive.sha256 } },
-  );
+  let restored;
+  try {
+    restored = await journal.runStep(
+      task.task,
+      restoreStep.restore(cp),
+      async () => {
+        await recheck(`writing into ${volume.hostPath}`);
+        onProgress(`${task.task}: extracting ${plan.archive} into ${volume.hostPath} on ${task.host ?? '?'}`);
+        const xattrs = manifest.tar.options.includes('--xattrs');
+        // FenceRefusal is a 'refused' CliError (exit 4): nothing was written.
+        const report = await access.fs.restoreFenced(target, volume.hostPath, fence, plan.archive, { xattrs }, { timeoutMs: LONG_STEP_MS });
+        return { entries: report.entries, fileBytes: report.fileBytes, sha256: manifest.archive.sha256 };
+      },
+      { again: plan.partial, started: { archive: plan.archive, sha256: manifest.archive.sha256 } },
+    );
+  } catch (e) {
+    // Refused before tar started: what is in the volume now is not ours, and a re-run must not take it for a partial restore.
+    if (isCliError(e) && e.kind === 'refused') journal.record(task.task, restoreStep.restore(cp), 'skipped', { refused: e.message });
+    throw e;
+  }
   const entries = Number(restored.detail?.entries ?? -1);
   const fileBytes = Number(restored.detail?.fileBytes ?? -1);
   const mismatch = restoredMismatch(manifest, { entries, fileBytes });
   if (mismatch.length > 0) {
     journal.record(task.task, restoreStep.verify(cp), 'failed', { mismatch });
-    throw new CliError('check-failed', `restored into ${volume.hostPath}, but ${mismatch.join('; ')}; the task was not started — inspect the volume, then re-run with --replace`);
+    throw new CliError('check-failed', `restored into ${volume.hostPath}, but ${mismatch.join('; ')}; inspect the volume; re-running the same command extracts the archive again`);
   }
   journal.record(task.task, restoreStep.verify(cp), 'done', { entries, fileBytes });
   return { archive: plan.archive, app: task.app, task: task.task, agent: task.host, hostPath: volume.hostPath, outcome: 'restored', entries, fileBytes, replacedBackup };
