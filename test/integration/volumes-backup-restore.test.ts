@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
-import { changedPaths, snapshot } from '../helpers/sandbox.js';
+import { changedPaths, ownedTree as tree, snapshot } from '../helpers/sandbox.js';
 
 /**
  * Moving an instance off an agent, end to end against the mock, as README "Move an instance off a
@@ -40,23 +39,6 @@ interface VolumeRow {
   hostPath: string;
 }
 
-/** Every entry below `root` with type, mode, owner, size, content and (files) mtime: what "byte-identical" means. */
-function tree(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (path: string) => {
-    const st = lstatSync(path);
-    const rel = relative(root, path) || '.';
-    const who = `${st.uid}:${st.gid} ${(st.mode & 0o7777).toString(8)}`;
-    if (st.isSymbolicLink()) out.set(rel, `link ${who} ${readlinkSync(path)}`);
-    else if (st.isDirectory()) {
-      out.set(rel, `dir ${who}`);
-      for (const name of readdirSync(path)) walk(join(path, name));
-    } else out.set(rel, `file ${who} ${st.size} ${Math.floor(st.mtimeMs / 1000)} ${createHash('sha256').update(readFileSync(path)).digest('hex')}`);
-  };
-  walk(root);
-  return out;
-}
-
 describe.skipIf(unavailable !== undefined)(`volumes backup / restore: moving an instance${unavailable ? ` — skipped: ${unavailable}` : ''}`, () => {
   let dir: string;
   let cleanup: () => void;
@@ -86,7 +68,7 @@ describe.skipIf(unavailable !== undefined)(`volumes backup / restore: moving an 
   beforeEach(async () => {
     ({ dir, cleanup } = tempDir());
     expect((await cli(['mock', 'reset'])).code).toBe(0);
-  });
+  }, 60_000);
   afterEach(async () => {
     await server?.close();
     server = undefined;
@@ -154,7 +136,7 @@ describe.skipIf(unavailable !== undefined)(`volumes backup / restore: moving an 
     const running = (await volumes()).find((v) => v.hostPath === target.hostPath);
     expect(running?.taskState).toBe('running');
     expect(tree(local(target.agentId, target.hostPath))).toEqual(original);
-  });
+  }, 240_000);
 
   it('refusals leave the target untouched: a tampered archive, a non-empty volume without --replace, a running task, another app', async () => {
     const { original, backup, target } = await moveToAnotherAgent();
@@ -205,7 +187,7 @@ describe.skipIf(unavailable !== undefined)(`volumes backup / restore: moving an 
     expect(existsSync(`${result.replacedBackup}.json`)).toBe(true);
     expect((await cli(['volumes', 'backups', '--verify', join(dir, 'replaced')])).code).toBe(ExitCode.OK);
     expect(tree(targetDir)).toEqual(original);
-  });
+  }, 240_000);
 
   it('backup refuses a running task unless --live, and then warns', async () => {
     const refused = await cli(['volumes', 'backup', '--to', backups(), RUNNING]);
@@ -216,7 +198,7 @@ describe.skipIf(unavailable !== undefined)(`volumes backup / restore: moving an 
     expect(live.stderr).toMatch(/crash-consistent at best/);
     const [row] = JSON.parse((await cli(['--json', 'volumes', 'backups', backups()])).stdout) as { manifest: { live: boolean } }[];
     expect(row?.manifest.live).toBe(true);
-  });
+  }, 120_000);
 
   it('wipe --backup-dir writes the same format: listed and verified by volumes backups', async () => {
     const wiped = await cli(['--json', 'wipe', '--yes', '--backup-dir', backups(), WAITING]);
@@ -226,7 +208,7 @@ describe.skipIf(unavailable !== undefined)(`volumes backup / restore: moving an 
     const listed = await cli(['--json', 'volumes', 'backups', '--verify', backups()]);
     expect(listed.code, listed.stderr).toBe(ExitCode.OK);
     expect(JSON.parse(listed.stdout)).toMatchObject([{ archive, verified: true, manifest: { task: WAITING, persistenceId: PID } }]);
-  });
+  }, 120_000);
 
   /** Into the same waiting task on S1, its volume emptied by hand first: the cheapest empty target there is. */
   async function emptiedOnS1() {
@@ -254,7 +236,7 @@ describe.skipIf(unavailable !== undefined)(`volumes backup / restore: moving an 
     const r = await cli(['volumes', 'restore', '--yes', backup.archive, WAITING]);
     expect(r.code, r.stderr).toBe(ExitCode.OK);
     expect(tree(volumeDir)).toEqual(original);
-  });
+  }, 120_000);
 
   it('the instance relaunching right before the extraction: the fence sees its container, nothing is written', async () => {
     const { backup, volumeDir } = await emptiedOnS1();
@@ -262,5 +244,5 @@ describe.skipIf(unavailable !== undefined)(`volumes backup / restore: moving an 
     expect(raced.code, raced.stderr).toBe(ExitCode.REFUSED);
     expect(raced.stderr).toMatch(/is in use right now .*; nothing was written/);
     expect(readdirSync(volumeDir)).toEqual([]);
-  });
+  }, 120_000);
 });
