@@ -124,6 +124,7 @@ export async function run(ctx: Ctx, archive: string, taskId: string, options: Vo
   const result = await executeRestore(clients, await access(), plan, journal, (m) => ctx.log.verbose(m));
   if (ctx.opts.json) ctx.printJson({ plan: view, result, journal: journal.path });
   else ctx.print(`\nRESTORED ${result.entries} entries (${result.fileBytes} bytes of files) into ${printable(result.hostPath)} on ${result.agent ?? '?'}${result.replacedBackup ? `; what was there is in ${result.replacedBackup}` : ''}\n`);
+  if (result.warning) ctx.log.warn(result.warning);
   ctx.log.hint(`Scale ${task.app} up by one: Marathon relaunches this instance on its reservation, with the restored data.`);
   reportUnwrittenRecords(ctx, journal);
   return ExitCode.OK;

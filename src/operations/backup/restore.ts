@@ -39,6 +39,8 @@ export interface RestoreResult {
   fileBytes: number;
   /** --replace: where what was there before went. */
   replacedBackup: string | null;
+  /** Something of the archive the agent's tar could not restore (xattrs/ACLs on an old tar). */
+  warning: string | null;
 }
 
 /**
@@ -104,7 +106,7 @@ export async function executeRestore(
         const xattrs = manifest.tar.options.includes('--xattrs');
         // FenceRefusal is a 'refused' CliError (exit 4): nothing was written.
         const report = await access.fs.restoreFenced(target, volume.hostPath, fence, plan.archive, { xattrs }, { timeoutMs: LONG_STEP_MS });
-        return { entries: report.entries, fileBytes: report.fileBytes, sha256: manifest.archive.sha256 };
+        return { entries: report.entries, fileBytes: report.fileBytes, options: report.options, sha256: manifest.archive.sha256 };
       },
       { again: plan.partial, started: { archive: plan.archive, sha256: manifest.archive.sha256 } },
     );
@@ -121,5 +123,10 @@ export async function executeRestore(
     throw new CliError('check-failed', `restored into ${volume.hostPath}, but ${mismatch.join('; ')}; inspect the volume; re-running the same command extracts the archive again`);
   }
   journal.record(task.task, restoreStep.verify(cp), 'done', { entries, fileBytes });
-  return { archive: plan.archive, app: task.app, task: task.task, agent: task.host, hostPath: volume.hostPath, outcome: 'restored', entries, fileBytes, replacedBackup };
+  const used = Array.isArray(restored.detail?.options) ? (restored.detail.options as unknown[]) : [];
+  const warning =
+    manifest.tar.options.includes('--xattrs') && !used.includes('--xattrs')
+      ? `the archive holds xattrs and ACLs, but the tar on ${task.host ?? 'the agent'} cannot restore them (GNU tar 1.27+ can): files, owners, modes and times are restored`
+      : null;
+  return { archive: plan.archive, app: task.app, task: task.task, agent: task.host, hostPath: volume.hostPath, outcome: 'restored', entries, fileBytes, replacedBackup, warning };
 }
