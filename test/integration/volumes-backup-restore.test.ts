@@ -245,4 +245,26 @@ describe.skipIf(unavailable !== undefined)(`volumes backup / restore: moving an 
     expect(raced.stderr).toMatch(/is in use right now .*; nothing was written/);
     expect(readdirSync(volumeDir)).toEqual([]);
   }, 120_000);
+
+  it('an agent whose tar predates --xattrs (GNU tar 1.26): archived without them, and a restore there says what it could not keep', async () => {
+    const { original, backup, volumeDir } = await emptiedOnS1();
+    expect((JSON.parse(readFileSync(backup.manifest, 'utf8')) as Manifest).tar.options).toEqual(['--numeric-owner', '--xattrs', '--acls']);
+    // The agent's own commands come first on its PATH (like its systemctl): an old tar without the xattr options.
+    const oldTar = [
+      '#!/bin/sh',
+      'for a in "$@"; do case $a in --xattrs|--acls) echo "tar: unrecognized option \'$a\'" >&2; exit 64;; esac; done',
+      'if [ "$1" = --version ]; then echo "tar (GNU tar) 1.26"; exit 0; fi',
+      'PATH=${PATH#*:} exec tar "$@"',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'agents', S1, 'bin', 'tar'), oldTar, { mode: 0o755 });
+
+    const restored = await cli(['volumes', 'restore', '--yes', backup.archive, WAITING]);
+    expect(restored.code, restored.stderr).toBe(ExitCode.OK);
+    expect(restored.stderr).toMatch(/the archive holds xattrs and ACLs, but the tar on 127\.0\.0\.168 cannot restore them/);
+    expect(tree(volumeDir)).toEqual(original);
+    const old = await backupOf(WAITING);
+    expect((JSON.parse(readFileSync(old.manifest, 'utf8')) as { tar: unknown }).tar).toEqual({ version: 'tar (GNU tar) 1.26', options: ['--numeric-owner'] });
+    expect((await cli(['volumes', 'backups', '--verify', backups()])).code).toBe(ExitCode.OK);
+  }, 120_000);
 });
