@@ -48,15 +48,15 @@ describe.skipIf(unavailable !== undefined)(`volumes backup / restore: moving an 
   const local = (agentId: string, hostPath: string) => join(dir, 'agents', agentId, 'root', hostPath);
   const agents = () => snapshot(join(dir, 'agents'));
   /** Marathon's HTTP API on the same state, as any client would scale the app. */
-  const scale = async (instances: number) => {
+  const marathon = async (method: string, path: string, body?: unknown) => {
     server ??= await startMockServer({ stateDir: dir, log: () => undefined });
-    const res = await fetch(`${server.url}/service/marathon/v2/apps/postgres`, {
-      method: 'PUT',
-      body: JSON.stringify({ instances }),
-      headers: { 'content-type': 'application/json' },
+    const res = await fetch(`${server.url}/service/marathon${path}`, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
     });
     expect(res.status).toBe(200);
   };
+  const scale = (instances: number) => marathon('PUT', '/v2/apps/postgres', { instances });
   const volumes = async (): Promise<VolumeRow[]> => JSON.parse((await cli(['--json', 'volumes', 'list', '--app', '/postgres'])).stdout) as VolumeRow[];
   const backupOf = async (task: string) => {
     const r = await cli(['--json', 'volumes', 'backup', '--to', backups(), task]);
@@ -75,8 +75,12 @@ describe.skipIf(unavailable !== undefined)(`volumes backup / restore: moving an 
     cleanup();
   });
 
-  /** backup → wipe → S1 down → scale up (elsewhere) → scale down (waiting) → restore; returns the new task's volume. */
-  async function moveToAnotherAgent() {
+  /**
+   * backup → wipe → S1 down → scale up (elsewhere) → scale down (waiting): the new task's volume. Scaling
+   * down either kills exactly the new instance (`DELETE …/tasks/<id>?scale=true`) or lowers `instances`
+   * (Marathon stops the youngest, the new one).
+   */
+  async function moveToAnotherAgent(scaleDown: 'kill-scale' | 'instances') {
     const original = tree(local(S1, `${ROLES}/${PID}`));
     expect(original.get('.pgpass_hidden')).toMatch(/^file 999:999 600 /);
     const backup = await backupOf(WAITING);
@@ -94,14 +98,15 @@ describe.skipIf(unavailable !== undefined)(`volumes backup / restore: moving an 
     const fresh = (await volumes()).find((v) => !before.has(v.task));
     expect(fresh?.taskState).toBe('running');
     expect(fresh?.agentId).not.toBe(S1);
-    await scale(2); // youngest first: the new instance becomes a waiting reservation
+    if (scaleDown === 'instances') await scale(2);
+    else await marathon('DELETE', `/v2/apps/postgres/tasks/${fresh?.task ?? ''}?scale=true`);
     const waiting = (await volumes()).find((v) => v.task === fresh?.task);
     expect(waiting?.taskState).toBe('waiting');
     return { original, backup, manifest, target: waiting as VolumeRow };
   }
 
   it('backup → wipe → relaunch elsewhere → scale down → restore: byte-identical files, owners and modes; then it runs on them', async () => {
-    const { original, backup, manifest, target } = await moveToAnotherAgent();
+    const { original, backup, manifest, target } = await moveToAnotherAgent('kill-scale');
     expect(manifest).toMatchObject({
       app: '/postgres',
       task: WAITING,
@@ -139,7 +144,7 @@ describe.skipIf(unavailable !== undefined)(`volumes backup / restore: moving an 
   }, 240_000);
 
   it('refusals leave the target untouched: a tampered archive, a non-empty volume without --replace, a running task, another app', async () => {
-    const { original, backup, target } = await moveToAnotherAgent();
+    const { original, backup, target } = await moveToAnotherAgent('instances');
     const targetDir = local(target.agentId, target.hostPath);
 
     // A byte flipped in a copy of the archive (its manifest copied along): refused before anything is sent.
