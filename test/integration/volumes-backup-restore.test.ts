@@ -272,4 +272,16 @@ describe.skipIf(unavailable !== undefined)(`volumes backup / restore: moving an 
     expect((JSON.parse(readFileSync(old.manifest, 'utf8')) as { tar: unknown }).tar).toEqual({ version: 'tar (GNU tar) 1.26', options: ['--numeric-owner'] });
     expect((await cli(['volumes', 'backups', '--verify', backups()])).code).toBe(ExitCode.OK);
   }, 120_000);
+
+  it('an extraction whose report is lost: the re-run deletes what it wrote and restores again, from the journal', async () => {
+    const { original, backup, volumeDir } = await emptiedOnS1();
+    // S1's 2nd command (the extraction) runs to its end, then the connection drops before its exit status.
+    const cut = await cli(['volumes', 'restore', '--yes', backup.archive, WAITING], { STATEFUL_OPS_MOCK_SSH_FAULTS: 'S1:lose-report=2' });
+    expect(cut.code).not.toBe(ExitCode.OK);
+    expect(readdirSync(volumeDir).length).toBeGreaterThan(0);
+    const resumed = await cli(['volumes', 'restore', '--yes', backup.archive, WAITING]);
+    expect(resumed.code, resumed.stderr).toBe(ExitCode.OK);
+    expect(resumed.stdout).toMatch(/^AGAIN   .* holds what an interrupted restore wrote \(9 entries/m);
+    expect(tree(volumeDir)).toEqual(original);
+  }, 120_000);
 });
