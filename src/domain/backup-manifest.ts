@@ -112,7 +112,8 @@ export function restoredMismatch(manifest: BackupManifest, restored: { entries: 
  */
 export function archiveFileName(app: string, task: string, containerPath: string, at: Date): string {
   const safe = (s: string) => s.replace(/^\/+/, '').replace(/[^A-Za-z0-9._-]/g, '_');
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  // Milliseconds: two backups of one volume in one second (a --replace right after a backup) stay apart.
+  const stamp = at.toISOString().replace(/[-:]/g, '');
   return `${safe(app)}__${safe(task)}__${safe(containerPath)}__${stamp}.tar`;
 }
 

@@ -39,9 +39,9 @@ root (--sudo) keeping owners, modes and times → entries and file bytes counted
 Every step is journaled; re-running the same command after an interruption resumes it.
 
 Examples:
-  $ stateful-ops volumes restore --dry-run --sudo ./backups/postgres__…__pgdata__20261202T005511Z.tar postgres.instance-a0000003-0000-11ee-b000-0242ac13000f._app.1
-  $ stateful-ops volumes restore --yes --sudo ./backups/postgres__…__pgdata__20261202T005511Z.tar postgres.instance-a0000003-0000-11ee-b000-0242ac13000f._app.1
-  $ stateful-ops volumes restore --yes --sudo --replace --backup-dir ./replaced ./backups/postgres__…__pgdata__20261202T005511Z.tar postgres.instance-a0000003-0000-11ee-b000-0242ac13000f._app.1`,
+  $ stateful-ops volumes restore --dry-run --sudo ./backups/postgres__…__pgdata__20261202T005511.908Z.tar postgres.instance-a0000003-0000-11ee-b000-0242ac13000f._app.1
+  $ stateful-ops volumes restore --yes --sudo ./backups/postgres__…__pgdata__20261202T005511.908Z.tar postgres.instance-a0000003-0000-11ee-b000-0242ac13000f._app.1
+  $ stateful-ops volumes restore --yes --sudo --replace --backup-dir ./replaced ./backups/postgres__…__pgdata__20261202T005511.908Z.tar postgres.instance-a0000003-0000-11ee-b000-0242ac13000f._app.1`,
     )
     .action(async (archive: string, taskId: string, options: VolumesRestoreOptions, c: Command) => f.execute(c, (ctx) => runF(ctx, archive, taskId, options)));
   return addSshOptions(cmd);

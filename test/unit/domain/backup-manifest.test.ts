@@ -96,7 +96,7 @@ describe('restoreRefusals', () => {
 describe('file names', () => {
   it('keeps app, task, volume and time in a name without directories', () => {
     const name = archiveFileName('/db/mysql', 'db_mysql.instance-6a1e3b42._app.3', 'data/sub dir', new Date('2026-12-02T00:45:01.123Z'));
-    expect(name).toBe('db_mysql__db_mysql.instance-6a1e3b42._app.3__data_sub_dir__20261202T004501Z.tar');
+    expect(name).toBe('db_mysql__db_mysql.instance-6a1e3b42._app.3__data_sub_dir__20261202T004501.123Z.tar');
     expect(manifestPathFor(`/b/${name}`)).toBe(`/b/${name}.json`);
   });
 });
