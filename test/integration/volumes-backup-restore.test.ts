@@ -166,7 +166,11 @@ describe.skipIf(unavailable !== undefined)(`volumes backup / restore: moving an 
 
     // An archive without its manifest: refused too.
     copyFileSync(backup.archive, join(backups(), 'bare.tar'));
-    expect((await cli(['volumes', 'restore', '--yes', join(backups(), 'bare.tar'), target.task])).code).toBe(ExitCode.REFUSED);
+    before = agents();
+    const bare = await cli(['volumes', 'restore', '--yes', join(backups(), 'bare.tar'), target.task]);
+    expect(bare.code).toBe(ExitCode.REFUSED);
+    expect(bare.stderr).toMatch(/no manifest .*bare\.tar\.json beside it; nothing was sent/);
+    expect(changedPaths(before, agents())).toEqual([]);
 
     // Something is in the target: refused without --replace.
     writeFileSync(join(targetDir, 'initdb-leftover'), 'fresh cluster\n');
