@@ -24,10 +24,16 @@ const entries: Entry[] = [
   },
   {
     name: 'volumes',
-    description: 'Persistent volumes and their host paths',
+    description: 'Persistent volumes: host paths, orphans, backup and restore',
     verbs: async () => {
-      const [list, orphans] = await Promise.all([import('./volumes/list.js'), import('./volumes/orphans.js')]);
-      return [list.newCmdVolumesList, orphans.newCmdVolumesOrphans];
+      const [list, orphans, backup, restore, backups] = await Promise.all([
+        import('./volumes/list.js'),
+        import('./volumes/orphans.js'),
+        import('./volumes/backup.js'),
+        import('./volumes/restore.js'),
+        import('./volumes/backups.js'),
+      ]);
+      return [list.newCmdVolumesList, orphans.newCmdVolumesOrphans, backup.newCmdVolumesBackup, restore.newCmdVolumesRestore, backups.newCmdVolumesBackups];
     },
   },
   {

@@ -195,6 +195,20 @@ function isLoopback(address: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
 }
 
+/**
+ * The end of a command: the rest of its stdout, then its stderr, the exit status, EOF and close. stdout and
+ * stderr share the channel's window, and ssh2 resumes only one of them when the window reopens: stderr
+ * written while a big archive is still queued is stranded and then dropped by the close, which sshd never
+ * does. An empty write's callback runs once everything queued before it is out.
+ */
+function closeWith(stream: ssh2.ServerChannel, stderr: string, exit: () => void): void {
+  const done = () => {
+    exit();
+    stream.end();
+  };
+  stream.write(Buffer.alloc(0), () => (stderr === '' ? done() : stream.stderr.write(stderr, () => done())));
+}
+
 /** One agent: its own TCP listener, so faults apply per agent and a refused port really refuses. */
 class MockAgentListener {
   readonly address: string;
@@ -339,10 +353,7 @@ class MockAgentListener {
             for (const socket of this.sockets) socket.destroy();
             return;
           }
-          if (output) stream.stderr.write(output);
-          if (message) stream.stderr.write(`${message}\n`);
-          stream.exit(code);
-          stream.end();
+          closeWith(stream, `${output ?? ''}${message ? `${message}\n` : ''}`, () => stream.exit(code));
         });
     };
     if (this.hooks) {
@@ -392,9 +403,7 @@ class MockAgentListener {
       }
       const output = stderr.length > 0 ? mapMessageBack(Buffer.concat(stderr).toString('utf8'), parsed.mapped) : undefined;
       if (signal) {
-        if (output) stream.stderr.write(output);
-        stream.exit(signal.replace(/^SIG/, ''), false, '');
-        stream.end();
+        closeWith(stream, output ?? '', () => stream.exit(signal.replace(/^SIG/, ''), false, ''));
       } else finish(code ?? 1, undefined, output);
     });
   }
