@@ -43,7 +43,8 @@ reservation (the master, Marathon, work_dir; validated role and id, exact path, 
 other mount); the remove runs behind the agent-side fence in the same SSH command (no symlink from
 work_dir down, the same directory as inspected, not mounted or open anywhere). They confirm and journal
 every step; re-running after an interruption resumes, and a directory that is back is removed again.
-Exit codes: 0 done, 4 all refused, 5 partly done or not everything checked, 1 failed, 130 interrupted.
+Exit codes: 0 done, 4 all refused, 5 partly done or not everything checked, 6/7 no agent examined (every
+one failed the same way over SSH), 1 failed, 10 declined at the prompt, 130 interrupted.
 
 Examples:
   $ stateful-ops volumes orphans
