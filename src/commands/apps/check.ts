@@ -16,7 +16,7 @@ export interface AppsCheckOptions {
 
 export function newCmdAppsCheck(f: Factory, runF = run): Command {
   return new Command('check')
-    .description('Check an app definition with persistent volumes against the rules of your Marathon version')
+    .description('Lint app definitions with persistent volumes (files, directories, stdin, deployed apps) against your Marathon version\'s rules')
     .argument('<app...>', 'App definition files (an app, a group, or a GET /v2/apps body), directories of *.json, - for stdin, or ids of deployed apps')
     .option('--marathon-version <version>', 'Apply the rules of this Marathon version (works offline); default: the cluster\'s, from /v2/info')
     .option('--against-deployed', 'Also compare the file with the deployed app of the same id: changes a stateful app cannot take')
@@ -30,6 +30,8 @@ acceptedResourceRoles ["*"] only, residency only with persistent volumes (≤1.5
 work: missing or zero size, containerPath empty, "."/"..", containing "/" (refused from 1.4), duplicate
 container paths, mode other than RW, unknown type, maxSize (mount only, above size), constraints
 (not on root volumes; ["path", "LIKE"|"UNLIKE", "<regex>"]).
+Without a cluster and without --marathon-version the newest rules apply (stderr says so). A document
+that holds no app definition ({}, an array, invalid JSON) is exit 2; findings at --fail-on are exit 8.
 --against-deployed flags changes Marathon refuses for a deployed app with persistent volumes: cpus,
 mem, disk, gpus, host ports, volumes, role (1.9+) — its reservations were made for exactly those.
 
@@ -37,7 +39,9 @@ Examples:
   $ stateful-ops apps check --marathon-version 1.4 postgres.json
   $ stateful-ops apps check /postgres
   $ stateful-ops apps check --against-deployed --fail-on warning postgres.json
-  $ stateful-ops --json apps check postgres.json | jq '.findings[].id'`,
+  $ stateful-ops --json apps check postgres.json | jq '.findings[].rule'
+  $ stateful-ops apps check ./marathon/            # every *.json under it: apps, groups, GET /v2/apps bodies
+  $ curl -s "$MARATHON/v2/apps" | stateful-ops apps check -`,
     )
     .action(async (apps: string[], options: AppsCheckOptions, c: Command) => f.execute(c, (ctx) => runF(ctx, apps, options)));
 }
