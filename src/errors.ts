@@ -14,6 +14,8 @@ export const ExitCode = {
   CHECK_FAILED: 8,
   /** Data was deleted, then the cluster changed (the instance relaunched on it, or the expunge was refused). */
   CHANGED: 9,
+  /** The operator declined at a confirmation prompt (typed something else): nothing was done. */
+  DECLINED: 10,
   /** A rolling restart stopped at an agent that did not come back right; the agents after it were not restarted. */
   ROLL_STOPPED: 11,
   INTERRUPTED: 130,
@@ -34,6 +36,7 @@ export type ErrorKind =
   | 'tls'
   | 'remote'
   | 'check-failed'
+  | 'declined'
   | 'interrupted';
 
 const exitCodeByKind: Record<ErrorKind, ExitCodeValue> = {
@@ -49,6 +52,7 @@ const exitCodeByKind: Record<ErrorKind, ExitCodeValue> = {
   tls: ExitCode.UNREACHABLE,
   remote: ExitCode.ERROR,
   'check-failed': ExitCode.CHECK_FAILED,
+  declined: ExitCode.DECLINED,
   interrupted: ExitCode.INTERRUPTED,
 };
 

@@ -84,7 +84,9 @@ async function xargsBaseline(stateDir: string): Promise<number> {
     triggers: [],
   });
   try {
-    const lines = server.agents.map((a) => `${a.hostname} cat ${CONFIG_PATHS.map((p) => `${a.root}${p}`).join(' ')} 2>/dev/null ; true`);
+    // The agent paths as positional parameters of `sh -c`, as an operator would pass them (and as the
+    // mock agents map arguments into their sandboxes); the outer double quotes keep the command one word for xargs.
+    const lines = server.agents.map((a) => `${a.hostname} "sh -c 'cat $@ 2>/dev/null; true' sh ${CONFIG_PATHS.join(' ')}"`);
     const input = join(stateDir, 'xargs-input');
     writeFileSync(input, `${lines.join('\n')}\n`);
     const m = await measure(

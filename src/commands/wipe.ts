@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { Ctx } from '../context.js';
-import { ExitCode, isCliError, notFound, usageError, type ExitCodeValue } from '../errors.js';
+import { ExitCode, isCliError, notFound, sharedAgentFailureCode, usageError, type ExitCodeValue } from '../errors.js';
 import { isValidAppId, normalizeAppId, parseTaskId } from '../domain/task-id.js';
 import { printable } from '../domain/mesos-ids.js';
 import type { Refusal, TaskWipePlan, WipeCandidate } from '../domain/wipe-plan.js';
@@ -176,11 +176,15 @@ export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Pr
     ...candidates.filter((c) => !checked.includes(c)).map((c) => ({ app: c.task.app, task: c.task.task, reasons: uncertain })),
   ];
 
+  // Every agent inspected failed over SSH the same way: the cause (6/7) is what a script acts on, not "refused".
+  const sshFailure = pre.plans.length === 0 ? sharedAgentFailureCode(pre.failures, pre.contacted) : null;
+
   // 3. The plan: exactly what the execute step will run.
   const plan = { marathonUrl: clients.marathon.baseUrl, skipData, tasks: pre.plans, refused: refusals, alreadyExpunged, vanished, journal: journal.path, journalProblems: journal.problems };
   if (options.dryRun) {
     if (ctx.opts.json) ctx.printJson({ dryRun: true, ...plan });
     else ctx.print(renderPlan(plan));
+    if (sshFailure !== null) return sshFailure;
     return refusals.length > 0 ? ExitCode.REFUSED : ExitCode.OK;
   }
   if (!ctx.opts.json) ctx.print(renderPlan(plan));
@@ -190,6 +194,7 @@ export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Pr
     else if (relaunchedSince.length > 0) ctx.print(renderResults(relaunchedSince));
     reportLeftovers(ctx, relaunchedSince);
     if (relaunchedSince.length > 0) return ExitCode.CHANGED;
+    if (sshFailure !== null) return sshFailure;
     if (refusals.length > 0) return ExitCode.REFUSED;
     ctx.log.info('Nothing to do.');
     return ExitCode.OK;

@@ -3,7 +3,7 @@ import { fanOut } from '../agent/fanout.js';
 import type { ClusterClients } from '../context.js';
 import type { MarathonInfo, MarathonPodInstance, MarathonTask } from '../cluster/marathon-types.js';
 import type { MesosAgent, MesosSlaves } from '../cluster/mesos-types.js';
-import { isCliError } from '../errors.js';
+import { isCliError, type CliError } from '../errors.js';
 import { classifyVolumeDirs, type OrphanData, type RoleDirListing, type SkippedEntry } from '../domain/orphan-data.js';
 import { agentListingGap, marathonClaims, rolesDirOf, type MarathonClaims } from '../domain/orphan-evidence.js';
 import { findOrphanReservations, type OrphanReservation } from '../domain/orphan-reservations.js';
@@ -67,6 +67,12 @@ export async function orphanReservationsOf(clients: ClusterClients, slaves: Meso
   }
 }
 
+/** Agents examined over SSH and why each failed one failed (the shared-failure exit code); not part of the report. */
+export interface SshTally {
+  contacted: number;
+  failures: CliError[];
+}
+
 /**
  * Everything orphaned in the cluster: reservations from the master and Marathon, and, per live agent over
  * SSH (bounded fan-out), volume directories neither the master nor Marathon lists, with their size on
@@ -76,7 +82,7 @@ export async function findOrphans(
   clients: ClusterClients,
   access: () => Promise<AgentAccess>,
   signal: AbortSignal,
-): Promise<OrphanReport> {
+): Promise<OrphanReport & { ssh: SshTally }> {
   const [slaves, view] = await Promise.all([clients.mesos.slaves(), readMarathonView(clients).catch((e: unknown) => e as Error)]);
   const warnings: string[] = [];
   let reservations: OrphanReservation[] = [];
@@ -88,8 +94,9 @@ export async function findOrphans(
     if (found.warning) warnings.push(found.warning);
   }
   const claims = view instanceof Error ? null : view.claims;
-  const { data, skipped } = await findOrphanData(clients, await access(), slaves, claims, warnings, signal);
+  const { data, skipped, ssh } = await findOrphanData(clients, await access(), slaves, claims, warnings, signal);
   return {
+    ssh,
     marathon: view instanceof Error ? { frameworkId: null, roles: [] } : { frameworkId: view.frameworkId, roles: [...view.roles].sort() },
     data,
     reservations,
@@ -105,7 +112,7 @@ async function findOrphanData(
   claims: MarathonClaims | null,
   warnings: string[],
   signal: AbortSignal,
-): Promise<{ data: OrphanData[]; skipped: SkippedEntry[] }> {
+): Promise<{ data: OrphanData[]; skipped: SkippedEntry[]; ssh: SshTally }> {
   const index = indexReservations(slaves);
   // An agent whose listing cannot tell its volumes is not examined: every directory would look orphaned.
   const listed = slaves.slaves.filter((a) => {
@@ -143,7 +150,7 @@ async function findOrphanData(
       warnings.push(`agent ${agent.id} (${agent.hostname}): ${o.error.message.replace(/^agent \S+ \([^)]*\): /, '')} — its volume directories not checked`);
     }
   });
-  return { data, skipped };
+  return { data, skipped, ssh: { contacted: targets.length, failures: outcomes.flatMap((o) => (o.ok ? [] : [o.error])) } };
 }
 
 /** The role directories and, for each real one, its entries. No roles directory: the agent never had a volume. */

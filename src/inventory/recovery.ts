@@ -262,6 +262,21 @@ export interface ClusterCheck {
 
 const AGENT_ID = /^[0-9a-zA-Z-]+-S\d+$/;
 
+/**
+ * A value naming no agent is a wrong filter (exit 3, nothing checked), like every other command's --agent:
+ * an agent id the master does not list, or a host outside the reachable world (the mock's agents are its
+ * only hosts). A hostname the master does not list may be an agent that left the cluster: it passes.
+ */
+export function refuseUnknownAgents(unknown: readonly string[], access: Pick<AgentAccess, 'refuseHost'>): void {
+  const nowhere = unknown.filter((value) => AGENT_ID.test(value) || access.refuseHost(value) !== undefined);
+  if (nowhere.length > 0) {
+    throw notFound(
+      `no agent ${nowhere.map((v) => `'${v}'`).join(', ')} is known to the Mesos master`,
+      'Give an agent id or hostname the master lists (or, for an agent removed from the master, its hostname).',
+    );
+  }
+}
+
 export async function checkClusterRecovery(
   clients: ClusterClients,
   openAccess: () => Promise<AgentAccess>,
@@ -275,23 +290,9 @@ export async function checkClusterRecovery(
   // fanOut listens on the signal once per agent in flight.
   const meta = new Map<AgentTarget, { agent: MesosAgent | null; identity: AgentIdentity }>();
   for (const a of known) meta.set(access.target({ id: a.id, host: a.hostname }), { agent: a, identity: { agent: a.id, host: a.hostname, path: null } });
-  // A value naming no agent is a wrong filter (exit 3, nothing checked), like every other command's --agent;
-  // a hostname the master does not list is still checked over SSH (an agent that left the cluster).
-  const nowhere: string[] = [];
-  for (const value of unknown) {
-    const isId = AGENT_ID.test(value);
-    const identity = { agent: isId ? value : null, host: isId ? null : value, path: null };
-    const target = isId ? undefined : access.target({ host: value });
-    // A host outside the reachable world (the mock's agents are its only hosts) is never contacted.
-    if (!target || access.refuseHost(value) !== undefined) nowhere.push(value);
-    else meta.set(target, { agent: null, identity });
-  }
-  if (nowhere.length > 0) {
-    throw notFound(
-      `no agent ${nowhere.map((v) => `'${v}'`).join(', ')} is known to the Mesos master`,
-      'Give an agent id or hostname the master lists (or, for an agent removed from the master, its hostname).',
-    );
-  }
+  // A hostname the master does not list is still checked over SSH (an agent that left the cluster).
+  refuseUnknownAgents(unknown, access);
+  for (const host of unknown) meta.set(access.target({ host }), { agent: null, identity: { agent: null, host, path: null } });
   const targets = [...meta.keys()];
   let done = 0;
   o.onProgress?.(done, targets.length);

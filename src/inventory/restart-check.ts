@@ -1,4 +1,5 @@
 import type { AgentAccess } from '../agent/access.js';
+import type { CliError } from '../errors.js';
 import type { MarathonApp, MarathonTask } from '../cluster/marathon-types.js';
 import type { MesosAgent, MesosAgentState, MesosFramework, MesosMasterState } from '../cluster/mesos-types.js';
 import type { ClusterClients } from '../context.js';
@@ -17,7 +18,7 @@ import {
   type TaskResult,
 } from '../domain/restart-check/verdict.js';
 import { classifyStatefulTask, isStatefulTask, type AgentPresence } from '../domain/waiting.js';
-import { checkClusterRecovery, selectAgents } from './recovery.js';
+import { checkClusterRecovery, refuseUnknownAgents, selectAgents } from './recovery.js';
 
 /**
  * The I/O of `agent restart-check`: the master's /state (frameworks, their checkpointing and tasks),
@@ -58,7 +59,11 @@ export interface RestartCheckOptions {
   recoverFrom?: 'running' | 'files';
 }
 
-export async function checkRestart(clients: ClusterClients, openAccess: () => Promise<AgentAccess>, o: RestartCheckOptions): Promise<RestartCheck> {
+export async function checkRestart(
+  clients: ClusterClients,
+  openAccess: () => Promise<AgentAccess>,
+  o: RestartCheckOptions,
+): Promise<RestartCheck & { ssh: { contacted: number; failures: CliError[] } }> {
   const notes: string[] = [];
   const [masterState, apps] = await Promise.all([
     clients.mesos.masterState(),
@@ -69,6 +74,7 @@ export async function checkRestart(clients: ClusterClients, openAccess: () => Pr
   ]);
   const listed = (masterState.slaves ?? []) as MesosAgent[];
   const { known, unknown } = selectAgents(listed, o.agents);
+  if (unknown.length > 0) refuseUnknownAgents(unknown, await openAccess());
   const [recovery, agentStates] = await Promise.all([
     // No agent the master lists: nothing to read (an empty list would mean every agent to the recovery check).
     o.mode === 'restart' && known.length > 0 ? checkClusterRecovery(clients, openAccess, { agents: known.map((a) => a.id), signal: o.signal }) : Promise.resolve(null),
@@ -132,7 +138,8 @@ export async function checkRestart(clients: ClusterClients, openAccess: () => Pr
   const killed = new Set(checks.flatMap((c) => c.tasks.filter((t) => t.verdict === 'killed').map((t) => t.task)));
   const presence = new Map<string, AgentPresence>(listed.map((a) => [a.id, a.active === false ? 'inactive' : 'active']));
   const statefulApps = apps === null ? [] : residentImpact(residentApps(apps, presence, listed), checkedIds, killed);
-  return { mode: o.mode, requestedDowntimeSeconds: o.downtimeMs === null ? null : o.downtimeMs / 1000, windowSeconds, agents: checks, statefulApps, notes };
+  const ssh = { contacted: recovery?.contacted ?? 0, failures: recovery?.failures ?? [] };
+  return { ssh, mode: o.mode, requestedDowntimeSeconds: o.downtimeMs === null ? null : o.downtimeMs / 1000, windowSeconds, agents: checks, statefulApps, notes };
 }
 
 const AGENT_ID = /^[0-9a-zA-Z-]+-S\d+$/;

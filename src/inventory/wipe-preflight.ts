@@ -3,6 +3,7 @@ import { fanOut } from '../agent/fanout.js';
 import type { AgentTarget } from '../agent/settings.js';
 import { SudoRefusedError } from '../agent/ssh-errors.js';
 import type { ClusterClients } from '../context.js';
+import type { CliError } from '../errors.js';
 import {
   remoteRefusals,
   staticRefusals,
@@ -18,6 +19,9 @@ import { recheckPlans } from './wipe-recheck.js';
 export interface WipePreflight {
   plans: TaskWipePlan[];
   refusals: Refusal[];
+  /** Agents inspected over SSH, and why each failed one failed (for the shared-failure exit code). */
+  contacted: number;
+  failures: CliError[];
 }
 
 /** Journal step names, shared by preflight (resume) and execution. */
@@ -75,7 +79,7 @@ export async function preflightWipe(
   });
   const seen = (c: WipeCandidate) => stagedAt.get(c.task.task) ?? null;
   if (options.skipData || passed.length === 0) {
-    return { plans: passed.map((c) => taskPlan(c, options.skipData, new Map(), undefined, seen(c))), refusals };
+    return { plans: passed.map((c) => taskPlan(c, options.skipData, new Map(), undefined, seen(c))), refusals, contacted: 0, failures: [] };
   }
 
   const agents = await access();
@@ -113,5 +117,6 @@ export async function preflightWipe(
       else plans.push(taskPlan(c, false, outcome.value, deletedBefore, seen(c)));
     }
   });
-  return { plans, refusals };
+  const failures = outcomes.flatMap((o) => (o.ok ? [] : [o.error]));
+  return { plans, refusals, contacted: targets.length, failures };
 }

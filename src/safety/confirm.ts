@@ -37,12 +37,18 @@ export async function confirmDestruction(ctx: Ctx, request: ConfirmRequest): Pro
   try {
     answer = await input(
       { message: `${request.question} Type ${request.expected} to confirm:` },
-      { input: ctx.io.stdin, output: ctx.io.stderr, clearPromptOnDone: false },
+      { input: ctx.io.stdin, output: ctx.io.stderr, clearPromptOnDone: false, signal: ctx.signal },
     );
-  } catch {
-    throw new CliError('refused', `confirmation aborted; nothing was ${verb.past}`);
+  } catch (e) {
+    // Ctrl-C at the prompt (the terminal is raw: a keypress, not SIGINT), or a SIGINT while it waits.
+    if (e instanceof Error && (e.name === 'ExitPromptError' || e.name === 'AbortPromptError')) {
+      throw new CliError('interrupted', `interrupted at the confirmation prompt; nothing was ${verb.past}`);
+    }
+    throw new CliError('refused', `the confirmation prompt failed (${e instanceof Error ? e.message : String(e)}); nothing was ${verb.past}`);
   }
   if (answer.trim() !== request.expected) {
-    throw new CliError('refused', `confirmation did not match '${request.expected}'; nothing was ${verb.past}`);
+    throw new CliError('declined', `confirmation did not match '${request.expected}'; nothing was ${verb.past}`, {
+      hint: 'Nothing was done. Run it again and type the value shown, or review the plan with --dry-run.',
+    });
   }
 }

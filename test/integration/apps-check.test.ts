@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mockArgs, repoRoot, runCli, tempDir } from '../helpers/cli.js';
 import { ExitCode } from '../../src/errors.js';
@@ -7,12 +7,12 @@ import { ExitCode } from '../../src/errors.js';
 const fixture = (name: string) => join(repoRoot, 'fixtures', 'apps', name);
 
 interface Report {
-  app: string;
+  apps: { app: string | null; file: string; path: string; againstDeployed: boolean }[];
   marathonVersion: string;
   versionSource: string;
   ruleSet: string;
   notes: string[];
-  findings: { id: string; severity: string; path: string; message: string; remedy: string }[];
+  findings: { rule: string; severity: string; location: string; reason: string; remedy: string; app: string | null; file: string; path: string }[];
   failed: boolean;
 }
 
@@ -20,7 +20,7 @@ const check = async (args: string[]) => {
   const r = await runCli(['--json', 'apps', 'check', ...args]);
   return { code: r.code, stderr: r.stderr, report: (r.stdout ? JSON.parse(r.stdout) : undefined) as Report };
 };
-const found = (r: Report) => r.findings.map((f) => `${f.id}:${f.severity}`).sort();
+const found = (r: Report) => r.findings.map((f) => `${f.rule}:${f.severity}`).sort();
 
 // Every fixture under fixtures/apps, with exactly what each rule set finds in it (and nothing else).
 const expected: Record<string, Record<'1.1.1' | '1.4.13' | '1.10.26', string[]>> = {
@@ -75,8 +75,8 @@ describe('apps check, offline with --marathon-version', () => {
     expect(text.code).toBe(ExitCode.CHECK_FAILED);
     expect(text.stdout).toMatch(/^\/db\/upgrade-over-capacity \(.*upgrade-over-capacity\.json\): Marathon 1\.2\.3 \(from --marathon-version\), rules of Marathon 1\.1–1\.2$/m);
     expect(text.stdout).toMatch(/^note: minimumHealthCapacity: .*1\.3 \(commit 546cdfea2, #4138\)/m);
-    expect(text.stdout).toMatch(/^ERROR +upgrade-max-over-capacity +\/upgradeStrategy\/maximumOverCapacity$/m);
-    expect(text.stdout).toMatch(/^ +fix: Set "maximumOverCapacity": 0\.$/m);
+    expect(text.stdout).toMatch(/^error {4}upgrade-max-over-capacity {2}\/db\/upgrade-over-capacity {2}\S*upgrade-over-capacity\.json \$\.upgradeStrategy\.maximumOverCapacity$/m);
+    expect(text.stdout).toMatch(/^ +remedy: Set "maximumOverCapacity": 0\.$/m);
     expect(text.stdout).toMatch(/^2 errors, 0 warnings, 0 info — fails at --fail-on error$/m);
   });
 
@@ -116,7 +116,7 @@ describe('apps check against the mock cluster', () => {
     const results = await Promise.all(ids.map((id) => cli([id])));
     ids.forEach((id, i) => {
       expect(results[i]?.code, id).toBe(ExitCode.OK);
-      expect(results[i]?.report).toMatchObject({ app: id, marathonVersion: '1.10.26', versionSource: 'marathon /v2/info', ruleSet: '1.9+', findings: [] });
+      expect(results[i]?.report).toMatchObject({ apps: [{ app: id, file: 'deployed app', path: '$' }], marathonVersion: '1.10.26', versionSource: 'marathon /v2/info', ruleSet: '1.9+', findings: [] });
     });
     const missing = await cli(['/no/such-app']);
     expect(missing.code).toBe(ExitCode.NOT_FOUND);
@@ -125,15 +125,15 @@ describe('apps check against the mock cluster', () => {
   it('--against-deployed flags each change a stateful app cannot take, and why', async () => {
     const { code, report } = await cli(['--against-deployed', fixture('postgres-resized.json')]);
     expect(code).toBe(ExitCode.CHECK_FAILED);
-    expect(report.findings.map((f) => `${f.id} ${f.path}`)).toEqual([
-      'deployed-resources /cpus',
-      'deployed-resources /mem',
-      'deployed-resources /gpus',
-      'deployed-ports /portDefinitions',
-      'deployed-volumes /container/volumes',
+    expect(report.findings.map((f) => `${f.rule} ${f.path}`)).toEqual([
+      'deployed-resources $.cpus',
+      'deployed-resources $.mem',
+      'deployed-resources $.gpus',
+      'deployed-ports $.portDefinitions',
+      'deployed-volumes $.container.volumes',
     ]);
-    expect(report.findings[0]?.message).toMatch(/^cpus 0\.1 → 0\.5: the reservation is fixed/);
-    expect(report.findings[4]?.message).toMatch(/pgdata: size 512 → 1024/);
+    expect(report.findings[0]?.reason).toMatch(/^cpus 0\.1 → 0\.5: the reservation is fixed/);
+    expect(report.findings[4]?.reason).toMatch(/pgdata: size 512 → 1024/);
     for (const f of report.findings) expect(f.remedy).toMatch(/new app/);
     const same = await cli(['--against-deployed', fixture('postgres.json')]);
     expect(same.code).toBe(ExitCode.OK);
@@ -160,5 +160,85 @@ describe('apps check against the mock cluster', () => {
   it('--against-deployed needs a file', async () => {
     const r = await runCli([...mockArgs(dir), 'apps', 'check', '--against-deployed', '/postgres']);
     expect(r.code).toBe(ExitCode.USAGE);
+  });
+});
+
+describe('apps check as a linter: files, directories, stdin, groups; offline by default', () => {
+  const { dir, cleanup } = tempDir();
+  afterAll(cleanup);
+  const badResident = { id: 'bad', cmd: 'x', container: { type: 'MESOS', volumes: [{ containerPath: 'data', mode: 'RW', persistent: { size: 0 } }] } };
+  const goodResident = JSON.parse(readFileSync(fixture('postgres.json'), 'utf8')) as Record<string, unknown>;
+  beforeAll(() => {
+    mkdirSync(join(dir, 'groups', 'nested'), { recursive: true });
+    writeFileSync(join(dir, 'groups', 'db.json'), JSON.stringify({ id: '/db', apps: [{ ...goodResident, id: 'pg' }, badResident], groups: [] }));
+    writeFileSync(join(dir, 'groups', 'nested', 'web.json'), JSON.stringify({ id: '/web', groups: [{ id: 'front', apps: [{ id: 'nginx', cmd: 'x' }] }] }));
+    writeFileSync(join(dir, 'groups', 'README.txt'), 'not json, not read');
+    writeFileSync(join(dir, 'empty.json'), '{}');
+    writeFileSync(join(dir, 'numbers.json'), '[1, 2, 3]');
+    writeFileSync(join(dir, 'apps-body.json'), JSON.stringify({ apps: [goodResident, { ...badResident, id: '/other/bad' }] }));
+  });
+  const lint = async (args: string[], input?: string) => {
+    const r = await runCli(['--json', 'apps', 'check', ...args], input === undefined ? {} : { input });
+    return { code: r.code, stderr: r.stderr, report: (r.stdout ? JSON.parse(r.stdout) : undefined) as Report };
+  };
+
+  it('a group file holding a bad resident app fails, naming the file and the JSON path; its id resolved in the group', async () => {
+    const file = join(dir, 'groups', 'db.json');
+    const { code, report, stderr } = await lint([file]);
+    expect(code, stderr).toBe(ExitCode.CHECK_FAILED);
+    expect(report.apps.map((a) => `${a.app} ${a.path}`)).toEqual(['/db/pg $.apps[0]', '/db/bad $.apps[1]']);
+    expect(report.findings).toEqual([
+      expect.objectContaining({ rule: 'volume-size', severity: 'error', app: '/db/bad', file, path: '$.apps[1].container.volumes[0].persistent.size', location: `${file} $.apps[1].container.volumes[0].persistent.size` }),
+    ]);
+  });
+
+  it('offline (no cluster, no --marathon-version): the newest rules, said on stderr', async () => {
+    const r = await runCli(['apps', 'check', fixture('postgres.json')]);
+    expect(r.code, r.stderr).toBe(ExitCode.OK);
+    expect(r.stderr).toMatch(/^No cluster configured: applying the rules of Marathon 1\.9\+ \(the newest\); choose others with --marathon-version <version>\.$/m);
+    expect(r.stdout).toMatch(/^\/postgres \(.*postgres\.json\): Marathon 1\.11 \(no cluster: the newest rules\), rules of Marathon 1\.9\+$/m);
+    const older = await lint(['--marathon-version', '1.4', fixture('volume-type.json')]);
+    expect(older.report).toMatchObject({ versionSource: '--marathon-version', ruleSet: '1.4' });
+    expect(older.stderr).toBe('');
+  });
+
+  it('a directory is every *.json under it, recursively, in name order; several arguments add up', async () => {
+    const { code, report } = await lint([join(dir, 'groups'), join(dir, 'apps-body.json'), fixture('role-star.json')]);
+    expect(code).toBe(ExitCode.CHECK_FAILED);
+    expect(report.apps.map((a) => `${a.file.replace(dir, '.')} ${a.path} ${a.app}`)).toEqual([
+      './groups/db.json $.apps[0] /db/pg',
+      './groups/db.json $.apps[1] /db/bad',
+      './groups/nested/web.json $.groups[0].apps[0] /web/front/nginx',
+      './apps-body.json $.apps[0] /postgres',
+      './apps-body.json $.apps[1] /other/bad',
+      `${fixture('role-star.json')} $ /db/role-star`,
+    ]);
+    expect(found(report)).toEqual(['role-star:error', 'volume-size:error', 'volume-size:error']);
+  });
+
+  it('- reads stdin: a GET /v2/apps/<id> body, or anything else as a file', async () => {
+    const good = await lint(['-'], JSON.stringify({ app: goodResident }));
+    expect(good.code).toBe(ExitCode.OK);
+    expect(good.report.apps).toEqual([{ app: '/postgres', file: '-', path: '$.app', againstDeployed: false }]);
+    const bad = await lint(['-'], JSON.stringify({ id: '/db', apps: [badResident] }));
+    expect(bad.code).toBe(ExitCode.CHECK_FAILED);
+    expect(bad.report.findings[0]?.location).toBe('- $.apps[0].container.volumes[0].persistent.size');
+  });
+
+  it('no app definition is a usage error (2) naming the file and why: {}, an array of numbers, invalid JSON, an empty directory', async () => {
+    mkdirSync(join(dir, 'none'), { recursive: true });
+    const cases: [string[], string | undefined, RegExp][] = [
+      [[join(dir, 'empty.json')], undefined, /^Error: \S*empty\.json: no app definition: an object without "id" \(empty\)/],
+      [[join(dir, 'numbers.json')], undefined, /^Error: \S*numbers\.json: a JSON array, not an app definition/],
+      [['-'], '{"id": "/x",', /^Error: -: not valid JSON: /],
+      [[join(dir, 'none')], undefined, /^Error: \S*none: no \*\.json file in this directory$/m],
+      [[fixture('postgres.json'), join(dir, 'empty.json')], undefined, /empty\.json: no app definition/],
+    ];
+    for (const [args, input, message] of cases) {
+      const r = await runCli(['apps', 'check', '--marathon-version', '1.10', ...args], input === undefined ? {} : { input });
+      expect(r.code, args.join(' ')).toBe(ExitCode.USAGE);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout).toBe('');
+    }
   });
 });

@@ -26,7 +26,7 @@ interface PurgeJson {
   skipped: { agentId: string; path: string; reason: string }[];
   warnings: string[];
   plan?: { data: { path: string; again: boolean }[]; refused: { item: string; reasons: string[] }[] };
-  results?: { purged: { path: string; outcome: string; bytes: number; entriesRemoved: number; confirmed: boolean | null; again: boolean; error: string | null }[] };
+  results?: { purged: { path: string; outcome: string; bytes: number; entriesRemoved: number; confirmed: boolean | null; again: boolean; error: string | null }[]; released?: unknown[] };
 }
 
 describe('volumes orphans --purge while the cluster moves', () => {
@@ -71,7 +71,7 @@ describe('volumes orphans --purge while the cluster moves', () => {
     const r = await purge();
     expect(r.code, r.stderr).toBe(ExitCode.PARTIAL);
     expect(r.doc.plan?.data).toEqual([]);
-    expect(r.doc.results).toEqual([]);
+    expect(r.doc.results).toEqual({ purged: [], released: [] });
     expect(r.stderr).toContain('Nothing to do.');
     expect(changedPaths(before, agents())).toEqual([]);
   });
@@ -88,7 +88,7 @@ describe('volumes orphans --purge while the cluster moves', () => {
     expect(r.doc.skipped).toEqual([
       { agentId: S(5), hostname: '127.0.0.172', path: STRAY_PATH, reason: expect.stringMatching(/^Marathon still lists this persistence id on task postgres\.instance-\S+; its data is not orphaned$/) },
     ]);
-    expect(r.doc.results).toEqual([]);
+    expect(r.doc.results).toEqual({ purged: [], released: [] });
     expect(changedPaths(before, agents())).toEqual([]);
     const text = await cli(['volumes', 'orphans']);
     expect(text.stdout).toMatch(/^ORPHAN DATA: 0 directories, 0 B reclaimable$/m);

@@ -147,10 +147,10 @@ describe('wipe against the mock', () => {
     expect(await listed()).toContain(WAITING);
   });
 
-  it('an agent unreachable at preflight is a refusal, not a skip', async () => {
+  it('an agent unreachable at preflight is a refusal, not a skip; the only agent contacted: exit 7 (README "Exit codes")', async () => {
     const before = agentsSnapshot();
     const r = await cli(['wipe', '--yes', WAITING], { STATEFUL_OPS_MOCK_SSH_FAULTS: 'S1:connection=refused' });
-    expect(r.code).toBe(ExitCode.REFUSED);
+    expect(r.code).toBe(ExitCode.UNREACHABLE);
     expect(r.stdout).toMatch(/preflight on the agent failed: .*cannot connect over SSH/);
     expect(changedPaths(before, agentsSnapshot())).toEqual([]);
     expect(await listed()).toContain(WAITING);

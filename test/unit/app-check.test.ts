@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkApp } from '../../src/domain/app-check/check.js';
+import { checkApps } from '../../src/domain/app-check/check.js';
 import { compareWithDeployed } from '../../src/domain/app-check/deployed.js';
 import { checkAppDefinition } from '../../src/domain/app-check/rules.js';
 import { atLeast, parseMarathonVersion, ruleSetFor, type MarathonVersion } from '../../src/domain/app-check/version.js';
@@ -20,7 +20,7 @@ const resident = (extra: Record<string, unknown> = {}) => ({
 });
 
 const ids = (app: unknown, version: string, mesosRole?: string) =>
-  checkAppDefinition(app, { version: v(version), ...(mesosRole ? { mesosRole } : {}) }).map((f) => `${f.id}:${f.severity}`);
+  checkAppDefinition(app, { version: v(version), ...(mesosRole ? { mesosRole } : {}) }).map((f) => `${f.rule}:${f.severity}`);
 
 describe('Marathon versions and rule sets', () => {
   it('parses the versions /v2/info reports and what operators type', () => {
@@ -114,9 +114,9 @@ describe('unreachableStrategy, roles and residency', () => {
       expect(ids(resident({ acceptedResourceRoles: roles }), '1.4.13')).toEqual(['accepted-resource-roles:error']);
     }
     const [old] = checkAppDefinition(resident({ acceptedResourceRoles: ['slave_public'] }), { version: v('1.1.7') });
-    expect(old?.message).toMatch(/^Resident apps may not define acceptedResourceRoles other than "\*"/);
+    expect(old?.reason).toMatch(/^Resident apps may not define acceptedResourceRoles other than "\*"/);
     const [current] = checkAppDefinition(resident({ acceptedResourceRoles: ['slave_public'] }), { version: v('1.10.26') });
-    expect(current?.message).toMatch(/^A resident app must have `acceptedResourceRoles = \["\*"\]`\./);
+    expect(current?.reason).toMatch(/^A resident app must have `acceptedResourceRoles = \["\*"\]`\./);
   });
 
   it('residency without a persistent volume is refused up to 1.5', () => {
@@ -175,13 +175,13 @@ describe('persistent volume definitions', () => {
     expect(ids(good, '1.10.26')).toEqual([]);
     const bad = withVolumes(vol('a', { size: 1, type: 'mount', constraints: [['hostname', 'LIKE', 'x'], ['path', 'IS', '/m'], ['path', 'LIKE', '[a-'], ['path']] }));
     const found = checkAppDefinition(bad, { version: v('1.10.26') });
-    expect(found.map((f) => f.path)).toEqual([
+    expect(found.map((f) => f.pointer)).toEqual([
       '/container/volumes/0/persistent/constraints/0/0',
       '/container/volumes/0/persistent/constraints/1/1',
       '/container/volumes/0/persistent/constraints/2/2',
       '/container/volumes/0/persistent/constraints/3',
     ]);
-    expect(found.map((f) => f.message)).toEqual([
+    expect(found.map((f) => f.reason)).toEqual([
       expect.stringMatching(/can only match "path"/),
       expect.stringMatching(/^Operator must be one of LIKE, UNLIKE/),
       expect.stringMatching(/^Invalid regular expression/),
@@ -210,7 +210,7 @@ describe('a local definition against the deployed app', () => {
     ...extra,
   });
   const diff = (l: unknown, version = '1.10.26', d: unknown = deployed) =>
-    compareWithDeployed(l, d, { version: v(version), mesosRole: 'slave_public' }).map((f) => `${f.id}${f.path}`);
+    compareWithDeployed(l, d, { version: v(version), mesosRole: 'slave_public' }).map((f) => `${f.rule}${f.pointer}`);
 
   it('the same app with defaults spelled out or omitted: nothing to flag', () => {
     expect(diff(local())).toEqual([]);
@@ -220,7 +220,7 @@ describe('a local definition against the deployed app', () => {
   it('flags every changed resource, an omitted one at its Marathon default', () => {
     expect(diff(local({ cpus: 1, mem: 64, disk: 100, gpus: 1 }))).toEqual(['deployed-resources/cpus', 'deployed-resources/mem', 'deployed-resources/disk', 'deployed-resources/gpus']);
     const [omitted] = compareWithDeployed(local({ cpus: undefined }), deployed, { version: v('1.10.26') });
-    expect(omitted?.message).toMatch(/^cpus 0\.1 → 1 \(omitted: Marathon's default 1\): the reservation is fixed/);
+    expect(omitted?.reason).toMatch(/^cpus 0\.1 → 1 \(omitted: Marathon's default 1\): the reservation is fixed/);
     expect(omitted?.remedy).toMatch(/new app/);
     // gpus do not exist in 1.1.
     expect(diff(local({ gpus: 1 }), '1.1.7')).toEqual([]);
@@ -242,8 +242,8 @@ describe('a local definition against the deployed app', () => {
       },
     });
     const found = compareWithDeployed(changed, deployed, { version: v('1.10.26') });
-    expect(found.map((f) => f.id)).toEqual(['deployed-volumes']);
-    expect(found[0]?.message).toMatch(/pgdata: size 512 → 1024; wal added/);
+    expect(found.map((f) => f.rule)).toEqual(['deployed-volumes']);
+    expect(found[0]?.reason).toMatch(/pgdata: size 512 → 1024; wal added/);
     expect(diff(local({ container: { volumes: [] } }))).toEqual(['deployed-volumes/container/volumes']);
   });
 
@@ -260,12 +260,31 @@ describe('a local definition against the deployed app', () => {
 describe('the report', () => {
   it('fails at or above --fail-on, notes a missing deployed app, and sorts errors first', () => {
     const app = resident({ upgradeStrategy: { maximumOverCapacity: 0 }, acceptedResourceRoles: ['x'] });
-    const atError = checkApp({ app, source: 'x.json', version: v('1.10.26'), versionSource: '--marathon-version', deployed: null, failOn: 'error' });
+    const one = (a: unknown, failOn: 'error' | 'warning', deployed?: null) =>
+      checkApps({ targets: [{ app: a, id: '/db/pg', file: 'x.json', path: '$', ...(deployed === null ? { deployed } : {}) }], version: v('1.10.26'), versionSource: '--marathon-version', failOn });
+    const atError = one(app, 'error', null);
     expect(atError.findings.map((f) => f.severity)).toEqual(['error', 'warning', 'info']);
-    expect(atError.findings.at(-1)?.id).toBe('deployed-absent');
-    expect(atError).toMatchObject({ app: '/db/pg', ruleSet: '1.9+', summary: { error: 1, warning: 1, info: 1 }, failed: true, againstDeployed: true });
+    expect(atError.findings.at(-1)?.rule).toBe('deployed-absent');
+    expect(atError).toMatchObject({ apps: [{ app: '/db/pg', file: 'x.json', path: '$', againstDeployed: true }], ruleSet: '1.9+', summary: { error: 1, warning: 1, info: 1 }, failed: true });
     const warningsOnly = resident({ upgradeStrategy: { maximumOverCapacity: 0 } });
-    expect(checkApp({ app: warningsOnly, source: 'x', version: v('1.10.26'), versionSource: '--marathon-version', failOn: 'error' }).failed).toBe(false);
-    expect(checkApp({ app: warningsOnly, source: 'x', version: v('1.10.26'), versionSource: '--marathon-version', failOn: 'warning' }).failed).toBe(true);
+    expect(one(warningsOnly, 'error').failed).toBe(false);
+    expect(one(warningsOnly, 'warning').failed).toBe(true);
+  });
+
+  it('every finding says where: the file and the JSON path from the document root, in the shared finding keys', () => {
+    const bad = resident({ container: { type: 'DOCKER', volumes: [{ containerPath: 'pgdata', mode: 'RW', persistent: { size: 0 } }] } });
+    const r = checkApps({ targets: [{ app: bad, id: '/db/pg', file: 'groups/db.json', path: '$.apps[1]' }], version: v('1.10.26'), versionSource: '--marathon-version', failOn: 'error' });
+    expect(r.findings).toEqual([
+      {
+        rule: 'volume-size',
+        severity: 'error',
+        location: 'groups/db.json $.apps[1].container.volumes[0].persistent.size',
+        reason: expect.any(String) as string,
+        remedy: expect.any(String) as string,
+        app: '/db/pg',
+        file: 'groups/db.json',
+        path: '$.apps[1].container.volumes[0].persistent.size',
+      },
+    ]);
   });
 });

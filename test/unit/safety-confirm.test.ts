@@ -48,10 +48,26 @@ describe('confirmDestruction', () => {
     expect(shown()).toContain('Type /postgres to confirm');
   });
 
-  it('on a terminal, anything else refuses', async () => {
+  it('on a terminal, anything else is declined: its own exit code, 10', async () => {
     const { ctx } = ttyContext('y');
     const e = (await confirmDestruction(ctx, request).catch((x: unknown) => x)) as CliError;
     expect(e.message).toBe("confirmation did not match '/postgres'; nothing was deleted");
-    expect(e.exitCode).toBe(ExitCode.REFUSED);
+    expect(e.exitCode).toBe(ExitCode.DECLINED);
+  });
+
+  it('Ctrl-C at the prompt (a raw-mode keypress) is an interruption: 130, nothing deleted', async () => {
+    const { ctx } = ttyContext('\x03');
+    const e = (await confirmDestruction(ctx, request).catch((x: unknown) => x)) as CliError;
+    expect(e).toBeInstanceOf(CliError);
+    expect(e.message).toBe('interrupted at the confirmation prompt; nothing was deleted');
+    expect(e.exitCode).toBe(ExitCode.INTERRUPTED);
+  });
+
+  it('a SIGINT while the prompt waits (the run\'s signal aborts) is 130 too', async () => {
+    const { ctx } = ttyContext(null);
+    const interrupt = new AbortController();
+    const pending = confirmDestruction({ ...ctx, signal: interrupt.signal }, request).catch((x: unknown) => x);
+    interrupt.abort();
+    expect(((await pending) as CliError).exitCode).toBe(ExitCode.INTERRUPTED);
   });
 });

@@ -5,6 +5,7 @@ import { summarize, summaryLine, type AgentReport, type ClusterReport, type Fail
 import type { SettingName } from '../../domain/recovery/settings.js';
 import { NEWEST_SYSTEMD } from '../../domain/recovery/systemd-version.js';
 import { renderTable } from '../../output/table.js';
+import { renderFinding, type FindingRow } from '../../output/findings.js';
 import type { Factory } from '../factory.js';
 import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from '../ssh-options.js';
 
@@ -220,20 +221,6 @@ function who(a: AgentReport): string {
 
 function unreachableRemedy(a: AgentReport): string {
   return a.host === null ? "pass the agent's hostname with --agent to check it over SSH" : 'check SSH access to the agent (--ssh-* options), then run again';
-}
-
-interface FindingRow {
-  severity: string;
-  rule: string | null;
-  who: string;
-  location: string | null;
-  reason: string;
-  remedy: string;
-}
-
-function renderFinding(f: FindingRow): string {
-  const head = [f.severity.padEnd(7), ...(f.rule ? [f.rule] : []), f.who, ...(f.location ? [f.location] : [])].join('  ');
-  return [head, `         ${f.reason}`, `         remedy: ${f.remedy}`].join('\n');
 }
 
 function renderOrigins(agents: AgentReport[]): string {

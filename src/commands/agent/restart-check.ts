@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { Ctx } from '../../context.js';
-import { ExitCode, usageError, type ExitCodeValue } from '../../errors.js';
+import { ExitCode, sharedAgentFailureCode, usageError, type ExitCodeValue } from '../../errors.js';
 import type { AppImpact } from '../../domain/restart-check/impact.js';
 import { checkSummaryLine, summarizeCheck, type CheckSummary, type FailOn } from '../../domain/restart-check/summary.js';
 import { parseDowntime } from '../../domain/restart-check/verdict.js';
@@ -47,7 +47,7 @@ export interface RestartCheckReport extends RestartCheck {
   summary: CheckSummary;
 }
 
-async function restartCheckReport(ctx: Ctx, agents: readonly string[], options: RestartCheckOptions): Promise<RestartCheckReport> {
+async function restartCheckReport(ctx: Ctx, agents: readonly string[], options: RestartCheckOptions): Promise<{ report: RestartCheckReport; sshFailure: ExitCodeValue | null }> {
   let downtimeMs: number | null = null;
   if (options.downtime !== undefined) {
     if (options.reboot) throw usageError('--downtime is for a process restart; a reboot kills every task whatever its length');
@@ -57,16 +57,19 @@ async function restartCheckReport(ctx: Ctx, agents: readonly string[], options: 
   }
   const mode = options.reboot ? 'reboot' : 'restart';
   const [clients, { checkRestart }] = await Promise.all([ctx.cluster(), import('../../inventory/restart-check.js')]);
-  const check = await checkRestart(clients, () => ctx.agents(sshFlagsFrom(options)), { agents, mode, downtimeMs, signal: ctx.signal });
-  return { ...check, summary: summarizeCheck(mode, check.agents, check.statefulApps, options.failOn) };
+  const { ssh, ...check } = await checkRestart(clients, () => ctx.agents(sshFlagsFrom(options)), { agents, mode, downtimeMs, signal: ctx.signal });
+  const report = { ...check, summary: summarizeCheck(mode, check.agents, check.statefulApps, options.failOn) };
+  return { report, sshFailure: sharedAgentFailureCode(ssh.failures, ssh.contacted) };
 }
 
 export async function run(ctx: Ctx, agents: string[], options: RestartCheckOptions): Promise<ExitCodeValue> {
-  const report = await restartCheckReport(ctx, agents, options);
+  const { report, sshFailure } = await restartCheckReport(ctx, agents, options);
   const notes = [...report.notes, ...report.agents.flatMap((a) => a.notes.map((n) => `${who(a)}: ${n}`))];
   for (const n of notes) ctx.log.warn(n);
   if (ctx.opts.json) ctx.printJson(report);
   else ctx.print(renderRestartCheck(report));
+  // No agent's recovery settings could be read, all for one reason: the verdicts are guesses; fix that first.
+  if (sshFailure !== null) return sshFailure;
   if (report.summary.failed) return ExitCode.CHECK_FAILED;
   return notes.length > 0 || report.summary.verdicts.unknown > 0 ? ExitCode.PARTIAL : ExitCode.OK;
 }

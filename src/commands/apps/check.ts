@@ -1,12 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { Command } from 'commander';
 import type { Ctx } from '../../context.js';
 import { CliError, ExitCode, isCliError, usageError, type ExitCodeValue } from '../../errors.js';
-import type { AppCheckReport } from '../../domain/app-check/check.js';
-import { parseMarathonVersion, type MarathonVersion } from '../../domain/app-check/version.js';
+import type { AppCheckReport, AppCheckTarget } from '../../domain/app-check/check.js';
+import { parseMarathonVersion, ruleSetFor, type MarathonVersion } from '../../domain/app-check/version.js';
 import { printable } from '../../domain/mesos-ids.js';
-import { isValidAppId, normalizeAppId } from '../../domain/task-id.js';
+import { isValidAppId } from '../../domain/task-id.js';
+import { renderFinding } from '../../output/findings.js';
 import type { Factory } from '../factory.js';
 
 export interface AppsCheckOptions {
@@ -17,8 +16,8 @@ export interface AppsCheckOptions {
 
 export function newCmdAppsCheck(f: Factory, runF = run): Command {
   return new Command('check')
-    .description('Check an app definition with persistent volumes against the rules of your Marathon version')
-    .argument('<app>', 'An app definition file (JSON), or the id of a deployed app')
+    .description('Lint app definitions with persistent volumes (files, directories, stdin, deployed apps) against your Marathon version\'s rules')
+    .argument('<app...>', 'App definition files (an app, a group, or a GET /v2/apps body), directories of *.json, - for stdin, or ids of deployed apps')
     .option('--marathon-version <version>', 'Apply the rules of this Marathon version (works offline); default: the cluster\'s, from /v2/info')
     .option('--against-deployed', 'Also compare the file with the deployed app of the same id: changes a stateful app cannot take')
     .option('--fail-on <level>', 'Exit 8 when a finding is at or above this level: warning or error', 'error')
@@ -31,6 +30,8 @@ acceptedResourceRoles ["*"] only, residency only with persistent volumes (≤1.5
 work: missing or zero size, containerPath empty, "."/"..", containing "/" (refused from 1.4), duplicate
 container paths, mode other than RW, unknown type, maxSize (mount only, above size), constraints
 (not on root volumes; ["path", "LIKE"|"UNLIKE", "<regex>"]).
+Without a cluster and without --marathon-version the newest rules apply (stderr says so). A document
+that holds no app definition ({}, an array, invalid JSON) is exit 2; findings at --fail-on are exit 8.
 --against-deployed flags changes Marathon refuses for a deployed app with persistent volumes: cpus,
 mem, disk, gpus, host ports, volumes, role (1.9+) — its reservations were made for exactly those.
 
@@ -38,56 +39,78 @@ Examples:
   $ stateful-ops apps check --marathon-version 1.4 postgres.json
   $ stateful-ops apps check /postgres
   $ stateful-ops apps check --against-deployed --fail-on warning postgres.json
-  $ stateful-ops --json apps check postgres.json | jq '.findings[].id'`,
+  $ stateful-ops --json apps check postgres.json | jq '.findings[].rule'
+  $ stateful-ops apps check ./marathon/            # every *.json under it: apps, groups, GET /v2/apps bodies
+  $ curl -s "$MARATHON/v2/apps" | stateful-ops apps check -`,
     )
-    .action(async (app: string, options: AppsCheckOptions, c: Command) => f.execute(c, (ctx) => runF(ctx, app, options)));
+    .action(async (apps: string[], options: AppsCheckOptions, c: Command) => f.execute(c, (ctx) => runF(ctx, apps, options)));
 }
 
-type Definition = { kind: 'file'; path: string; app: Record<string, unknown> } | { kind: 'deployed'; id: string };
-
-export async function run(ctx: Ctx, target: string, options: AppsCheckOptions): Promise<ExitCodeValue> {
+export async function run(ctx: Ctx, targets: string[], options: AppsCheckOptions): Promise<ExitCodeValue> {
   const failOn = options.failOn ?? 'error';
   if (failOn !== 'warning' && failOn !== 'error') throw usageError(`--fail-on must be warning or error, got '${printable(failOn)}'`);
   const flagVersion = options.marathonVersion === undefined ? undefined : versionFrom(options.marathonVersion, '--marathon-version');
-  const definition = readDefinition(ctx, target);
-  if (options.againstDeployed && definition.kind === 'deployed') {
+  const { readDefinitions } = await import('../../operations/apps/definitions.js');
+  const definitions = await readDefinitions(targets, ctx.io.cwd, () => readAll(ctx.io.stdin));
+  if (options.againstDeployed && definitions.some((d) => d.kind === 'deployed')) {
     throw usageError('--against-deployed compares a local definition file with the deployed app: give a file');
   }
 
-  let app: unknown;
-  let deployed: unknown;
   let version = flagVersion;
+  let versionSource: AppCheckReport['versionSource'] = '--marathon-version';
   let mesosRole: string | null | undefined;
-  if (definition.kind === 'file') app = definition.app;
-  if (definition.kind === 'deployed' || options.againstDeployed || flagVersion === undefined) {
-    const { marathon } = await ctx.cluster();
-    const id = definition.kind === 'deployed' ? definition.id : localId(definition.app);
-    const [info, fetched] = await Promise.all([
-      marathon.info().catch((e: unknown) => {
+  const checked: AppCheckTarget[] = [];
+  const needsCluster = definitions.some((d) => d.kind === 'deployed') || options.againstDeployed === true;
+  if (needsCluster || flagVersion === undefined) {
+    const clients = needsCluster ? await ctx.cluster() : await ctx.cluster().catch((e: unknown) => (isCliError(e) && e.kind === 'config' ? null : Promise.reject(e)));
+    if (clients === null) {
+      // A linter in CI has no cluster: the newest rules, said out loud.
+      version = NEWEST_RULES;
+      versionSource = 'newest rules (offline)';
+      ctx.log.info(`No cluster configured: applying the rules of Marathon ${ruleSetFor(NEWEST_RULES).name} (the newest); choose others with --marathon-version <version>.`);
+    } else {
+      const info = await clients.marathon.info().catch((e: unknown) => {
         if (flagVersion !== undefined) return undefined;
         throw withHint(e, 'Or check offline with --marathon-version <version>.');
-      }),
-      definition.kind === 'deployed' || options.againstDeployed ? deployedApp(ctx, id, definition.kind === 'file') : Promise.resolve(undefined),
-    ]);
-    version ??= versionFrom(info?.version ?? '', 'Marathon /v2/info');
-    mesosRole = info?.marathon_config.mesos_role;
-    if (definition.kind === 'deployed') app = fetched;
-    else deployed = fetched;
+      });
+      if (version === undefined) {
+        version = versionFrom(info?.version ?? '', 'Marathon /v2/info');
+        versionSource = 'marathon /v2/info';
+      }
+      mesosRole = info?.marathon_config.mesos_role;
+    }
+  }
+  for (const d of definitions) {
+    if (d.kind === 'deployed') {
+      checked.push({ app: await deployedApp(ctx, d.id, false), id: d.id, file: 'deployed app', path: '$' });
+      continue;
+    }
+    for (const a of d.apps) {
+      const deployed = options.againstDeployed ? { deployed: await deployedApp(ctx, localId(a.id, d.file, a.path), true) } : {};
+      checked.push({ app: a.app, id: a.id, file: d.file, path: a.path, ...deployed });
+    }
   }
 
-  const { checkApp } = await import('../../domain/app-check/check.js');
-  const report = checkApp({
-    app,
-    source: definition.kind === 'file' ? definition.path : 'deployed app',
+  const { checkApps } = await import('../../domain/app-check/check.js');
+  const report = checkApps({
+    targets: checked,
     version: version as MarathonVersion,
-    versionSource: flagVersion ? '--marathon-version' : 'marathon /v2/info',
+    versionSource,
     ...(mesosRole === undefined ? {} : { mesosRole }),
-    ...(options.againstDeployed ? { deployed: deployed ?? null } : {}),
     failOn,
   });
   if (ctx.opts.json) ctx.printJson(report);
   else ctx.print(renderReport(report));
   return report.failed ? ExitCode.CHECK_FAILED : ExitCode.OK;
+}
+
+/** The newest Marathon whose rules are modelled: what an offline check applies unless told otherwise. */
+const NEWEST_RULES = parseMarathonVersion('1.11') as MarathonVersion;
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
+  return text;
 }
 
 function versionFrom(text: string, from: string): MarathonVersion {
@@ -96,30 +119,8 @@ function versionFrom(text: string, from: string): MarathonVersion {
   return v;
 }
 
-/** A path to an existing file is a definition; anything else that looks like an app id is a deployed app. */
-function readDefinition(ctx: Ctx, target: string): Definition {
-  const path = resolve(ctx.io.cwd, target);
-  if (existsSync(path)) {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (e) {
-      throw usageError(`cannot read ${target} as JSON: ${(e as Error).message}`);
-    }
-    // `GET /v2/apps/<id>` wraps the app in {"app": …}; accept that too.
-    const app = typeof doc === 'object' && doc !== null && 'app' in doc && !('id' in doc) ? (doc as { app: unknown }).app : doc;
-    if (typeof app !== 'object' || app === null || Array.isArray(app)) throw usageError(`${target} is not a Marathon app definition (a JSON object)`);
-    return { kind: 'file', path: target, app: app as Record<string, unknown> };
-  }
-  if (target.endsWith('.json')) throw usageError(`no such file: ${target}`);
-  const id = normalizeAppId(target);
-  if (!isValidAppId(id)) throw usageError(`'${printable(target)}' is neither a file nor a Marathon app id`);
-  return { kind: 'deployed', id };
-}
-
-function localId(app: Record<string, unknown>): string {
-  const id = typeof app.id === 'string' ? normalizeAppId(app.id) : '';
-  if (!isValidAppId(id)) throw usageError('--against-deployed needs the definition\'s "id" to find the deployed app');
+function localId(id: string | null, file: string, path: string): string {
+  if (id === null || !isValidAppId(id)) throw usageError(`${file} ${path}: --against-deployed needs the definition's "id" to find the deployed app`);
   return id;
 }
 
@@ -139,14 +140,13 @@ function withHint(e: unknown, hint: string): unknown {
 }
 
 function renderReport(r: AppCheckReport): string {
-  const lines = [
-    `${r.app ?? '(no id)'} (${r.source}): Marathon ${r.marathonVersion} (from ${r.versionSource}), rules of Marathon ${r.ruleSet}${r.againstDeployed ? ', compared with the deployed app' : ''}`,
-  ];
-  for (const note of r.notes) lines.push(`note: ${note}`);
-  for (const f of r.findings) {
-    lines.push('', `${f.severity.toUpperCase().padEnd(8)} ${f.id}  ${f.path}`, `         ${f.message}`, `         fix: ${f.remedy}`);
-  }
   const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  const compared = r.apps.some((a) => a.againstDeployed) ? ', compared with the deployed app' : '';
+  const what = r.apps.length === 1 && r.apps[0] ? `${r.apps[0].app ?? '(no id)'} (${r.apps[0].file})` : `${count(r.apps.length, 'app')} in ${count(new Set(r.apps.map((a) => a.file)).size, 'file')}`;
+  const source = r.versionSource === 'newest rules (offline)' ? 'no cluster: the newest rules' : `from ${r.versionSource}`;
+  const lines = [`${what}: Marathon ${r.marathonVersion} (${source}), rules of Marathon ${r.ruleSet}${compared}`];
+  for (const note of r.notes) lines.push(`note: ${note}`);
+  for (const f of r.findings) lines.push('', renderFinding({ ...f, who: f.app }));
   const { error, warning, info } = r.summary;
   lines.push('', r.findings.length === 0 ? 'No findings.' : `${count(error, 'error')}, ${count(warning, 'warning')}, ${info} info${r.failed ? ` — fails at --fail-on ${r.failOn}` : ''}`);
   return `${lines.join('\n')}\n`;

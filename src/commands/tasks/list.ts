@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { Ctx } from '../../context.js';
-import { CliError, ExitCode, type ExitCodeValue } from '../../errors.js';
+import { ExitCode, type ExitCodeValue } from '../../errors.js';
 import { indexReservations } from '../../domain/reservations.js';
 import {
   isShown,
@@ -9,7 +9,7 @@ import {
   type StatefulTaskView,
   type TaskFilter,
 } from '../../domain/stateful-tasks.js';
-import { appFilter } from '../../domain/task-id.js';
+import { appFilter, parseTaskId } from '../../domain/task-id.js';
 import { renderTable } from '../../output/table.js';
 import type { Factory } from '../factory.js';
 import type { MarathonTask } from '../../cluster/marathon-types.js';
@@ -51,7 +51,8 @@ export async function run(ctx: Ctx, options: TasksListOptions): Promise<ExitCode
   if (options.app !== undefined) filter.app = appFilter(options.app);
   if (options.agent !== undefined) filter.agent = options.agent;
 
-  const { marathon, mesos } = await ctx.cluster();
+  const clients = await ctx.cluster();
+  const { marathon, mesos } = clients;
   // Two requests, concurrently: every task of every app, and every agent (with its reservations on request).
   const withReservations = options.reservations === true;
   // Once the agents are known (usually long before the tasks have streamed in), a task that will not be
@@ -82,8 +83,15 @@ export async function run(ctx: Ctx, options: TasksListOptions): Promise<ExitCode
     exitCode = ExitCode.PARTIAL;
   }
 
-  if (options.agent !== undefined && slaves.status === 'fulfilled' && !agentExists(options.agent, reservations.agents, rows)) {
-    throw new CliError('not-found', `no agent '${options.agent}' is known to the Mesos master`);
+  if (rows.length === 0) {
+    const { requireAgentFilter, requireAppFilter } = await import('../../operations/filters/exists.js');
+    if (options.app !== undefined && tasks.status === 'fulfilled') {
+      await requireAppFilter(clients, options.app, tasks.value.flatMap((t) => t.appId ?? parseTaskId(t.id)?.appId ?? []));
+    }
+    if (options.agent !== undefined && slaves.status === 'fulfilled') {
+      const listed = [...reservations.agents].map(([agentId, a]) => ({ agentId, host: a.hostname }));
+      await requireAgentFilter(clients, options.agent, listed);
+    }
   }
 
   if (ctx.opts.json) {
@@ -115,12 +123,6 @@ export function renderTasksTable(rows: StatefulTaskView[]): string {
     ],
     rows,
   );
-}
-
-function agentExists(agent: string, agents: Map<string, { hostname: string }>, rows: StatefulTaskView[]): boolean {
-  if (agents.has(agent) || rows.length > 0) return true;
-  for (const a of agents.values()) if (a.hostname === agent) return true;
-  return false;
 }
 
 function describe(reason: unknown): string {

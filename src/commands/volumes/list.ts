@@ -54,6 +54,11 @@ export async function run(ctx: Ctx, options: VolumesListOptions): Promise<ExitCo
     agent === undefined ? undefined : (task) => task.slaveId === agent || task.host === agent,
   );
   for (const w of inventory.warnings) ctx.log.warn(w);
+  if (inventory.details.length === 0) {
+    const { requireAgentFilter, requireAppFilter } = await import('../../operations/filters/exists.js');
+    if (options.app !== undefined && !single) await requireAppFilter(clients, options.app, []);
+    if (agent !== undefined) await requireAgentFilter(clients, agent, []);
+  }
   const details = options.waiting ? inventory.details.filter((d) => d.taskState !== 'running') : inventory.details;
   let unmeasured = 0;
   let sshFailure: ExitCodeValue | null = null;

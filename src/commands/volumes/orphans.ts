@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { Ctx } from '../../context.js';
-import { ExitCode, type ExitCodeValue } from '../../errors.js';
+import { ExitCode, sharedAgentFailureCode, type ExitCodeValue } from '../../errors.js';
 import type { OrphanData } from '../../domain/orphan-data.js';
 import type { OrphanReservation } from '../../domain/orphan-reservations.js';
 import type { PurgePlan, PurgeResult } from '../../inventory/orphans-purge.js';
@@ -43,7 +43,8 @@ reservation (the master, Marathon, work_dir; validated role and id, exact path, 
 other mount); the remove runs behind the agent-side fence in the same SSH command (no symlink from
 work_dir down, the same directory as inspected, not mounted or open anywhere). They confirm and journal
 every step; re-running after an interruption resumes, and a directory that is back is removed again.
-Exit codes: 0 done, 4 all refused, 5 partly done or not everything checked, 1 failed, 130 interrupted.
+Exit codes: 0 done, 4 all refused, 5 partly done or not everything checked, 6/7 no agent examined (every
+one failed the same way over SSH), 1 failed, 10 declined at the prompt, 130 interrupted.
 
 Examples:
   $ stateful-ops volumes orphans
@@ -63,11 +64,12 @@ export async function run(ctx: Ctx, options: VolumesOrphansOptions): Promise<Exi
   const agents = () => ctx.agents(sshFlagsFrom(options, options.yes === true));
   const { findOrphans } = await import('../../inventory/orphans.js');
   const { renderReport, totalsOf } = await import('../../output/orphans.js');
-  const report = await findOrphans(clients, agents, ctx.signal);
+  const { ssh, ...report } = await findOrphans(clients, agents, ctx.signal);
   for (const w of report.warnings) ctx.log.warn(w);
   const operatorUrl = clients.mesos.operatorUrl;
   const reportJson = { ...report, totals: totalsOf(report.data, report.reservations) };
-  const incomplete = report.warnings.length > 0 ? ExitCode.PARTIAL : ExitCode.OK;
+  // No agent could be examined, all for one reason: that cause (6/7), not "partly checked" (5).
+  const incomplete = sharedAgentFailureCode(ssh.failures, ssh.contacted) ?? (report.warnings.length > 0 ? ExitCode.PARTIAL : ExitCode.OK);
   if (!options.purge && !options.releaseReservations) {
     if (ctx.opts.json) ctx.printJson(reportJson);
     else ctx.print(renderReport(report.data, report.reservations, report.skipped, operatorUrl));
@@ -81,7 +83,10 @@ export async function run(ctx: Ctx, options: VolumesOrphansOptions): Promise<Exi
   if (!ctx.opts.json) ctx.print(`\n${renderCleanupPlan(plan, operatorUrl)}`);
   const refusedCode = plan.refused.length > 0 ? ExitCode.REFUSED : incomplete;
   if (options.dryRun || plan.data.length + plan.reservations.length === 0) {
-    if (ctx.opts.json) ctx.printJson({ ...reportJson, dryRun: options.dryRun === true, plan: planJson, results: [] });
+    // A dry run has no results; a run with nothing to do has empty ones, in the shape of a real run's.
+    if (ctx.opts.json) {
+      ctx.printJson(options.dryRun ? { ...reportJson, dryRun: true, plan: planJson } : { ...reportJson, dryRun: false, plan: planJson, results: { purged: [], released: [] } });
+    }
     if (!options.dryRun) ctx.log.info('Nothing to do.');
     return refusedCode;
   }

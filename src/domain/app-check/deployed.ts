@@ -1,4 +1,4 @@
-import { field, finding, show, type Finding } from './findings.js';
+import { field, finding, show, type RuleFinding } from './findings.js';
 import { isResident, persistentVolumes, type CheckContext } from './rules.js';
 import { atLeast } from './version.js';
 
@@ -14,14 +14,14 @@ const RESOURCE_DEFAULTS: Record<string, number> = { cpus: 1, mem: 128, disk: 0, 
 const NEW_APP =
   'deploy the new definition as a new app (a new id, so new reservations and volumes), move the data over, then delete the old app';
 
-export function compareWithDeployed(local: unknown, deployed: unknown, ctx: CheckContext): Finding[] {
+export function compareWithDeployed(local: unknown, deployed: unknown, ctx: CheckContext): RuleFinding[] {
   if (!isResident(deployed, ctx.version)) return [];
   return [...resourceChanges(local, deployed, ctx), ...portChanges(local, deployed, ctx), ...volumeChanges(local, deployed), ...roleChange(local, deployed, ctx)];
 }
 
-function resourceChanges(local: unknown, deployed: unknown, ctx: CheckContext): Finding[] {
+function resourceChanges(local: unknown, deployed: unknown, ctx: CheckContext): RuleFinding[] {
   const fields = atLeast(ctx.version, 4) ? ['cpus', 'mem', 'disk', 'gpus'] : ['cpus', 'mem', 'disk'];
-  const out: Finding[] = [];
+  const out: RuleFinding[] = [];
   for (const name of fields) {
     const given = field(local, name);
     const was = numberOr(field(deployed, name), RESOURCE_DEFAULTS[name] ?? 0);
@@ -55,12 +55,12 @@ function hostPorts(app: unknown): { ports: number[]; at: string } | undefined {
   return Array.isArray(legacy) ? { ports: legacy.map((p) => numberOr(p, 0)), at: '/ports' } : undefined;
 }
 
-function portChanges(local: unknown, deployed: unknown, ctx: CheckContext): Finding[] {
+function portChanges(local: unknown, deployed: unknown, ctx: CheckContext): RuleFinding[] {
   const before = hostPorts(deployed) ?? { ports: [], at: '/portDefinitions' };
   const after = hostPorts(local);
   // 0 asks Marathon to pick a port: it matches whatever was picked before.
   const changed = after !== undefined && (before.ports.length !== after.ports.length || after.ports.some((p, i) => p !== 0 && p !== before.ports[i]));
-  const out: Finding[] = [];
+  const out: RuleFinding[] = [];
   if (changed && after) {
     out.push(
       finding('deployed-ports', 'error', after.at, `host ports ${show(before.ports)} → ${show(after.ports)}: the reservation is fixed — each instance relaunches on its agent with the resources reserved for it, and Marathon refuses the update (services with persistent volumes may not change host ports)`, `Keep the ports as deployed; for other ports, ${NEW_APP}.`),
@@ -98,7 +98,7 @@ function shape(volume: unknown): VolumeShape {
   };
 }
 
-function volumeChanges(local: unknown, deployed: unknown): Finding[] {
+function volumeChanges(local: unknown, deployed: unknown): RuleFinding[] {
   const before = new Map(persistentVolumes(deployed).map((v) => [String(field(v, 'containerPath')), shape(v)]));
   const after = new Map(persistentVolumes(local).map((v) => [String(field(v, 'containerPath')), shape(v)]));
   const changes: string[] = [];
@@ -117,7 +117,7 @@ function volumeChanges(local: unknown, deployed: unknown): Finding[] {
   ];
 }
 
-function roleChange(local: unknown, deployed: unknown, ctx: CheckContext): Finding[] {
+function roleChange(local: unknown, deployed: unknown, ctx: CheckContext): RuleFinding[] {
   if (!atLeast(ctx.version, 9)) return [];
   const was = field(deployed, 'role');
   const now = field(local, 'role') ?? ctx.mesosRole ?? was;

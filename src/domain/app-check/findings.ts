@@ -1,25 +1,37 @@
-/** What `apps check` reports: one problem of an app definition, where it is, and what to do. */
+/** What `apps check` reports: the shared finding (src/domain/finding.ts), located in a file by JSON path. */
+import type { Finding, Severity } from '../finding.js';
 
-export type Severity = 'info' | 'warning' | 'error';
+export { SEVERITIES, severityAtLeast, type Severity } from '../finding.js';
 
-export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'error'];
-
-export interface Finding {
-  /** Stable, for scripts and suppressions: `upgrade-max-over-capacity`, `volume-size`, … */
-  id: string;
+/** A rule's finding inside one app definition; `pointer` is a JSON pointer into the app (`/upgradeStrategy/…`). */
+export interface RuleFinding {
+  rule: string;
   severity: Severity;
-  /** JSON pointer into the app definition, like Marathon's validation `path`. */
-  path: string;
-  message: string;
+  pointer: string;
+  reason: string;
   remedy: string;
 }
 
-export function severityAtLeast(severity: Severity, level: Severity): boolean {
-  return SEVERITIES.indexOf(severity) >= SEVERITIES.indexOf(level);
+/** `location` is `<file> <path>`: the file, then the JSON path from the document's root (`$.apps[1].container`). */
+export interface AppFinding extends Finding {
+  /** The app's id as Marathon resolves it (relative ids against their group); null when the app has none. */
+  app: string | null;
+  file: string;
+  path: string;
 }
 
-export function finding(id: string, severity: Severity, path: string, message: string, remedy: string): Finding {
-  return { id, severity, path, message, remedy };
+export function finding(rule: string, severity: Severity, pointer: string, reason: string, remedy: string): RuleFinding {
+  return { rule, severity, pointer, reason, remedy };
+}
+
+/** `$.apps[1]` + `/container/volumes/0` → `$.apps[1].container.volumes[0]`. */
+export function jsonPath(base: string, pointer: string): string {
+  let path = base;
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    path += /^\d+$/.test(key) ? `[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+  }
+  return path;
 }
 
 /** A JSON object's field, or undefined for anything that is not an object. */

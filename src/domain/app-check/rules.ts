@@ -1,4 +1,4 @@
-import { field, finding, show, type Finding } from './findings.js';
+import { field, finding, show, type RuleFinding } from './findings.js';
 import { atLeast, type MarathonVersion } from './version.js';
 import { volumeRules } from './volumes.js';
 
@@ -25,7 +25,7 @@ export function isResident(app: unknown, version: MarathonVersion): boolean {
   return persistentVolumes(app).length > 0 || (!atLeast(version, 6) && residency !== undefined && residency !== null);
 }
 
-export function checkAppDefinition(app: unknown, ctx: CheckContext): Finding[] {
+export function checkAppDefinition(app: unknown, ctx: CheckContext): RuleFinding[] {
   const resident = isResident(app, ctx.version);
   return [
     ...upgradeStrategyRules(app, ctx, resident),
@@ -38,8 +38,8 @@ export function checkAppDefinition(app: unknown, ctx: CheckContext): Finding[] {
 const KEEP_RESERVATION =
   'Marathon must kill the old instance before its replacement can take over the reservation and the volume on that agent';
 
-function upgradeStrategyRules(app: unknown, ctx: CheckContext, resident: boolean): Finding[] {
-  const out: Finding[] = [];
+function upgradeStrategyRules(app: unknown, ctx: CheckContext, resident: boolean): RuleFinding[] {
+  const out: RuleFinding[] = [];
   const strategy = field(app, 'upgradeStrategy');
   const keys = ['minimumHealthCapacity', 'maximumOverCapacity'] as const;
   for (const key of keys) {
@@ -78,8 +78,8 @@ function upgradeStrategyRules(app: unknown, ctx: CheckContext, resident: boolean
   return out;
 }
 
-function residentRules(app: unknown, ctx: CheckContext): Finding[] {
-  const out: Finding[] = [];
+function residentRules(app: unknown, ctx: CheckContext): RuleFinding[] {
+  const out: RuleFinding[] = [];
   const { version } = ctx;
   const unreachable = field(app, 'unreachableStrategy');
   if (atLeast(version, 4) && unreachable !== undefined && unreachable !== 'disabled') {
@@ -105,7 +105,7 @@ function residentRules(app: unknown, ctx: CheckContext): Finding[] {
   return out;
 }
 
-function residencyRules(app: unknown, ctx: CheckContext): Finding[] {
+function residencyRules(app: unknown, ctx: CheckContext): RuleFinding[] {
   const residency = field(app, 'residency');
   if (atLeast(ctx.version, 6) || residency === undefined || residency === null || persistentVolumes(app).length > 0) return [];
   return [finding('residency-without-volumes', 'error', '/residency', 'AppDefinition must contain persistent volumes and define residency: "residency" is given but no volume is persistent', 'Remove "residency", or add the persistent volume the app needs.')];

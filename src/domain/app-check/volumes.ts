@@ -1,4 +1,4 @@
-import { field, finding, show, type Finding } from './findings.js';
+import { field, finding, show, type RuleFinding } from './findings.js';
 import { atLeast, type MarathonVersion } from './version.js';
 
 /**
@@ -10,10 +10,10 @@ const NAME_ONLY =
   'Use a single-level name such as "data"; for a Docker image that needs an absolute path, add a second volume ' +
   '{"containerPath": "/var/lib/mysql", "hostPath": "data", "mode": "RW"} (persistent-volumes.md).';
 
-export function volumeRules(app: unknown, version: MarathonVersion): Finding[] {
+export function volumeRules(app: unknown, version: MarathonVersion): RuleFinding[] {
   const volumes = field(field(app, 'container'), 'volumes');
   if (!Array.isArray(volumes)) return [];
-  const out: Finding[] = [];
+  const out: RuleFinding[] = [];
   const seen = new Map<string, number>();
   volumes.forEach((volume, i) => {
     const at = `/container/volumes/${i}`;
@@ -36,7 +36,7 @@ export function volumeRules(app: unknown, version: MarathonVersion): Finding[] {
   return out;
 }
 
-function containerPathRules(containerPath: unknown, at: string, version: MarathonVersion): Finding[] {
+function containerPathRules(containerPath: unknown, at: string, version: MarathonVersion): RuleFinding[] {
   const path = `${at}/containerPath`;
   if (typeof containerPath !== 'string' || containerPath === '') {
     return [finding('volume-container-path', 'error', path, `containerPath is ${containerPath === '' ? 'empty' : 'missing'}: it names the volume and its directory in the sandbox`, NAME_ONLY)];
@@ -53,8 +53,8 @@ function containerPathRules(containerPath: unknown, at: string, version: Maratho
   ];
 }
 
-function sizeRules(persistent: unknown, at: string, version: MarathonVersion): Finding[] {
-  const out: Finding[] = [];
+function sizeRules(persistent: unknown, at: string, version: MarathonVersion): RuleFinding[] {
+  const out: RuleFinding[] = [];
   const size = field(persistent, 'size');
   if (size === undefined) {
     out.push(finding('volume-size', 'error', `${at}/persistent/size`, 'persistent.size is missing: Mesos needs the size (MiB) to reserve the disk', 'Add "size" in MiB, e.g. "size": 1024.'));
@@ -87,13 +87,13 @@ function sizeRules(persistent: unknown, at: string, version: MarathonVersion): F
   return out;
 }
 
-function constraintRules(constraints: unknown, type: unknown, at: string): Finding[] {
+function constraintRules(constraints: unknown, type: unknown, at: string): RuleFinding[] {
   if (constraints === undefined || (Array.isArray(constraints) && constraints.length === 0)) return [];
   if (!Array.isArray(constraints)) return [finding('volume-constraints', 'error', at, `constraints must be a list of [field, operator, value] (got ${show(constraints)})`, 'Use e.g. [["path", "LIKE", "/mnt/ssd-.+"]].')];
   if (type === 'root') {
     return [finding('volume-constraints', 'error', at, 'Constraints on root volumes are not supported: the root disk has no path to match', 'Remove the constraints, or make the volume "type": "path" or "mount".')];
   }
-  const out: Finding[] = [];
+  const out: RuleFinding[] = [];
   constraints.forEach((c, k) => {
     const path = `${at}/${k}`;
     if (!Array.isArray(c) || c.length !== 3 || !c.every((x) => typeof x === 'string')) {

@@ -4,14 +4,14 @@ import { envNameOf, isFileReference, sameSettingValue, settingSpec, SETTINGS, ty
 import { DEFAULT_RESTART_SEC_MS, formatMs, parseSystemdTimeSpanMs } from './systemd-time.js';
 import { VALID_KILL_MODES, type Located } from './unit-file.js';
 import type { ReregistrationWindow } from './window.js';
+import type { Finding as SharedFinding, Severity } from '../finding.js';
 
 /**
  * The recovery rules: each finding has a rule id, a severity, a one-line reason, a remedy and, whenever
  * a file decides the matter, the file:line that does.
  */
 
-export type Severity = 'info' | 'warning' | 'error';
-export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+export { SEVERITY_RANK, worstSeverity, type Severity } from '../finding.js';
 
 export type RuleId =
   | 'strict-false'
@@ -29,15 +29,11 @@ export type RuleId =
   | 'unit-not-found'
   | 'checkpoint-off';
 
-export interface Finding {
+/** The shared finding (`location`: the `file:line` that decides it, the endpoint for a cluster fact). */
+export interface Finding extends SharedFinding {
   rule: RuleId;
-  severity: Severity;
   /** The setting concerned (`recovery_timeout`, `KillMode`…), when there is one. */
   setting: string | null;
-  /** `file:line` that decides it; the endpoint for a cluster fact; null when a built-in default does. */
-  location: string | null;
-  reason: string;
-  remedy: string;
 }
 
 /** Below this (Mesos's own default) a slow restart outlasts the timeout. */
@@ -325,9 +321,6 @@ export function evaluateCluster(facts: ClusterFacts): Finding[] {
 }
 
 /** The verdict level of a list of findings (info never counts). */
-export function worstSeverity(findings: readonly Finding[]): Severity {
-  return findings.reduce<Severity>((worst, f) => (SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst] ? f.severity : worst), 'info');
-}
 
 
 /** No DC/OS agent unit found: the values shown assume the DC/OS unit's EnvironmentFile order. */
