@@ -1,3 +1,6 @@
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
@@ -13,12 +16,16 @@ import { runCliOnTty, ttyAvailable, TTY_SKIP_REASON } from '../helpers/tty.js';
 const TASK = 'postgres.instance-53ab8733-fd96-11e5-8e70-76a1c19f8c3d._app.1';
 const NO_TASK = 'postgres.instance-00000000-fd96-11e5-8e70-76a1c19f8c3d._app.1';
 const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
+/** Where `volumes backup` would write: nothing is written when every agent fails or the task is unknown. */
+const BACKUPS = join(tmpdir(), 'so-exit-codes-backups');
 
 /** Every command that works on agents over SSH, with what it needs to reach them. */
 const sshCommands: string[][] = [
   ['agent', 'recovery-config'],
   ['agent', 'recovery-config', '--agent', '127.0.0.168'],
+  ['agent', 'recovery-config', '--fix', '--dry-run'],
   ['agent', 'restart-check', '127.0.0.167'],
+  ['volumes', 'backup', TASK, '--to', BACKUPS],
   ['tasks', 'show', TASK, '--disk-usage'],
   ['volumes', 'list', '--disk-usage'],
   ['volumes', 'orphans'],
@@ -53,6 +60,9 @@ const notFound: string[][] = [
   ['agent', 'maintenance', 'down', 'nosuch', '--dry-run'],
   ['agent', 'maintenance', 'up', 'nosuch'],
   ['apps', 'check', '/nosuch'],
+  ['volumes', 'backup', NO_TASK, '--to', BACKUPS],
+  ['volumes', 'backup', '--app', '/nosuch', '--all-waiting', '--to', BACKUPS],
+  ['volumes', 'backups', join(BACKUPS, 'nosuch')],
 ];
 
 /** Filters naming what exists, matching nothing: an empty answer. */
@@ -81,6 +91,11 @@ const everyCommand: string[][] = [
   ['agent', 'maintenance', 'down', '127.0.0.167'],
   ['agent', 'maintenance', 'up', '127.0.0.167'],
   ['apps', 'check', 'fixtures/apps/postgres.json'],
+  ['agent', 'recovery-config', '--fix'],
+  ['volumes', 'backup', TASK, '--to', BACKUPS],
+  ['volumes', 'restore', join(BACKUPS, 'x.tar'), TASK],
+  ['volumes', 'backups', BACKUPS],
+  ['completion', 'bash'],
   ['mock', 'reset'],
   ['mock', 'status'],
   ['mock', 'serve'],
@@ -89,7 +104,10 @@ const everyCommand: string[][] = [
 describe('exit codes by command and failure', () => {
   const { dir, cleanup } = tempDir();
   beforeAll(async () => expect((await runCli([...mockArgs(dir), 'mock', 'reset'])).code).toBe(0));
-  afterAll(cleanup);
+  afterAll(() => {
+    cleanup();
+    rmSync(BACKUPS, { recursive: true, force: true });
+  });
 
   for (const command of sshCommands) {
     for (const [fault, code] of faults) {

@@ -1,5 +1,5 @@
 import type { Ctx } from '../../context.js';
-import { ExitCode, usageError, type ExitCodeValue } from '../../errors.js';
+import { ExitCode, sharedAgentFailureCode, usageError, type ExitCodeValue } from '../../errors.js';
 import { parseSetOption } from '../../domain/recovery/fix-plan.js';
 import type { SettingName } from '../../domain/recovery/settings.js';
 import type { AgentFixResult } from '../../operations/recovery-fix/apply.js';
@@ -57,6 +57,13 @@ export async function runFix(ctx: Ctx, options: FixOptions): Promise<ExitCodeVal
   const refused = fleet.agents.some((a) => (a.plan?.refused.length ?? 0) > 0);
   const unread = fleet.agents.some((a) => a.plan === null);
   for (const n of fleet.cluster.notes) ctx.log.warn(n);
+  // Every agent failed over SSH the same way: nothing could be planned, and the cause (6/7) is the exit.
+  const sshFailure = sharedAgentFailureCode(fleet.failures, fleet.contacted);
+  if (sshFailure !== null) {
+    if (ctx.opts.json) ctx.printJson({ dryRun: options.dryRun === true, agents: views, roll: null, journal: journal.path });
+    else ctx.print(renderFixPlan(views));
+    return sshFailure;
+  }
 
   if (options.dryRun) {
     if (ctx.opts.json) ctx.printJson({ dryRun: true, agents: views, roll: null, journal: journal.path } satisfies Omit<FixReport, 'agents'> & { agents: unknown[] });

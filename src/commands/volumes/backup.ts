@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { Ctx } from '../../context.js';
-import { ExitCode, usageError, type ExitCodeValue } from '../../errors.js';
+import { ExitCode, sharedAgentFailureCode, usageError, type ExitCodeValue } from '../../errors.js';
 import { refusedSection } from '../../output/plan.js';
 import { renderBackupResults } from '../../output/backups.js';
 import type { Factory } from '../factory.js';
@@ -64,7 +64,9 @@ export async function run(ctx: Ctx, taskIds: string[], options: VolumesBackupOpt
     ctx.log.info('No waiting tasks to back up.');
     return ExitCode.OK;
   }
-  return backupExitCode(results.map((r) => r.outcome), planned.refusals.length);
+  // Every agent inspected failed over SSH the same way: the cause (6/7) is what a script acts on, not "refused".
+  const sshFailure = results.length === 0 ? sharedAgentFailureCode(planned.failures, planned.contacted) : null;
+  return sshFailure ?? backupExitCode(results.map((r) => r.outcome), planned.refusals.length);
 }
 
 /** README "Exit codes": all archived 0; only refusals 4; some archived 5; interrupted 130; else 1. */

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { Command } from 'commander';
 import type { Ctx } from '../../context.js';
-import { CliError, ExitCode, usageError, type ExitCodeValue } from '../../errors.js';
+import { CliError, ExitCode, sharedAgentFailureCode, usageError, type ExitCodeValue } from '../../errors.js';
 import { restoreRefusals } from '../../domain/backup-manifest.js';
 import { printable } from '../../domain/mesos-ids.js';
 import { parseTaskId } from '../../domain/task-id.js';
@@ -91,7 +91,12 @@ export async function run(ctx: Ctx, archive: string, taskId: string, options: Vo
   const reasons = pre.refusals.flatMap((r) => r.reasons);
   const task = pre.plans[0];
   const volume = task?.volumes[0];
-  if (!task || !volume) throw new CliError('refused', `refusing to restore into ${taskId}: ${reasons.join('; ') || 'preflight failed'}; nothing was written`);
+  if (!task || !volume) {
+    // The agent could not be reached or denied us: the cause (6/7) is what a script acts on, not "refused".
+    const sshFailure = sharedAgentFailureCode(pre.failures, pre.contacted);
+    const kind = sshFailure === ExitCode.AUTH ? 'auth' : sshFailure === ExitCode.UNREACHABLE ? 'unreachable' : 'refused';
+    throw new CliError(kind, `refusing to restore into ${taskId}: ${reasons.join('; ') || 'preflight failed'}; nothing was written`);
+  }
   const occupied = (volume.entries ?? 1) > 0;
   const planReasons: string[] = [];
   if (occupied && !options.replace && !partial) {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { MockTrigger } from '../triggers.js';
 import type { MockSshServerHandle, StartMockSshOptions } from './server.js';
@@ -9,8 +10,13 @@ export type MockSshAgentsProcess = Pick<MockSshServerHandle, 'configPath' | 'age
 /** Plain data only: the child builds the command hooks (container mounts, triggers) itself. */
 export type MockSshAgentsOptions = Omit<StartMockSshOptions, 'hooks'> & { triggers: readonly MockTrigger[] };
 
-/** The bundled entry (scripts/build.mjs) next to the chunk this code is in. */
-const ENTRY = fileURLToPath(new URL('../mock/ssh-agents.js', import.meta.url));
+/**
+ * The bundled entry (scripts/build.mjs): next to the chunk this code is in, or, when this runs from the
+ * sources (in-process tests), in the build beside them (`npm test` builds first).
+ */
+const ENTRY = [new URL('../mock/ssh-agents.js', import.meta.url), new URL('../../../dist/mock/ssh-agents.js', import.meta.url)]
+  .map((url) => fileURLToPath(url))
+  .find((path) => existsSync(path)) ?? fileURLToPath(new URL('../mock/ssh-agents.js', import.meta.url));
 
 /**
  * Starts the mock agents' SSH servers in a child process: as on a real cluster they do not share the

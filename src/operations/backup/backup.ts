@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { AgentAccess } from '../../agent/access.js';
 import { fanOut } from '../../agent/fanout.js';
 import type { ClusterClients } from '../../context.js';
-import { isCliError } from '../../errors.js';
+import { isCliError, type CliError } from '../../errors.js';
 import { remoteRefusals, taskPlan, volumeRefusals, type Refusal, type RemoteVolumeFacts, type TaskWipePlan, type WipeCandidate } from '../../domain/wipe-plan.js';
 import { preflightWipe } from '../../inventory/wipe-preflight.js';
 import { recheckPlan } from '../../inventory/wipe-recheck.js';
@@ -46,7 +46,7 @@ export async function planBackups(
   access: () => Promise<AgentAccess>,
   candidates: WipeCandidate[],
   options: { live: boolean; signal: AbortSignal },
-): Promise<{ tasks: BackupTaskPlan[]; refusals: Refusal[] }> {
+): Promise<{ tasks: BackupTaskPlan[]; refusals: Refusal[]; contacted: number; failures: CliError[] }> {
   const refusals: Refusal[] = [];
   const waiting: WipeCandidate[] = [];
   const live: WipeCandidate[] = [];
@@ -57,18 +57,29 @@ export async function planBackups(
     else if (c.task.state === 'agent-lost') refusals.push({ app: c.task.app, task: c.task.task, reasons: [`the task's agent is lost: its volume cannot be reached`] });
     else refusals.push({ app: c.task.app, task: c.task.task, reasons: ['Marathon could not confirm the state of the task'] });
   }
-  const pre = waiting.length > 0 ? await preflightWipe(clients, access, waiting, { skipData: false, signal: options.signal, backup: true }) : { plans: [], refusals: [] };
+  const pre =
+    waiting.length > 0
+      ? await preflightWipe(clients, access, waiting, { skipData: false, signal: options.signal, backup: true })
+      : { plans: [], refusals: [], contacted: 0, failures: [] };
+  let { contacted } = pre;
+  const failures = [...pre.failures];
   refusals.push(...pre.refusals);
   const tasks = pre.plans.map((plan) => ({ plan, live: false }));
   if (live.length > 0) {
     const checked = await preflightLive(await access(), live, options.signal);
     refusals.push(...checked.refusals);
     tasks.push(...checked.plans.map((plan) => ({ plan, live: true })));
+    contacted += checked.contacted;
+    failures.push(...checked.failures);
   }
-  return { tasks, refusals };
+  return { tasks, refusals, contacted, failures };
 }
 
-async function preflightLive(agents: AgentAccess, candidates: WipeCandidate[], signal: AbortSignal): Promise<{ plans: TaskWipePlan[]; refusals: Refusal[] }> {
+async function preflightLive(
+  agents: AgentAccess,
+  candidates: WipeCandidate[],
+  signal: AbortSignal,
+): Promise<{ plans: TaskWipePlan[]; refusals: Refusal[]; contacted: number; failures: CliError[] }> {
   const refusals: Refusal[] = [];
   const ok = candidates.filter((c) => {
     const reasons = c.volumes.length === 0 ? ['the task has no persistent volumes'] : c.volumes.flatMap((v) => volumeRefusals(v, { allowInUse: true }));
@@ -94,7 +105,7 @@ async function preflightLive(agents: AgentAccess, candidates: WipeCandidate[], s
     if (reasons.length > 0) refusals.push({ app: c.task.app, task: c.task.task, reasons });
     else plans.push(taskPlan(c, false, outcome.value));
   });
-  return { plans, refusals };
+  return { plans, refusals, contacted: targets.length, failures: outcomes.flatMap((o) => (o.ok ? [] : [o.error])) };
 }
 
 /**
