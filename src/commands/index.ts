@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import type { Factory } from './factory.js';
+import { didYouMean } from './suggest.js';
 
 type Define = (f: Factory) => Command;
 
@@ -72,11 +73,29 @@ const entries: Entry[] = [
 function group(name: string, description: string, verbs: Command[]): Command {
   const cmd = new Command(name).description(description);
   for (const verb of verbs) cmd.addCommand(verb);
-  cmd.action(() => {
+  return handleUnknownWords(cmd);
+}
+
+/**
+ * A command word that is no subcommand: `unknown command 'lst' for 'stateful-ops tasks'` and the close
+ * matches (the program's own nouns as well as each noun's verbs); no word: the help, usage exit code.
+ */
+export function handleUnknownWords(cmd: Command, extraWords: string[] = []): Command {
+  return cmd.allowExcessArguments(true).action(() => {
+    const typed = cmd.args[0];
+    const path = [...ancestry(cmd)].join(' ');
+    if (typed !== undefined) {
+      const known = [...cmd.commands.flatMap((c) => [c.name(), ...c.aliases()]), ...extraWords];
+      cmd.error(`error: unknown command '${typed}' for '${path}'${didYouMean(typed, known)}`, { exitCode: 2, code: 'commander.unknownCommand' });
+    }
     cmd.outputHelp({ error: true });
-    throw new CommanderError(2, 'stateful-ops.missingVerb', `missing command for '${name}'`);
+    throw new CommanderError(2, 'stateful-ops.missingVerb', `missing command for '${path}'`);
   });
-  return cmd;
+}
+
+function* ancestry(cmd: Command): Generator<string> {
+  if (cmd.parent) yield* ancestry(cmd.parent);
+  yield cmd.name();
 }
 
 /**
