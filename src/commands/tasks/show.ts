@@ -8,6 +8,7 @@ import type { VolumeDetail } from '../../domain/volume-details.js';
 import { printable } from '../../domain/mesos-ids.js';
 import { inventoryVolumes } from '../../inventory/volumes.js';
 import type { Factory } from '../factory.js';
+import { agentsProgress } from '../../output/summary.js';
 import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from '../ssh-options.js';
 
 export interface TasksShowOptions extends SshCommandOptions {
@@ -60,7 +61,8 @@ export async function run(ctx: Ctx, taskId: string, options: TasksShowOptions = 
   if (options.diskUsage) {
     const access = await ctx.agents(sshFlagsFrom(options));
     const { measureDiskUsage } = await import('../../inventory/disk-usage.js');
-    const measured = await measureDiskUsage(access, inventory.details, ctx.signal);
+    const measured = await measureDiskUsage(access, inventory.details, ctx.signal, (done, total) => ctx.progress(agentsProgress(done, total)));
+    ctx.progressDone();
     sshFailure = sharedAgentFailureCode(measured.failures, measured.targeted);
   }
 

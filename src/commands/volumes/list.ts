@@ -10,6 +10,7 @@ import { paintWord } from '../../output/colour.js';
 import { renderTable, shortAgentId, type TableLayout } from '../../output/table.js';
 import type { ChalkInstance } from 'chalk';
 import type { Factory } from '../factory.js';
+import { agentsProgress } from '../../output/summary.js';
 import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from '../ssh-options.js';
 
 export { formatBytes };
@@ -63,7 +64,8 @@ export async function run(ctx: Ctx, options: VolumesListOptions): Promise<ExitCo
   if (options.diskUsage && details.length > 0) {
     const access = await ctx.agents(sshFlagsFrom(options));
     const { measureDiskUsage } = await import('../../inventory/disk-usage.js');
-    const measured = await measureDiskUsage(access, details, ctx.signal);
+    const measured = await measureDiskUsage(access, details, ctx.signal, (done, total) => ctx.progress(agentsProgress(done, total)));
+    ctx.progressDone();
     sshFailure = sharedAgentFailureCode(measured.failures, measured.targeted);
     for (const d of details) {
       for (const n of d.notes.filter((x) => x.startsWith('size on disk unknown'))) {

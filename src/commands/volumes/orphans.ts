@@ -8,6 +8,7 @@ import type { ReleaseResult } from '../../inventory/orphans-release.js';
 import type { OrphanReport } from '../../inventory/orphans.js';
 import type { PlannedRefusal } from '../../output/plan.js';
 import type { Factory } from '../factory.js';
+import { formatBytes } from '../../output/bytes.js';
 import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from '../ssh-options.js';
 
 export interface VolumesOrphansOptions extends SshCommandOptions {
@@ -63,26 +64,32 @@ export async function run(ctx: Ctx, options: VolumesOrphansOptions): Promise<Exi
   const agents = () => ctx.agents(sshFlagsFrom(options, options.yes === true));
   const { findOrphans } = await import('../../inventory/orphans.js');
   const { renderReport, totalsOf } = await import('../../output/orphans.js');
-  const report = await findOrphans(clients, agents, ctx.signal);
+  const { agentsProgress, orphansSummary } = await import('../../output/summary.js');
+  const report = await findOrphans(clients, agents, ctx.signal, (done, total) => ctx.progress(agentsProgress(done, total)));
+  ctx.progressDone();
   for (const w of report.warnings) ctx.log.warn(w);
+  const calls = ctx.opts.verbose > 0;
   const operatorUrl = clients.mesos.operatorUrl;
   const reportJson = { ...report, totals: totalsOf(report.data, report.reservations) };
   const incomplete = report.warnings.length > 0 ? ExitCode.PARTIAL : ExitCode.OK;
   if (!options.purge && !options.releaseReservations) {
     if (ctx.opts.json) ctx.printJson(reportJson);
-    else ctx.print(renderReport(report.data, report.reservations, report.skipped, operatorUrl));
+    else ctx.print(renderReport(report.data, report.reservations, report.skipped, operatorUrl, calls));
     return incomplete;
   }
-  if (!ctx.opts.json) ctx.print(renderReport(report.data, report.reservations, report.skipped, operatorUrl));
+  if (!ctx.opts.json) ctx.print(renderReport(report.data, report.reservations, report.skipped, operatorUrl, calls));
 
   const plan = await planCleanup(ctx, report, options, agents);
   const { renderCleanupPlan, renderCleanupResults } = await import('../../output/orphans.js');
   const planJson = { data: plan.data, reservations: plan.reservations, refused: plan.refused, journal: plan.journal.path, journalProblems: plan.journal.problems };
-  if (!ctx.opts.json) ctx.print(`\n${renderCleanupPlan(plan, operatorUrl)}`);
+  if (!ctx.opts.json) ctx.print(`\n${renderCleanupPlan(plan, operatorUrl, calls)}`);
   const refusedCode = plan.refused.length > 0 ? ExitCode.REFUSED : incomplete;
   if (options.dryRun || plan.data.length + plan.reservations.length === 0) {
     if (ctx.opts.json) ctx.printJson({ ...reportJson, dryRun: options.dryRun === true, plan: planJson, results: [] });
-    if (!options.dryRun) ctx.log.info('Nothing to do.');
+    if (!options.dryRun) {
+      ctx.log.info('Nothing to do.');
+      ctx.log.info(orphansSummary([], [], plan.refused.length, plan.journal.path));
+    }
     return refusedCode;
   }
 
@@ -98,7 +105,19 @@ export async function run(ctx: Ctx, options: VolumesOrphansOptions): Promise<Exi
   const progress = (m: string) => ctx.log.verbose(m);
   if (plan.data.length > 0) {
     const { executePurge } = await import('../../inventory/orphans-purge.js');
-    purged = await executePurge(clients, await agents(), plan.data, { journal: plan.journal, signal: ctx.signal, onProgress: progress });
+    const done: PurgeResult[] = [];
+    const show = () => ctx.progress(`removing: ${done.length}/${plan.data.length} directories, ${formatBytes(done.reduce((a, p) => a + p.bytes, 0))} freed`);
+    show();
+    purged = await executePurge(clients, await agents(), plan.data, {
+      journal: plan.journal,
+      signal: ctx.signal,
+      onProgress: progress,
+      onDone: (r) => {
+        done.push(r);
+        show();
+      },
+    });
+    ctx.progressDone();
   }
   if (plan.reservations.length > 0) {
     const { executeRelease } = await import('../../inventory/orphans-release.js');
@@ -108,6 +127,7 @@ export async function run(ctx: Ctx, options: VolumesOrphansOptions): Promise<Exi
   if (ctx.opts.json) ctx.printJson({ ...reportJson, plan: planJson, results: { purged, released } });
   else ctx.print(renderCleanupResults(purged, released));
   (await import('../../safety/journal-open.js')).reportUnwrittenRecords(ctx, plan.journal);
+  ctx.log.info(orphansSummary(purged, released, plan.refused.length, plan.journal.path));
   return cleanupExitCode(ctx, [...purged, ...released], plan.refused.length > 0, incomplete);
 }
 
