@@ -44,7 +44,9 @@ export async function buildProgram(io: Io, givenArgv: string[]) {
 Examples:
   $ stateful-ops --mock tasks list           # try it offline against the embedded mock cluster
   $ stateful-ops tasks list --app /db/       # waiting tasks of every app under /db
-  $ stateful-ops --json tasks show postgres.53ab8733-fd96-11e5-8e70-76a1c19f8c3d
+  $ stateful-ops --json tasks show postgres.instance-53ab8733-fd96-11e5-8e70-76a1c19f8c3d._app.1
+  $ stateful-ops help tasks list              # the same as: stateful-ops tasks list --help
+  $ stateful-ops --sudo --ssh-user core agent recovery-config   # SSH flags work in either position
 
 Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 refused by a safety check,
 5 partial success, 6 authentication, 7 cluster unreachable/timeout, 8 check failed.

@@ -55,6 +55,7 @@ const entries: Entry[] = [
     verbs: async () => [(await import('./apps/check.js')).newCmdAppsCheck],
   },
   { name: 'wipe', define: async () => (await import('./wipe.js')).newCmdWipe },
+  { name: 'completion', define: async () => (await import('./completion.js')).newCmdCompletion },
   {
     name: 'mock',
     description: 'The embedded mock DC/OS cluster (offline use and tests)',
@@ -104,10 +105,12 @@ function* ancestry(cmd: Command): Generator<string> {
  * Without a known command word (top-level help, a typo), every command of its own is defined too.
  */
 export async function registerCommands(program: Command, f: Factory, word: string | undefined): Promise<void> {
-  const known = entries.some((e) => e.name === word);
+  // Completion scripts are generated from the whole tree: every noun gets its verbs.
+  const all = word === 'completion';
+  const known = entries.some((e) => e.name === word) && !all;
   const commands = await Promise.all(
     entries.map(async (e): Promise<Command | undefined> => {
-      if ('verbs' in e) return group(e.name, e.description, e.name === word ? (await e.verbs()).map((define) => define(f)) : []);
+      if ('verbs' in e) return group(e.name, e.description, all || e.name === word ? (await e.verbs()).map((define) => define(f)) : []);
       return !known || e.name === word ? (await e.define())(f) : undefined;
     }),
   );
