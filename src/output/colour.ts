@@ -23,6 +23,8 @@ export function paintWord(paint: ChalkInstance, word: string): string {
     case 'removed':
     case 'released':
     case 'expunged':
+    case 'survives':
+    case 'nothing-running':
       return paint.green(word);
     case 'warning':
     case 'warn':
@@ -32,6 +34,8 @@ export function paintWord(paint: ChalkInstance, word: string): string {
     case 'risky':
     case 'skipped':
     case 'partial':
+    case 'at-risk':
+    case 'unknown':
       return word === 'info' ? paint.cyan(word) : paint.yellow(word);
     case 'error':
     case 'fail':
@@ -41,6 +45,7 @@ export function paintWord(paint: ChalkInstance, word: string): string {
     case 'unreachable':
     case 'agent-lost':
     case 'relaunched':
+    case 'killed':
       return paint.red(word);
     default:
       return word;
