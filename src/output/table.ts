@@ -4,8 +4,11 @@ export interface Column<Row> {
   header: string;
   value: (row: Row) => string | number;
   align?: Align;
-  /** May be cut (ending in `...`) so the table fits the terminal; ids people copy are shrunk last. */
-  shrink?: boolean;
+  /**
+   * May be cut so the table fits the terminal: `end` keeps the start (`abc...`), `middle` both ends
+   * (`/var/lib/...#pgdata#53ab`), for ids and paths told apart by their tails. Others are never cut.
+   */
+  shrink?: boolean | 'middle';
   /** Only with `-o wide`. */
   wide?: boolean;
 }
@@ -37,7 +40,7 @@ export function renderTable<Row>(allColumns: Column<Row>[], rows: Row[], layout:
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => displayWidth(r[i] ?? ''))));
   if (!layout.wide && layout.maxWidth !== undefined) {
     const limits = fitWidths(widths, columns.map((c, i) => (c.shrink ? Math.max(MIN_SHRUNK, headers[i]?.length ?? 0) : undefined)), layout.maxWidth);
-    cells = cells.map((r) => r.map((v, i) => cut(v, limits[i] ?? Infinity)));
+    cells = cells.map((r) => r.map((v, i) => cut(v, limits[i] ?? Infinity, columns[i]?.shrink === 'middle')));
     limits.forEach((l, i) => (widths[i] = Math.min(widths[i] ?? 0, l)));
   }
   const line = (values: string[]) =>
@@ -51,26 +54,31 @@ export function renderTable<Row>(allColumns: Column<Row>[], rows: Row[], layout:
   return [line(headers), ...cells.map(line)].join('\n') + '\n';
 }
 
-/** Shrinks the widest shrinkable column, one column at a time, until the line fits or nothing can give. */
+/** Takes a column from the widest shrinkable column, again and again, until the line fits or nothing can give. */
 function fitWidths(widths: number[], minimums: (number | undefined)[], maxWidth: number): number[] {
   const limits = [...widths];
-  const total = () => limits.reduce((a, b) => a + b, 0) + 2 * Math.max(0, limits.length - 1);
-  while (total() > maxWidth) {
+  let excess = limits.reduce((a, b) => a + b, 0) + 2 * Math.max(0, limits.length - 1) - maxWidth;
+  while (excess > 0) {
     let widest = -1;
     limits.forEach((w, i) => {
       const min = minimums[i];
       if (min !== undefined && w > min && (widest < 0 || w > (limits[widest] ?? 0))) widest = i;
     });
     if (widest < 0) break;
-    limits[widest] = Math.max(minimums[widest] ?? 0, (limits[widest] ?? 0) - (total() - maxWidth));
+    limits[widest] = (limits[widest] ?? 0) - 1;
+    excess--;
   }
   return limits;
 }
 
 /** Cut to `width` columns, ending in `...` — the placeholder dcos-cli's truncate_table uses (textwrap.shorten). */
-export function cut(text: string, width: number): string {
+export function cut(text: string, width: number, middle = false): string {
   if (displayWidth(text) <= width) return text;
-  return [...text].slice(0, Math.max(0, width - PLACEHOLDER.length)).join('') + PLACEHOLDER;
+  const chars = [...text];
+  const keep = Math.max(0, width - PLACEHOLDER.length);
+  if (!middle) return chars.slice(0, keep).join('') + PLACEHOLDER;
+  const head = Math.ceil(keep / 2);
+  return chars.slice(0, head).join('') + PLACEHOLDER + chars.slice(chars.length - (keep - head)).join('');
 }
 
 /**

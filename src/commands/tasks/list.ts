@@ -120,7 +120,7 @@ export function renderTasksTable(rows: StatefulTaskView[], o: TasksTableOptions 
   return renderTable(
     [
       { header: 'APP', value: (r: StatefulTaskView) => r.app, shrink: true },
-      { header: 'TASK', value: (r) => r.task, shrink: true },
+      { header: 'TASK', value: (r) => r.task, shrink: 'middle' },
       { header: 'HOST', value: (r) => r.host ?? 'N/A' },
       { header: 'AGENT', value: (r) => (r.agentId === null ? 'N/A' : shortAgentId(r.agentId, layout)) },
       { header: 'STATE', value: (r) => word(r.state) },

@@ -88,7 +88,7 @@ export function renderVolumesTable(rows: VolumeDetail[], layout: TableLayout = {
   return renderTable(
     [
       { header: 'APP', value: (r: VolumeDetail) => r.app, shrink: true },
-      { header: 'TASK', value: (r) => r.task, shrink: true },
+      { header: 'TASK', value: (r) => r.task, shrink: 'middle' },
       { header: 'STATE', value: (r) => word(r.taskState) },
       { header: 'HOST', value: (r) => r.host ?? 'N/A' },
       { header: 'AGENT', value: (r) => (r.agentId === null ? 'N/A' : shortAgentId(r.agentId, layout)), wide: true },
@@ -99,7 +99,7 @@ export function renderVolumesTable(rows: VolumeDetail[], layout: TableLayout = {
       {
         header: 'HOST PATH',
         value: (r) => (r.hostPath === null ? `(unavailable: ${r.hostPathProblem})` : printable(r.hostPath)),
-        shrink: true,
+        shrink: 'middle',
       },
     ],
     rows,
