@@ -36,7 +36,7 @@ reserved_resources_full, or a Marathon that cannot be read, means "could not be 
 never "no volumes".
 Orphan reservations: reserved resources labelled with Marathon's framework id whose marathon_task_id
 no Marathon task has, and reservations of another framework on Marathon's role. Each is shown with the
-exact Mesos operator API calls that release it. A reservation made in the last few seconds may belong
+Mesos operator API calls that release it (named and counted; each call's exact body with -v or --json). A reservation made in the last few seconds may belong
 to an instance Marathon does not list yet: re-run before releasing.
 
 --purge and --release-reservations check everything again right before each directory and each
@@ -44,6 +44,9 @@ reservation (the master, Marathon, work_dir; validated role and id, exact path, 
 other mount); the remove runs behind the agent-side fence in the same SSH command (no symlink from
 work_dir down, the same directory as inspected, not mounted or open anywhere). They confirm and journal
 every step; re-running after an interruption resumes, and a directory that is back is removed again.
+On a terminal stderr shows agents scanned n/N and, with --purge, directories removed n/N with the bytes
+freed; every run (not --dry-run) ends with one line on stderr: "<n> removed, <bytes> freed, <n> released,
+<n> refused, <n> failed, journal <path>".
 Exit codes: 0 done, 4 all refused, 5 partly done or not everything checked, 1 failed, 130 interrupted.
 
 Examples:
