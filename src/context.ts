@@ -114,6 +114,7 @@ export function createContext(
 
   const showProgress = io.stderrIsTTY && !opts.json && !opts.quiet;
   let progressShown = false;
+  log.beforeWrite = () => ctx.progressDone();
   const ctx: Ctx = {
     io,
     opts,
@@ -160,6 +161,7 @@ export function createContext(
       closers.push(fn);
     },
     async close() {
+      ctx.progressDone();
       for (const fn of closers.splice(0).reverse()) {
         try {
           await fn();

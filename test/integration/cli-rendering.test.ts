@@ -71,7 +71,7 @@ describe('rendering decided by the terminal', () => {
     for (const line of narrow.stdout.trimEnd().split('\n')) expect(displayWidth(line), line).toBeLessThanOrEqual(100);
     expect(narrow.stdout).toContain('d935ca7e...-S1');
     expect(narrow.stdout).not.toContain(AGENT_S1);
-    expect(narrow.stdout).toMatch(/postgres\.instance-\S*\.\.\./);
+    expect(narrow.stdout).toMatch(/^\/postgres +postgres\.instan\S*\.\.\.\S*\._app\.1 /m); // cut in the middle: the tail stays
 
     const piped = await run(['tasks', 'list', '--all']);
     expect(piped.stdout).toContain(AGENT_S1);

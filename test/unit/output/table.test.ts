@@ -46,5 +46,6 @@ describe('table layout', () => {
   it('cut keeps short text and counts the placeholder', () => {
     expect(cut('abc', 5)).toBe('abc');
     expect(cut('abcdefgh', 6)).toBe('abc...');
+    expect(cut('abcdefghij', 9, true)).toBe('abc...hij');
   });
 });
