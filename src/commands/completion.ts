@@ -32,7 +32,8 @@ function rootOf(cmd: Command): Command {
 export function treeOf(root: Command): CompletionTree {
   const tree: CompletionTree = { words: new Map(), flags: new Map() };
   const walk = (cmd: Command, path: string) => {
-    tree.words.set(path, cmd.commands.map((c) => c.name()));
+    // `help <noun> <verb>` is handled before commander sees it (cli.ts rewriteHelp): offered at the top only.
+    tree.words.set(path, [...cmd.commands.map((c) => c.name()), ...(path === '' ? ['help'] : [])]);
     tree.flags.set(
       path,
       cmd.options.filter((o) => !o.hidden).flatMap((o) => [o.long, o.short].filter((x): x is string => x !== undefined)).concat('--help'),
