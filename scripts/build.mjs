@@ -27,7 +27,7 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 const result = await build({
-  entryPoints: { main: 'src/main.ts', 'bench/run': 'src/bench/run.ts', 'mock/ssh-agents': 'src/mock/ssh/agents-main.ts' },
+  entryPoints: { main: 'src/main.ts', 'bench/run': 'src/bench/run.ts', 'mock/ssh-agents': 'src/mock/ssh/agents-main.ts', 'mock/systemctl': 'src/mock/systemd/systemctl-main.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -1,7 +1,7 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import { processIo, type Io } from './io.js';
 import { createFactory } from './commands/factory.js';
-import { handleUnknownWords, registerCommands } from './commands/index.js';
+import { handleUnknownWords, registerCommands, subcommandTerm } from './commands/index.js';
 import { ExitCode } from './errors.js';
 import { addGlobalSshOptions } from './commands/ssh-options.js';
 import { packageVersion } from './version.js';
@@ -59,6 +59,11 @@ Use "stateful-ops <command> --help" for more information about a command.`,
     outputError: (s, write) => write(`Error: ${s.replace(/^error: /, '')}`),
   });
   program.exitOverride();
+  program.configureHelp({
+    subcommandTerm(this: Help, cmd: Command) {
+      return subcommandTerm(cmd, (c) => Help.prototype.subcommandTerm.call(this, c));
+    },
+  });
   let argv = rewriteHelp(program, givenArgv);
   const word = commandWord(program, argv.slice(2));
   await registerCommands(program, factory, word);

@@ -14,6 +14,8 @@ export const ExitCode = {
   CHECK_FAILED: 8,
   /** Data was deleted, then the cluster changed (the instance relaunched on it, or the expunge was refused). */
   CHANGED: 9,
+  /** A rolling restart stopped at an agent that did not come back right; the agents after it were not restarted. */
+  ROLL_STOPPED: 11,
   INTERRUPTED: 130,
 } as const;
 

@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { CliError } from '../errors.js';
@@ -10,8 +10,9 @@ import {
   parseListing,
   parseSize,
   parseStat,
-  parseTarEntries,
+  parseTarReport,
   ScriptExit,
+  type TarReport,
   scripts,
   type DirListing,
   type PathStat,
@@ -100,7 +101,8 @@ export class AgentFs {
 
   /**
    * Streams a tar of the directory's contents into `localFile` (created, never overwritten; removed
-   * again on failure). Returns the number of entries below the directory, as counted on the agent.
+   * again on failure). Returns the entries below the directory and the bytes of its regular files, as
+   * counted on the agent, and the tar options and version used there.
    */
   async tarDirectory(agent: AgentTarget, dir: string, localFile: string, options: OperationOptions = {}) {
     const what = `archiving ${show(dir)}`;
@@ -122,11 +124,43 @@ export class AgentFs {
       await rm(localFile, { force: true });
       throw e;
     }
-    const entries = parseTarEntries(result.stderr);
-    if (entries === undefined) throw new CliError('remote', `agent ${agentLabel(agent)}: ${what}: no entry count reported`);
+    const report = parseTarReport(result.stderr);
+    if (report === undefined) {
+      await rm(localFile, { force: true });
+      throw new CliError('remote', `agent ${agentLabel(agent)}: ${what}: no entry count reported`);
+    }
     // tar exits 1 when a file changed while it was read: the archive is complete but not a snapshot.
     const warning = result.exitCode === 1 ? 'some files changed while they were archived' : undefined;
-    return { entries, bytes: out.bytesWritten, ...(warning ? { warning } : {}) };
+    return { ...report, bytes: out.bytesWritten, ...(warning ? { warning } : {}) };
+  }
+
+  /**
+   * Extracts the local tar `archive` into `dir` behind the agent-side fence, as root, in one command:
+   * refuses (FenceRefusal, nothing written) like deleteContentsFenced, and also when `dir` is not empty
+   * right before tar starts or the command does not run as root. Returns what is in `dir` afterwards.
+   */
+  async restoreFenced(agent: AgentTarget, dir: string, fence: Fence, archive: string, restore: { xattrs: boolean }, options: OperationOptions = {}): Promise<TarReport> {
+    const what = `restoring into ${show(dir)}`;
+    const source = createReadStream(archive);
+    const args = [fence.expect ?? '-', restore.xattrs ? 'xattrs' : '-'];
+    let result: RemoteResult;
+    try {
+      result = await this.script(agent, 'restoreFenced', [dir, fence.procRoot ?? '/proc', fence.base], what, { ...options, stdinFrom: source }, args);
+    } finally {
+      source.destroy();
+    }
+    this.expectFenceResult(agent, result, dir, 'nothing was written');
+    const label = agentLabel(agent);
+    if (result.exitCode === ScriptExit.NOT_EMPTY) {
+      throw new FenceRefusal(`agent ${label}: ${show(dir)} is not empty right before writing (${firstLine(result.stderr)}); nothing was written`, result.exitCode);
+    }
+    if (result.exitCode === ScriptExit.NOT_ROOT) {
+      throw new FenceRefusal(`agent ${label}: restoring owners needs root (${firstLine(result.stderr)}): use --sudo; nothing was written`, result.exitCode);
+    }
+    this.expectDirectoryResult(agent, result, dir, what);
+    const report = parseTarReport(result.stderr);
+    if (report === undefined) throw new CliError('remote', `agent ${label}: ${what}: no entry count reported`);
+    return report;
   }
 
   /**
@@ -219,10 +253,10 @@ export class AgentFs {
   }
 
   /** The fence's refusals: nothing was deleted. */
-  private expectFenceResult(agent: AgentTarget, result: RemoteResult, dir: string): void {
+  private expectFenceResult(agent: AgentTarget, result: RemoteResult, dir: string, nothingDone = 'nothing was deleted'): void {
     const detail = result.stderr.trim().split('\n').slice(0, 4).join('; ');
     const refuse = (why: string) => {
-      throw new FenceRefusal(`agent ${agentLabel(agent)}: ${show(dir)} ${why}${detail ? ` (${detail})` : ''}; nothing was deleted`, result.exitCode);
+      throw new FenceRefusal(`agent ${agentLabel(agent)}: ${show(dir)} ${why}${detail ? ` (${detail})` : ''}; ${nothingDone}`, result.exitCode);
     };
     switch (result.exitCode) {
       case ScriptExit.IN_USE:
@@ -261,6 +295,10 @@ export class AgentFs {
         this.expectSuccess(agent, result, what, okCodes);
     }
   }
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0] ?? '';
 }
 
 /** A path as it appears in messages: bare when plain, JSON-quoted when it has spaces or odd characters. */

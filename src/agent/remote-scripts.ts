@@ -17,6 +17,10 @@ export const ScriptExit = {
   REPLACED: 49,
   /** The fence could not tell which mount the directory is on: nothing is deleted on a guess. */
   FENCE_UNKNOWN: 50,
+  /** A restore's target holds entries right before writing (it must be empty). */
+  NOT_EMPTY: 51,
+  /** A restore needs root on the agent to give files back to their owners. */
+  NOT_ROOT: 52,
 } as const;
 
 /** A directory the operation works inside: it must exist, be a directory, and not be a symlink to one. */
@@ -79,6 +83,14 @@ const REMOVE_DIRECTORY =
   `printf '%s %s %s %s\\n' "$before" "$after" "$rc" "$present"; ` +
   `if [ "$present" -eq 1 ]; then find "$1" -mindepth 1 -maxdepth 1 -printf '%P\\0' | head -c 4096; fi`;
 
+/** $o: what tar keeps of a file beyond its data (see `scripts.tar`). */
+const TAR_OPTIONS = `o=--numeric-owner; if tar --xattrs --acls -cf - -T /dev/null >/dev/null 2>&1; then o="$o --xattrs --acls"; fi; `;
+
+/** $n entries below $1 and $b bytes of its regular files, each inode once; one filesystem. */
+const COUNT_ENTRIES =
+  `n=$(find "$1" -xdev -mindepth 1 -printf x | wc -c); ` +
+  `b=$(find "$1" -xdev -mindepth 1 -type f -printf '%i %s\\n' | sort -u -k1,1 | awk '{ s += $2 } END { printf "%.0f", s }'); `;
+
 export const scripts = {
   /** Follows symlinks (config files often are); absent or dangling → 44. */
   readFile: '[ -e "$1" ] || exit 44; exec cat -- "$1"',
@@ -115,10 +127,29 @@ export const scripts = {
     `${REQUIRE_REAL_DIRECTORY}b=$(du -sb --one-file-system -- "$1") || exit $?; ` +
     `n=$(find "$1" -xdev -mindepth 1 -printf x | wc -c); printf '%s %s\\n' "\${b%%[!0-9]*}" "$n"`,
 
-  /** The archive goes to stdout; the entry count to stderr after it, as `entries=N`. */
+  /**
+   * The archive goes to stdout, with numeric owners, modes and times, plus xattrs and ACLs where this
+   * tar keeps them (GNU tar >= 1.27; probed, so an older tar still archives). After it, on stderr:
+   * the entry count and regular-file bytes (each inode once, as tar stores hard links), the options
+   * used and tar's version, one `key=value` line each.
+   */
   tar:
-    `${REQUIRE_REAL_DIRECTORY}n=$(find "$1" -xdev -mindepth 1 -printf x | wc -c); ` +
-    `tar -C "$1" --one-file-system -cf - . ; rc=$?; printf 'entries=%s\\n' "$n" >&2; exit $rc`,
+    `${REQUIRE_REAL_DIRECTORY}${TAR_OPTIONS}${COUNT_ENTRIES}` +
+    `tar -C "$1" --one-file-system $o -cf - . ; rc=$?; ` +
+    `printf 'entries=%s\\nfilebytes=%s\\ntaropts=%s\\ntarversion=%s\\n' "$n" "$b" "$o" "$(tar --version 2>/dev/null | head -n 1)" >&2; exit $rc`,
+
+  /**
+   * Extracts the tar on stdin into $1 behind the fence (see FENCE: $1 dir, $2 proc root, $3 base, $4
+   * device:inode or -), as root only (owners are given back: --same-owner --numeric-owner -p), and
+   * only while $1 is empty — checked in this very command, right before tar starts. $5 `xattrs`: the
+   * archive has xattrs/ACLs, restored where this tar can. Reports like `tar` (entries, file bytes).
+   */
+  restoreFenced:
+    `[ "$(id -u)" -eq 0 ] || { echo "running as $(id -un 2>/dev/null || id -u), not root" >&2; exit 52; }; ` +
+    `${FENCE}n=$(find "$1" -xdev -mindepth 1 -printf x | wc -c); [ "$n" -eq 0 ] || { echo "$n entries are in it now" >&2; exit 51; }; ` +
+    `o=--numeric-owner; if [ "$5" = xattrs ] && tar --xattrs --acls -cf - -T /dev/null >/dev/null 2>&1; then o="$o --xattrs --acls"; fi; ` +
+    `tar -C "$1" -x --same-owner -p $o -f - ; rc=$?; ${COUNT_ENTRIES}` +
+    `printf 'entries=%s\\nfilebytes=%s\\ntaropts=%s\\n' "$n" "$b" "$o" >&2; exit $rc`,
 
   /**
    * Deletes everything below $1 (dotfiles too: no glob is involved), never crossing into another
@@ -139,6 +170,26 @@ export const scripts = {
     `after=$(find "$1" -mindepth 1 -maxdepth 1 -printf x | wc -c); ` +
     `printf '%s %s %s\\n' "$before" "$after" "$rc"; ` +
     `find "$1" -mindepth 1 -maxdepth 1 -printf '%P\\0' | head -c 4096`,
+
+  /**
+   * Replaces a configuration file atomically, behind a fence: $1 the file, $2 the sha256 of the content the
+   * edit was planned on (`-`: the file did not exist), $3 `b64:` + the new content. Refuses a symlink (45)
+   * or anything but a regular file (46), and a file whose content is no longer the planned one (49). The
+   * new content goes to a temporary file in the same directory with the old file's owner and mode (0644 for
+   * a new file), then `mv` puts it in place. Prints the new sha256, then the file as re-read, in base64.
+   */
+  replaceFile:
+    `p=$1; [ -L "$p" ] && { echo "$p is a symlink" >&2; exit 45; }; ` +
+    `if [ -e "$p" ]; then [ -f "$p" ] || { echo "$p is not a regular file" >&2; exit 46; }; have=$(sha256sum < "$p") || exit 1; have=\${have%% *}; else have=-; fi; ` +
+    `[ "$have" = "$2" ] || { echo "sha256 is now $have" >&2; exit 49; }; ` +
+    `tmp=$(mktemp "\${p%/*}/.stateful-ops-fix.XXXXXX") || exit 1; ` +
+    `if printf '%s' "\${3#b64:}" | base64 -d > "$tmp" && ` +
+    `{ if [ "$have" = - ]; then chmod 0644 "$tmp"; else chown --reference="$p" -- "$tmp" && chmod --reference="$p" -- "$tmp"; fi; } && ` +
+    `mv -f -- "$tmp" "$p"; then :; else rc=$?; rm -f -- "$tmp"; exit $rc; fi; ` +
+    `n=$(sha256sum < "$p") || exit 1; printf '%s\n' "\${n%% *}"; base64 -w0 < "$p"; echo`,
+
+  /** `systemctl restart $1`: systemd's own exit status and messages. */
+  restartUnit: 'exec systemctl restart -- "$1"',
 
   /** See REMOVE_DIRECTORY. */
   removeDirectory: `${REQUIRE_REAL_DIRECTORY}${REMOVE_DIRECTORY}`,
@@ -223,9 +274,23 @@ export function parseSize(stdout: string): { bytes: number; entries: number } {
   return { bytes: Number(m[1]), entries: Number(m[2]) };
 }
 
-export function parseTarEntries(stderr: string): number | undefined {
-  const m = /^entries=(\d+)$/m.exec(stderr);
-  return m ? Number(m[1]) : undefined;
+/** What `tar` and `restoreFenced` report after their work; undefined when the report is missing. */
+export interface TarReport {
+  entries: number;
+  fileBytes: number;
+  options: string[];
+  version?: string;
+}
+
+export function parseTarReport(stderr: string): TarReport | undefined {
+  const value = (key: string) => new RegExp(`^${key}=(.*)$`, 'm').exec(stderr)?.[1];
+  const entries = value('entries');
+  const fileBytes = value('filebytes');
+  if (entries === undefined || !/^\d+$/.test(entries) || fileBytes === undefined || !/^\d+$/.test(fileBytes)) return undefined;
+  const version = value('tarversion');
+  const report: TarReport = { entries: Number(entries), fileBytes: Number(fileBytes), options: (value('taropts') ?? '').split(' ').filter(Boolean) };
+  if (version !== undefined) report.version = version;
+  return report;
 }
 
 export interface DeleteReport {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { CliError } from '../errors.js';
 import type { Logger } from '../output/log.js';
 import { agentLabel, type AgentSshSettings, type AgentTarget } from './settings.js';
@@ -17,6 +17,8 @@ export interface RemoteRunOptions {
   signal?: AbortSignal;
   /** Stream stdout here instead of collecting it (no size limit then). */
   stdoutTo?: Writable;
+  /** Send this to the command's stdin (an archive to extract); default: no stdin. */
+  stdinFrom?: Readable;
   maxStdoutBytes?: number;
 }
 
@@ -134,7 +136,18 @@ export class AgentShell {
     }
     return new Promise((resolve) => {
       // Own process group: a Ctrl-C at the terminal reaches us, not ssh, so the current step can finish.
-      const child = spawn(this.settings.sshBinary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: this.env, detached: true });
+      const source = options.stdinFrom;
+      const child = spawn(this.settings.sshBinary, args, { stdio: ['pipe', 'pipe', 'pipe'], env: this.env, detached: true });
+      if (!source) child.stdin.end();
+      else {
+        // A remote side that refuses before reading closes its stdin: that is its exit code's to tell, not EPIPE's.
+        child.stdin.on('error', () => undefined);
+        source.once('error', (e) => {
+          error = new CliError('error', `cannot read what was to be sent: ${e.message}`, { cause: e });
+          kill();
+        });
+        source.pipe(child.stdin);
+      }
       const maxStdout = options.maxStdoutBytes ?? DEFAULT_MAX_STDOUT;
       const chunks: Buffer[] = [];
       let stdoutBytes = 0;

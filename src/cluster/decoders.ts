@@ -1,5 +1,5 @@
 import type { MarathonApp, MarathonInfo, MarathonTask } from './marathon-types.js';
-import type { MesosAgentState, MesosFlags, MesosMasterState, MesosSlaves } from './mesos-types.js';
+import type { MaintenanceSchedule, MaintenanceStatus, MesosAgentState, MesosFlags, MesosMasterState, MesosSlaves } from './mesos-types.js';
 import { ShapeError } from './shape-error.js';
 import { checkTasks } from './task-check.js';
 
@@ -11,7 +11,18 @@ import { checkTasks } from './task-check.js';
 
 type Schemas = typeof import('./schemas.js');
 
-function viaSchemas<K extends 'decodeApp' | 'decodeApps' | 'decodeInfo' | 'decodeSlaves' | 'decodeMasterState' | 'decodeFlags' | 'decodeAgentState'>(
+type SchemaDecoder =
+  | 'decodeApp'
+  | 'decodeApps'
+  | 'decodeInfo'
+  | 'decodeSlaves'
+  | 'decodeMasterState'
+  | 'decodeFlags'
+  | 'decodeAgentState'
+  | 'decodeMaintenanceSchedule'
+  | 'decodeMaintenanceStatus';
+
+function viaSchemas<K extends SchemaDecoder>(
   name: K,
 ): (doc: unknown) => Promise<ReturnType<Schemas[K]>> {
   return async (doc) => (await import('./schemas.js'))[name](doc) as ReturnType<Schemas[K]>;
@@ -24,6 +35,8 @@ export const decodeSlaves: (doc: unknown) => Promise<MesosSlaves> = viaSchemas('
 export const decodeMasterState: (doc: unknown) => Promise<MesosMasterState> = viaSchemas('decodeMasterState');
 export const decodeFlags: (doc: unknown) => Promise<MesosFlags> = viaSchemas('decodeFlags');
 export const decodeAgentState: (doc: unknown) => Promise<MesosAgentState> = viaSchemas('decodeAgentState');
+export const decodeMaintenanceSchedule: (doc: unknown) => Promise<MaintenanceSchedule> = viaSchemas('decodeMaintenanceSchedule');
+export const decodeMaintenanceStatus: (doc: unknown) => Promise<MaintenanceStatus> = viaSchemas('decodeMaintenanceStatus');
 
 /** `{"tasks": [...]}` from /v2/tasks and /v2/apps/{id}/tasks. */
 export function decodeTasks(doc: unknown): MarathonTask[] {

@@ -32,10 +32,10 @@ export interface RequestOptions<T> {
   /** Validates and types the parsed JSON; throws ShapeError. */
   decode?: (doc: unknown) => T | Promise<T>;
   /**
-   * Read a 2xx JSON answer as a stream and keep only the elements of one top-level array that pass
-   * `keep`; the document handed to `decode` is then `{ [key]: kept }`. For answers too big to hold twice.
+   * Read a 2xx JSON answer as a stream and keep only what `select` returns for the elements of one
+   * top-level array; the document handed to `decode` is then `{ [key]: kept }`. For answers too big to hold twice.
    */
-  streamArray?: { key: string; keep: (element: unknown) => boolean };
+  streamArray?: { key: string; select: (element: unknown) => unknown };
 }
 
 export interface RawResponse {
@@ -279,7 +279,7 @@ export class HttpClient {
   ): Promise<RawResponse> {
     const base = { status: res.statusCode, headers: res.headers, text: '' };
     try {
-      const kept = await collectJsonArray(res.body, stream.key, stream.keep);
+      const kept = await collectJsonArray(res.body, stream.key, stream.select);
       trace(`${res.statusCode}, streamed, kept ${kept.length} of "${stream.key}"`);
       return { ...base, json: { [stream.key]: kept } };
     } catch (e) {

@@ -1,6 +1,6 @@
 /**
  * Reads one array of a JSON document (`{"tasks":[…], …}`) element by element from a byte stream,
- * keeping only the elements a predicate wants. Big answers (Marathon's /v2/tasks on a 50,000-task
+ * keeping only what `select` makes of the elements it wants. Big answers (Marathon's /v2/tasks on a 50,000-task
  * cluster is ~30 MB) then never exist as one string plus one object graph at once: peak memory is one
  * chunk plus the elements kept.
  */
@@ -29,7 +29,8 @@ interface Segment {
 export async function collectJsonArray<T = unknown>(
   body: AsyncIterable<Uint8Array>,
   key: string,
-  keep: (element: unknown) => boolean,
+  /** What to keep of an element (e.g. a compact copy), or undefined to drop it. */
+  select: (element: unknown) => T | undefined,
 ): Promise<T[]> {
   const kept: T[] = [];
   let depth = 0;
@@ -61,7 +62,10 @@ export async function collectJsonArray<T = unknown>(
     } catch (e) {
       throw new JsonStreamError(`invalid JSON in "${key}": ${(e as Error).message}`);
     }
-    for (const value of values) if (keep(value)) kept.push(value as T);
+    for (const value of values) {
+      const picked = select(value);
+      if (picked !== undefined) kept.push(picked);
+    }
   };
   const finishElement = () => {
     for (const s of element ?? []) {

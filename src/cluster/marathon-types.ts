@@ -136,9 +136,10 @@ export interface MarathonApi {
   info(): Promise<MarathonInfo>;
   /**
    * GET /v2/tasks — every task of every app, one request. `statefulOnly` streams the answer and keeps only
-   * tasks with local volumes, without the fields no command reads (ipAddresses, ports, health results).
+   * tasks with local volumes, without the fields no command reads (ipAddresses, ports, health results),
+   * and of those only the ones `keep` wants (it sees a task before its fields' types are checked).
    */
-  tasks(options?: { statefulOnly?: boolean }): Promise<MarathonTask[]>;
+  tasks(options?: { statefulOnly?: boolean; keep?: (task: MarathonTask) => boolean }): Promise<MarathonTask[]>;
   /** GET /v2/apps/{id}/tasks */
   appTasks(appId: string): Promise<MarathonTask[]>;
   /** GET /v2/apps/{id} (tasks embedded by default upstream) */

@@ -3,6 +3,7 @@ import type { HttpClient, ServiceRef } from './http.js';
 import type { KillOptions, KillResult, MarathonApi, MarathonApp, MarathonDeployment, MarathonInfo, MarathonPodInstance, MarathonTask } from './marathon-types.js';
 import { decodeApp, decodeApps, decodeInfo, decodeTasks } from './decoders.js';
 import { ShapeError } from './shape-error.js';
+import { taskProblem } from './task-check.js';
 
 /** MarathonApi over HTTP (../shared/reference/marathon/README.md §a, §c, §f). */
 export class HttpMarathon implements MarathonApi {
@@ -19,14 +20,15 @@ export class HttpMarathon implements MarathonApi {
     return this.get('/v2/info', decodeInfo);
   }
 
-  tasks(options: { statefulOnly?: boolean } = {}): Promise<MarathonTask[]> {
+  tasks(options: { statefulOnly?: boolean; keep?: (task: MarathonTask) => boolean } = {}): Promise<MarathonTask[]> {
     if (!options.statefulOnly) return this.get('/v2/tasks', decodeTasks);
+    const { keep } = options;
+    const select = (element: unknown) => {
+      const task = compactStatefulTask(element);
+      return task !== undefined && (keep === undefined || wantedOrUnreadable(task, keep)) ? task : undefined;
+    };
     // Streamed: on big clusters the answer is tens of MB and most tasks are not stateful.
-    return this.http.request('GET', this.url('/v2/tasks'), {
-      service: this.service,
-      decode: decodeTasks,
-      streamArray: { key: 'tasks', keep: keepStatefulTrimmed },
-    });
+    return this.http.request('GET', this.url('/v2/tasks'), { service: this.service, decode: decodeTasks, streamArray: { key: 'tasks', select } });
   }
 
   appTasks(appId: string): Promise<MarathonTask[]> {
@@ -98,15 +100,28 @@ export function appPath(appId: string): string {
   return segments.map((s) => `/${encodeURIComponent(s)}`).join('');
 }
 
-/** Fields of a task no stateful-ops command reads; dropped while streaming to keep memory flat. */
-const UNUSED_TASK_FIELDS = ['ipAddresses', 'healthCheckResults', 'servicePorts', 'ports', 'checkResult'] as const;
+/** The fields of a task stateful-ops reads; a streamed task keeps these only. */
+const TASK_FIELDS = ['id', 'appId', 'host', 'slaveId', 'state', 'stagedAt', 'startedAt', 'version', 'role', 'localVolumes'] as const;
 
-function keepStatefulTrimmed(task: unknown): boolean {
+/**
+ * A stateful task as a new object of the fields read, values as sent (the decoder still checks their
+ * types); others' tasks are dropped. A fresh object of a fixed shape is a third of the parsed one's
+ * size and keeps V8 in its fast paths, where deleting fields would not: on a 50,000-task answer this
+ * is most of the memory and garbage collection.
+ */
+function compactStatefulTask(task: unknown): Record<string, unknown> | undefined {
   const t = task as Record<string, unknown> | null;
   const volumes = t?.localVolumes;
-  if (!t || !Array.isArray(volumes) || volumes.length === 0) return false;
-  for (const field of UNUSED_TASK_FIELDS) delete t[field];
-  return true;
+  if (!t || typeof t !== 'object' || !Array.isArray(volumes) || volumes.length === 0) return undefined;
+  const kept: Record<string, unknown> = {};
+  for (const field of TASK_FIELDS) if (t[field] !== undefined) kept[field] = t[field];
+  return kept;
+}
+
+/** A task `keep` cannot judge (a field of the wrong type) is kept, so that the decoder names the problem. */
+function wantedOrUnreadable(task: Record<string, unknown>, keep: (task: MarathonTask) => boolean): boolean {
+  if (taskProblem(task) !== undefined) return true;
+  return keep(task as unknown as MarathonTask);
 }
 
 /** `[{id, instances: [{id, localVolumes: [{persistenceId}]}]}]` → every instance with its persistence ids. */

@@ -2,8 +2,7 @@ import { CliError, notFound, usageError } from '../errors.js';
 import { statusError } from './http-errors.js';
 import type { HttpClient, ServiceRef } from './http.js';
 import type { MachineId, MaintenanceSchedule, MaintenanceStatus, MesosAgent, MesosAgentState, MesosApi, MesosFlags, MesosMasterState, MesosOperatorCall, MesosSlaves } from './mesos-types.js';
-import { decodeAgentState, decodeAgentSummary, decodeFlags, decodeMasterState, decodeSlaves } from './decoders.js';
-import { decodeMaintenanceSchedule, decodeMaintenanceStatus } from './schemas.js';
+import { decodeAgentState, decodeAgentSummary, decodeFlags, decodeMaintenanceSchedule, decodeMaintenanceStatus, decodeMasterState, decodeSlaves } from './decoders.js';
 
 /** Up to this many agents, /slaves is asked per agent (`?slave_id=`) instead of for the whole cluster. */
 const PER_AGENT_SLAVES_LIMIT = 32;

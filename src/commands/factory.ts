@@ -1,7 +1,8 @@
+import { setMaxListeners } from 'node:events';
 import type { Command } from 'commander';
 import type { Ctx, GlobalOptions, Io } from '../context.js';
 import { CliError, ExitCode, isCliError, type ExitCodeValue } from '../errors.js';
-import { holdsDestructiveLock } from '../safety/lock.js';
+import { holdsDestructiveLock } from '../safety/lock-held.js';
 import { wantsColour } from '../output/colour.js';
 
 /**
@@ -32,6 +33,8 @@ export function createFactory(io: Io): Factory {
       const { createContext } = await import('../context.js');
       const interrupt = new AbortController();
       const stopNow = new AbortController();
+      // Every command in flight of a fan-out listens to these (and stops listening when it ends): no leak.
+      setMaxListeners(0, interrupt.signal, stopNow.signal);
       const ctx = createContext(io, opts, interrupt.signal, stopNow.signal);
       const interruptions = handleInterrupts(ctx, interrupt, stopNow);
       try {

@@ -4,10 +4,14 @@ import { didYouMean } from './suggest.js';
 
 type Define = (f: Factory) => Command;
 
-/** A noun grouping verbs, or a command of its own (wipe); listed in help order. */
+/**
+ * A noun grouping verbs, or a command of its own (wipe); listed in help order. A command of its own
+ * carries the line the top-level help shows for it (`term`, `description`: a test holds them equal to
+ * its definition), so that help does not load it.
+ */
 type Entry =
   | { name: string; description: string; verbs: () => Promise<Define[]> }
-  | { name: string; define: () => Promise<Define> };
+  | { name: string; description: string; term: string; define: () => Promise<Define> };
 
 /** Each loader imports a command's module (and what it imports) only when that command is asked for. */
 const entries: Entry[] = [
@@ -21,10 +25,16 @@ const entries: Entry[] = [
   },
   {
     name: 'volumes',
-    description: 'Persistent volumes and their host paths',
+    description: 'Persistent volumes: host paths, orphans, backup and restore',
     verbs: async () => {
-      const [list, orphans] = await Promise.all([import('./volumes/list.js'), import('./volumes/orphans.js')]);
-      return [list.newCmdVolumesList, orphans.newCmdVolumesOrphans];
+      const [list, orphans, backup, restore, backups] = await Promise.all([
+        import('./volumes/list.js'),
+        import('./volumes/orphans.js'),
+        import('./volumes/backup.js'),
+        import('./volumes/restore.js'),
+        import('./volumes/backups.js'),
+      ]);
+      return [list.newCmdVolumesList, orphans.newCmdVolumesOrphans, backup.newCmdVolumesBackup, restore.newCmdVolumesRestore, backups.newCmdVolumesBackups];
     },
   },
   {
@@ -54,8 +64,18 @@ const entries: Entry[] = [
     description: 'Check stateful app definitions',
     verbs: async () => [(await import('./apps/check.js')).newCmdAppsCheck],
   },
-  { name: 'wipe', define: async () => (await import('./wipe.js')).newCmdWipe },
-  { name: 'completion', define: async () => (await import('./completion.js')).newCmdCompletion },
+  {
+    name: 'wipe',
+    description: 'Free waiting tasks: delete their volume data on the agent, then expunge them from Marathon (wipe=true)',
+    term: 'wipe [options] [task-id...]',
+    define: async () => (await import('./wipe.js')).newCmdWipe,
+  },
+  {
+    name: 'completion',
+    description: 'Print a shell completion script (nouns, verbs and flags) for bash, zsh or fish',
+    term: 'completion <shell>',
+    define: async () => (await import('./completion.js')).newCmdCompletion,
+  },
   {
     name: 'mock',
     description: 'The embedded mock DC/OS cluster (offline use and tests)',
@@ -99,20 +119,33 @@ function* ancestry(cmd: Command): Generator<string> {
   yield cmd.name();
 }
 
+/** The top-level help line of a command whose definition is not loaded. */
+const helpTerms = new WeakMap<Command, string>();
+
+/** The term the help shows for `cmd`: its placeholder's, or what commander derives from its definition. */
+export function subcommandTerm(cmd: Command, derived: (cmd: Command) => string): string {
+  return helpTerms.get(cmd) ?? derived(cmd);
+}
+
 /**
- * Registers every command. Only the command line's own noun gets its verbs: the other nouns appear by
- * name and description (all the top-level help shows of them), so `tasks list` never loads `wipe`.
- * Without a known command word (top-level help, a typo), every command of its own is defined too.
+ * Registers every command. Only the command line's own word gets its definition: the others appear by
+ * name and description (all the top-level help shows of them), so `tasks list` never loads `wipe` and
+ * `--help` loads no command at all.
  */
 export async function registerCommands(program: Command, f: Factory, word: string | undefined): Promise<void> {
-  // Completion scripts are generated from the whole tree: every noun gets its verbs.
+  // Completion scripts are generated from the whole tree: every command gets its definition.
   const all = word === 'completion';
-  const known = entries.some((e) => e.name === word) && !all;
   const commands = await Promise.all(
-    entries.map(async (e): Promise<Command | undefined> => {
+    entries.map(async (e): Promise<Command> => {
       if ('verbs' in e) return group(e.name, e.description, all || e.name === word ? (await e.verbs()).map((define) => define(f)) : []);
-      return !known || e.name === word ? (await e.define())(f) : undefined;
+      if (all || e.name === word) return (await e.define())(f);
+      const placeholder = new Command(e.name).description(e.description);
+      helpTerms.set(placeholder, e.term);
+      return placeholder;
     }),
   );
-  for (const cmd of commands) if (cmd) program.addCommand(cmd);
+  for (const cmd of commands) program.addCommand(cmd);
 }
+
+/** The entries of commands of their own, for the test that holds their help lines to their definitions. */
+export const standaloneEntries = () => entries.filter((e): e is Extract<Entry, { term: string }> => 'term' in e);

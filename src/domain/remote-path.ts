@@ -41,7 +41,7 @@ export function remotePathProblem(path: string, facts: RemotePathFacts, expect: 
     return `${shown} is a mount point of another filesystem, not a root-disk volume directory`;
   }
   if (expect.mountRoot && !facts.stat.isMountPoint) {
-    return `${shown} should be a MOUNT disk's mount point but is a plain directory; refusing to empty it`;
+    return `${shown} should be a MOUNT disk's mount point but is a plain directory (the disk is not mounted?); refusing to use it`;
   }
   return facts.access ? accessProblem(facts.access, expect) : undefined;
 }

@@ -100,17 +100,24 @@ export function compareViews(a: { app: string; task: string }, b: { app: string;
   return a.app < b.app ? -1 : a.app > b.app ? 1 : a.task < b.task ? -1 : a.task > b.task ? 1 : 0;
 }
 
+/**
+ * Whether a task is a row under `filter`, judged by its agent's presence (undefined: not known yet, so
+ * only the app and agent filters decide). The one rule selectStatefulTasks applies, also used to drop
+ * tasks while a big answer streams in.
+ */
+export function isShown(task: MarathonTask, agentStatus: AgentPresence | undefined, filter: TaskFilter): boolean {
+  if (!isStatefulTask(task)) return false;
+  if (filter.app && !filter.app(appIdOf(task))) return false;
+  if (filter.agent !== undefined && filter.agent !== task.slaveId && filter.agent !== task.host) return false;
+  if (filter.includeRunning || agentStatus === undefined) return true;
+  return classifyStatefulTask(task, agentStatus).state !== 'running';
+}
+
 /** Stateful tasks to show, filtered and sorted by app then task (the table's order). */
 export function selectStatefulTasks(tasks: MarathonTask[], reservations: ClusterReservations, filter: TaskFilter): StatefulTaskView[] {
   const rows: StatefulTaskView[] = [];
   for (const task of tasks) {
-    if (!isStatefulTask(task)) continue;
-    const appId = appIdOf(task);
-    if (filter.app && !filter.app(appId)) continue;
-    if (filter.agent !== undefined && filter.agent !== task.slaveId && filter.agent !== task.host) continue;
-    const view = statefulTaskView(task, reservations);
-    if (view.state === 'running' && !filter.includeRunning) continue;
-    rows.push(view);
+    if (isShown(task, reservations.presenceOf(task.slaveId), filter)) rows.push(statefulTaskView(task, reservations));
   }
   return rows.sort(compareViews);
 }

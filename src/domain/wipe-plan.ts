@@ -105,7 +105,11 @@ function lostWhy(task: StatefulTaskView): string {
   return task.marathonState ? `Marathon reports ${task.marathonState}` : 'unreachable';
 }
 
-function volumeRefusals(v: VolumeDetail): string[] {
+/**
+ * Why a volume's host path cannot be trusted to be exactly what the agent mounts. `allowInUse`: a live
+ * backup reads a volume a container is using, on purpose.
+ */
+export function volumeRefusals(v: VolumeDetail, options: { allowInUse?: boolean } = {}): string[] {
   const name = `volume ${v.containerPath}`;
   if (!v.persistenceIdValid) return [`${name}: persistence id '${printable(v.persistenceId)}' is invalid: ${v.persistenceIdProblem}`];
   if (v.hostPath === null || v.role === null) return [`${name}: host path unknown: ${v.hostPathProblem ?? 'role unknown'}`];
@@ -121,7 +125,7 @@ function volumeRefusals(v: VolumeDetail): string[] {
     }
     if (v.type !== 'mount') return [`${name}: Mesos reports a MOUNT disk but the app declares a ${v.type ?? 'unknown'} volume; refusing`];
   }
-  if (v.mesos.inUse) return [`${name}: Mesos reports the volume in use by a live container`];
+  if (v.mesos.inUse && !options.allowInUse) return [`${name}: Mesos reports the volume in use by a live container`];
   // Rebuild independently and compare: what we delete must be exactly what the agent would mount.
   const source: VolumeSource = v.isMountRoot ? { type: 'MOUNT', root: v.hostPath } : sourceFor(v);
   const mismatch = volumePathMismatch(v.hostPath, { workDir: v.workDir, role: v.role, persistenceId: v.persistenceId, source });

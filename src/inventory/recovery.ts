@@ -244,12 +244,20 @@ export interface ClusterCheckOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** An agent's report with the files it was made from (what `--fix` plans its edits on). */
+export interface CheckedConfig {
+  report: AgentReport;
+  collected: CollectedConfig;
+}
+
 export interface ClusterCheck {
   agents: AgentReport[];
   cluster: ClusterReport;
   /** Agents contacted over SSH and why each failed one failed (for the shared-failure exit code). */
   contacted: number;
   failures: CliError[];
+  /** The configuration each reachable agent's report was made from, by agent id (or host). */
+  collected: Map<string, CheckedConfig>;
 }
 
 const AGENT_ID = /^[0-9a-zA-Z-]+-S\d+$/;
@@ -302,7 +310,7 @@ export async function checkClusterRecovery(
       const preferPublic = agent?.attributes?.public_ip === 'true' || agent?.attributes?.public_ip === true;
       const collected = await collectAgentConfig(sshConfigReader(access, target, signal), { preferPublic, offline: false });
       const { window } = await clusterFacts;
-      return checkCollected(identity, collected, { live: await live, window, offline: false, notes });
+      return { report: checkCollected(identity, collected, { live: await live, window, offline: false, notes }), collected };
     },
     {
       concurrency: access.settings.concurrency,
@@ -311,9 +319,10 @@ export async function checkClusterRecovery(
       onSettled: () => o.onProgress?.(++done, targets.length),
     },
   );
-  const reports = outcomes.map((out) => (out.ok ? out.value : unreachableReport((meta.get(out.agent) as { identity: AgentIdentity }).identity, out.error.message)));
+  const reports = outcomes.map((out) => (out.ok ? out.value.report : unreachableReport((meta.get(out.agent) as { identity: AgentIdentity }).identity, out.error.message)));
   const failures = outcomes.flatMap((out) => (out.ok ? [] : [out.error]));
-  return { agents: reports, cluster: (await clusterFacts).report, contacted: targets.length, failures };
+  const collected = new Map(outcomes.flatMap((out) => (out.ok ? [[out.value.report.agent ?? out.value.report.host ?? '', out.value] as const] : [])));
+  return { agents: reports, cluster: (await clusterFacts).report, contacted: targets.length, failures, collected };
 }
 
 /** The master's agents in its order, restricted to the `--agent` values; values it does not know are kept apart. */

@@ -54,6 +54,8 @@ export interface RestartCheckOptions {
   mode: CheckMode;
   downtimeMs: number | null;
   signal: AbortSignal;
+  /** Whose `recover` decides: the running agent's (default) or the files' (a restart after they were edited). */
+  recoverFrom?: 'running' | 'files';
 }
 
 export async function checkRestart(clients: ClusterClients, openAccess: () => Promise<AgentAccess>, o: RestartCheckOptions): Promise<RestartCheck> {
@@ -90,7 +92,7 @@ export async function checkRestart(clients: ClusterClients, openAccess: () => Pr
     let results: CheckedTask[];
     if (o.mode === 'reboot') results = tasks.map((t) => ({ ...t, ...rebootVerdict(t) }));
     else {
-      const facts = recoveryFactsOf(report ?? unreadableReport(agent));
+      const facts = recoveryFactsOf(report ?? unreadableReport(agent), o.recoverFrom ? { recoverFrom: o.recoverFrom } : {});
       const downtimeMs = effectiveDowntimeMs(o.downtimeMs, facts.restartSecMs);
       downtimeSeconds = downtimeMs / 1000;
       recoveryView = {

@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AgentAccess } from '../agent/access.js';
 import { FenceRefusal } from '../agent/operations.js';
 import type { AgentTarget } from '../agent/settings.js';
@@ -7,7 +6,7 @@ import type { ClusterClients } from '../context.js';
 import { CliError, isCliError } from '../errors.js';
 import type { TaskWipePlan, VolumeWipePlan } from '../domain/wipe-plan.js';
 import type { Journal } from '../journal/journal.js';
-import { countTarEntries } from '../safety/tar-verify.js';
+import { archiveVolume, clusterVersions, LONG_STEP_MS, type ClusterVersions } from '../operations/backup/archive.js';
 import { mapSettledLimit } from '../util/map-limit.js';
 import { runByAgent } from './agent-batches.js';
 import { step } from './wipe-preflight.js';
@@ -55,9 +54,6 @@ export interface ExecuteOptions {
   onTaskDone?: (result: TaskWipeResult) => void;
 }
 
-/** A delete or archive of a big volume is slow but legitimate; the SSH connect timeout still applies. */
-const LONG_STEP_MS = 6 * 60 * 60 * 1000;
-
 /**
  * Carries out exactly the plans it is given, each step journaled before and after. Tasks on different
  * agents run concurrently (bounded); tasks on one agent one after another. Right before each destructive
@@ -72,6 +68,7 @@ export async function executeWipe(
   options: ExecuteOptions,
 ): Promise<TaskWipeResult[]> {
   if (options.backupDir) mkdirSync(options.backupDir, { recursive: true, mode: 0o700 });
+  const versions = options.backupDir ? await clusterVersions(clients, plans.map((p) => p.agentId)) : undefined;
   const results = new Map(plans.map((p) => [p.task, newResult(p)]));
   const outcomes = await runByAgent(
     plans,
@@ -82,7 +79,7 @@ export async function executeWipe(
       failFast: options.failFast,
       onItemDone: (i) => options.onTaskDone?.(results.get(plans[i]?.task ?? '') as TaskWipeResult),
     },
-    (plan, stop) => wipeOne(clients, access, plan, results.get(plan.task) as TaskWipeResult, options, stop),
+    (plan, stop) => wipeOne(clients, access, plan, results.get(plan.task) as TaskWipeResult, options, stop, versions),
   );
   outcomes.forEach((outcome, i) => {
     const result = results.get(plans[i]?.task ?? '') as TaskWipeResult;
@@ -122,6 +119,7 @@ async function wipeOne(
   result: TaskWipeResult,
   options: ExecuteOptions,
   stop: () => boolean,
+  versions: ClusterVersions | undefined,
 ): Promise<void> {
   const { journal } = options;
   const task = plan.task;
@@ -138,8 +136,8 @@ async function wipeOne(
       if (stop()) return interrupted(result, `before deleting ${v.hostPath}`);
       if (!(await stillSafe(clients, plan, result, `deleting ${v.hostPath}`, journal))) return;
       // A backup already made is reused.
-      if (options.backupDir) {
-        result.backups.push(await backup(access, target, plan, v, options));
+      if (options.backupDir && versions) {
+        result.backups.push(await backup(access, plan, v, options, versions));
         if (stop()) return interrupted(result, `before deleting ${v.hostPath}`);
         if (!(await stillSafe(clients, plan, result, `deleting ${v.hostPath}`, journal))) return;
       }
@@ -223,35 +221,23 @@ async function deleteVolume(access: AgentAccess, target: AgentTarget, v: VolumeW
 
 const numberOr0 = (value: unknown) => (typeof value === 'number' ? value : 0);
 
-async function backup(
-  access: AgentAccess,
-  target: ReturnType<AgentAccess['target']>,
-  plan: TaskWipePlan,
-  v: VolumeWipePlan,
-  options: ExecuteOptions,
-): Promise<string> {
-  const file = join(options.backupDir as string, backupFileName(plan, v));
+/** The volume archived in the format `volumes restore` reads (one code path for every backup). */
+async function backup(access: AgentAccess, plan: TaskWipePlan, v: VolumeWipePlan, options: ExecuteOptions, versions: ClusterVersions): Promise<string> {
   const outcome = await options.journal.runStep(
     plan.task,
     step.backup(v.containerPath),
     async () => {
-      options.onProgress(`${plan.task}: archiving ${v.hostPath} to ${file}`);
-      const archived = await access.fs.tarDirectory(target, v.hostPath, file, { timeoutMs: LONG_STEP_MS });
-      const local = await countTarEntries(file);
-      if (local !== archived.entries) {
-        throw new CliError('error', `backup ${file} holds ${local} entries but the agent counted ${archived.entries}; not deleting`);
-      }
-      return { file, entries: local, bytes: archived.bytes };
+      options.onProgress(`${plan.task}: archiving ${v.hostPath} into ${options.backupDir}`);
+      const volume = { app: plan.app, task: plan.task, agentId: plan.agentId, host: plan.host ?? '', persistenceId: v.persistenceId, containerPath: v.containerPath, hostPath: v.hostPath, live: false };
+      const written = await archiveVolume(access, volume, options.backupDir as string, versions);
+      const a = written.manifest.archive;
+      return { file: written.archive, manifest: written.manifestFile, entries: a.entries, bytes: a.bytes, sha256: a.sha256 };
     },
-    { started: { file }, failed: { file } },
+    { started: { dir: options.backupDir }, failed: { dir: options.backupDir } },
   );
-  return typeof outcome.detail?.file === 'string' ? outcome.detail.file : file;
-}
-
-/** `<app>__<task>__<container path>.tar`, with anything unusual in a file name replaced. */
-export function backupFileName(plan: TaskWipePlan, v: VolumeWipePlan): string {
-  const safe = (s: string) => s.replace(/^\/+/, '').replace(/[^A-Za-z0-9._-]/g, '_');
-  return `${safe(plan.app)}__${safe(plan.task)}__${safe(v.containerPath)}.tar`;
+  const file = outcome.detail?.file;
+  if (typeof file !== 'string') throw new CliError('error', `the journal's record of the backup of ${v.hostPath} names no file; re-run`);
+  return file;
 }
 
 function interrupted(result: TaskWipeResult, where: string): void {

@@ -42,7 +42,7 @@ export async function preflightWipe(
   clients: ClusterClients,
   access: () => Promise<AgentAccess>,
   candidates: WipeCandidate[],
-  options: { skipData: boolean; journal: Journal; signal: AbortSignal; backup?: boolean },
+  options: { skipData: boolean; journal?: Journal; signal: AbortSignal; backup?: boolean },
 ): Promise<WipePreflight> {
   const refusals: Refusal[] = [];
   const staticallyOk: WipeCandidate[] = [];
@@ -103,7 +103,7 @@ export async function preflightWipe(
         refusals.push({ app: c.task.app, task: c.task.task, reasons: [`preflight on the agent failed: ${outcome.error.message}`] });
         continue;
       }
-      const deletedBefore = (containerPath: string) => options.journal.isDone(c.task.task, step.delete(containerPath));
+      const deletedBefore = (containerPath: string) => options.journal?.isDone(c.task.task, step.delete(containerPath)) ?? false;
       const reasons: string[] = [];
       for (const v of c.volumes) {
         const facts = outcome.value.get(v.hostPath ?? '') ?? { stat: null };

@@ -35,19 +35,28 @@ export interface JournalProblems {
   unwrittenRecords: { item: string; step: string; status: StepStatus; error: string }[];
 }
 
-/** Appends one line to the journal file and makes it durable; throws on any failure (ENOSPC, EIO). */
+/** Appends one line to the journal file (not yet durable); throws on any failure (ENOSPC, EIO). */
 export type JournalWriter = (path: string, text: string) => void;
+/** Makes everything appended so far durable (fsync); throws on any failure. */
+export type JournalSyncer = (path: string) => void;
 
 export interface JournalOpenOptions {
-  /** Tests inject failures here; the default appends with O_NOFOLLOW and fsyncs. */
+  /** Tests inject failures here; the default appends with O_NOFOLLOW. */
   writer?: JournalWriter;
+  /** Tests count or fail fsyncs here; the default fsyncs the journal file. */
+  syncer?: JournalSyncer;
 }
 
 const STATUSES: ReadonlySet<string> = new Set(['started', 'done', 'failed', 'skipped']);
 
 /**
- * An append-only JSON-lines journal for a destructive operation. Each append is fsync'ed before the
- * next step starts, so after a crash the journal never claims less than what was done.
+ * An append-only JSON-lines journal for a destructive operation. Every record is appended at once (a
+ * killed process loses none); a `started` record is made durable (fsync) before its work runs, and that
+ * fsync also covers every record appended before it: the `done` of earlier steps rides along, and the
+ * `started` records of tasks that begin a step at the same moment share one fsync (group commit). So
+ * after a machine crash the journal never claims less than was started; a `done` lost with the crash
+ * makes a re-run re-inspect that step, which every destructive step does against the disk anyway.
+ * flush() makes the tail durable when the run ends.
  * Re-running the same operation (same key) reads it back and skips finished steps.
  *
  * Lines that cannot be read back (a torn write, an edit by hand) are reported in `problems`, and are
@@ -62,16 +71,22 @@ export class Journal {
   private readonly operation: string;
   private readonly entries: JournalEntry[];
   private readonly writer: JournalWriter;
+  private readonly syncer: JournalSyncer;
   /** The file ends without a newline (a torn last line): one is written before the next record. */
   private tornTail: boolean;
+  /** Appended records not yet covered by an fsync (reported as unwritten if the fsync fails). */
+  private unsynced: { item: string; step: string; status: StepStatus }[] = [];
+  /** The fsync every `started` record of this moment waits for. */
+  private pendingSync: Promise<void> | undefined;
 
-  private constructor(path: string, operation: string, read: ReadJournal, writer: JournalWriter) {
+  private constructor(path: string, operation: string, read: ReadJournal, options: JournalOpenOptions) {
     this.path = path;
     this.operation = operation;
     this.entries = read.entries;
     this.problems = { unparseableLines: read.problems, unwrittenRecords: [] };
     this.tornTail = read.tornTail;
-    this.writer = writer;
+    this.writer = options.writer ?? appendNoFollow;
+    this.syncer = options.syncer ?? fsyncNoFollow;
   }
 
   /**
@@ -82,15 +97,37 @@ export class Journal {
   static open(dir: string, operation: string, key: string, options: JournalOpenOptions = {}): Journal {
     ensurePrivateDir(dir);
     const path = join(dir, `${operation}-${key}.jsonl`);
-    return new Journal(path, operation, readJournal(path), options.writer ?? appendDurably);
+    return new Journal(path, operation, readJournal(path), options);
   }
 
   /**
-   * Appends a record. A `started` record that cannot be written throws (the caller must not act); any
-   * other status is what already happened: a write failure is kept in `problems.unwrittenRecords` and
-   * returned as a message, and the record still counts for the rest of this run.
+   * Appends a record. A `started` record is durable when this returns and one that cannot be written
+   * throws (the caller must not act); any other status is what already happened: a write failure is
+   * kept in `problems.unwrittenRecords` and returned as a message, and the record still counts for the
+   * rest of this run.
    */
   record(item: string, step: string, status: StepStatus, detail?: Record<string, unknown>): string | undefined {
+    const error = this.append(item, step, status, detail);
+    if (status === 'started') {
+      try {
+        this.syncNow();
+      } catch (e) {
+        throw new CliError('error', `cannot write the journal ${this.path}: ${errorCode(e)}; nothing was done for ${item}`, { cause: e });
+      }
+    }
+    return error;
+  }
+
+  /** Makes every record appended so far durable; a failure is reported in `problems.unwrittenRecords`. */
+  flush(): void {
+    try {
+      this.syncNow();
+    } catch {
+      // syncNow() moved the records it could not make durable into problems.unwrittenRecords.
+    }
+  }
+
+  private append(item: string, step: string, status: StepStatus, detail?: Record<string, unknown>): string | undefined {
     const entry: JournalEntry = { ts: new Date().toISOString(), operation: this.operation, item, step, status };
     if (detail !== undefined) entry.detail = detail;
     try {
@@ -108,7 +145,46 @@ export class Journal {
       return error;
     }
     this.entries.push(entry);
+    this.unsynced.push({ item, step, status });
     return undefined;
+  }
+
+  /**
+   * fsync now. On failure the records it should have covered count as unwritten, and when one of them
+   * is a `started` the error is rethrown: its work must not run.
+   */
+  private syncNow(): void {
+    if (this.unsynced.length === 0) return;
+    const covered = this.unsynced;
+    this.unsynced = [];
+    try {
+      this.syncer(this.path);
+    } catch (e) {
+      const started = covered.filter((r) => r.status === 'started');
+      for (const r of covered) if (r.status !== 'started') this.problems.unwrittenRecords.push({ ...r, error: errorCode(e) });
+      // A started record that may not be on disk: the run must not act on it (and a re-run sees no done).
+      for (const r of started) this.forget(r.item, r.step);
+      if (started.length > 0) throw e;
+    }
+  }
+
+  /** One fsync for every `started` record appended in this turn of the event loop. */
+  private syncSoon(): Promise<void> {
+    this.pendingSync ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      this.pendingSync = undefined;
+      this.syncNow();
+    });
+    return this.pendingSync;
+  }
+
+  private forget(item: string, step: string): void {
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const e = this.entries[i];
+      if (e && e.item === item && e.step === step && e.status === 'started') {
+        this.entries.splice(i, 1);
+        return;
+      }
+    }
   }
 
   /** The last recorded status of a step for an item. */
@@ -139,7 +215,10 @@ export class Journal {
   ): Promise<StepOutcome> {
     // `again`: what the journal says is done is not what the disk shows; the disk wins.
     if (this.isDone(item, step) && !detail.again) return { resumed: true, detail: this.doneDetail(item, step) };
-    this.record(item, step, 'started', detail.started);
+    this.append(item, step, 'started', detail.started); // throws when it cannot be written
+    await this.syncSoon().catch((e: unknown) => {
+      throw new CliError('error', `cannot write the journal ${this.path}: ${errorCode(e)}; nothing was done for ${item}`, { cause: e });
+    });
     let done: Detail | undefined;
     try {
       done = await work();
@@ -268,8 +347,8 @@ function recordProblem(line: string): JournalEntry | string {
   return value as JournalEntry;
 }
 
-/** O_APPEND through O_NOFOLLOW (a symlink planted at the path is never followed), then fsync. */
-function appendDurably(path: string, text: string): void {
+/** O_APPEND through O_NOFOLLOW: a symlink planted at the path is never followed. */
+function appendNoFollow(path: string, text: string): void {
   let fd: number;
   try {
     fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600);
@@ -282,6 +361,15 @@ function appendDurably(path: string, text: string): void {
     if (!st.isFile()) throw notRegular(path, describeType(st));
     const data = Buffer.from(text, 'utf8');
     for (let written = 0; written < data.length; ) written += writeSync(fd, data, written, data.length - written);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** fsync of the journal file (through O_NOFOLLOW, like every append): covers all appends before it. */
+function fsyncNoFollow(path: string): void {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -3,8 +3,8 @@ import type { ClusterSource, Io } from '../context.js';
 import type { Logger } from '../output/log.js';
 import { MOCK_MASTER_PUBLIC_IP, mockAgentHosts } from './agents.js';
 import { parseSshFaults } from './ssh/fault-spec.js';
-import { startMockSshServer } from './ssh/server.js';
-import { mockCommandHooks, parseMockTriggers } from './triggers.js';
+import { startMockSshAgentsProcess } from './ssh/agents-process.js';
+import { parseMockTriggers } from './triggers.js';
 
 /**
  * The one place the rest of the tool meets the mock: journals in the mock's state directory, and SSH
@@ -26,15 +26,18 @@ async function openMockAgentTransport(io: Io, stateDir: string, log: Logger): Pr
   const faults = parseSshFaults(io.env.STATEFUL_OPS_MOCK_SSH_FAULTS, [...hosts, master]);
   // A lost agent's machine is gone: nothing answers on its SSH port.
   for (const h of hosts) if (h.lost) faults[h.id] = { ...faults[h.id], connection: 'refused' };
-  const hooks = mockCommandHooks(stateDir, parseMockTriggers(io.env.STATEFUL_OPS_MOCK_TRIGGERS, hosts));
-  const server = await startMockSshServer({
-    hooks,
-    stateDir,
-    agents: hosts.map(({ id, hostname, root }) => ({ id, hostname, root })),
-    masters: [{ hostname: master.hostname }],
-    faults,
-  });
-  log.verbose(`mock: agents answer SSH through ${server.configPath}; ${server.permissions.description}`);
+  // The agents run in a process of their own, as on a real cluster (see agents-process.ts).
+  const server = await startMockSshAgentsProcess(
+    {
+      triggers: parseMockTriggers(io.env.STATEFUL_OPS_MOCK_TRIGGERS, hosts),
+      stateDir,
+      agents: hosts.map(({ id, hostname, root }) => ({ id, hostname, root })),
+      masters: [{ hostname: master.hostname }],
+      faults,
+    },
+    io.env,
+  );
+  log.verbose(`mock: agents answer SSH through ${server.configPath}; ${server.permissions}`);
   const known = new Set(hosts.map((h) => h.hostname));
   return {
     sshFlags: { sshConfigFile: server.configPath, sshUser: undefined, sshIdentity: undefined },

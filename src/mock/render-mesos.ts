@@ -13,9 +13,22 @@ export interface ClusterIndex {
   /** Reservation labels of running tasks: their reservations are also "used". */
   runningLabels: Set<string>;
   appById: Map<string, MockState['apps'][number]>;
+  /** Each agent's resources, computed once per revision of the state (with and without the *_full JSON). */
+  resources: Map<string, AgentResources>;
 }
 
+/** The index of one revision of the state: every read between two changes shares it. */
+const indexes = new WeakMap<MockState, { revision: number; index: ClusterIndex }>();
+
 export function indexCluster(state: MockState): ClusterIndex {
+  const cached = indexes.get(state);
+  if (cached && cached.revision === state.revision) return cached.index;
+  const index = buildIndex(state);
+  indexes.set(state, { revision: state.revision, index });
+  return index;
+}
+
+function buildIndex(state: MockState): ClusterIndex {
   const reservationsByAgent = new Map<string, MockReservation[]>();
   for (const r of state.reservations) push(reservationsByAgent, r.agentId, r);
   const tasksByAgent = new Map<string, MockTask[]>();
@@ -24,7 +37,7 @@ export function indexCluster(state: MockState): ClusterIndex {
     push(tasksByAgent, t.agentId, t);
     if (t.kind === 'running' && t.reservationLabel) runningLabels.add(`${t.agentId}\u0000${t.reservationLabel}`);
   }
-  return { reservationsByAgent, tasksByAgent, runningLabels, appById: new Map(state.apps.map((a) => [a.id, a])) };
+  return { reservationsByAgent, tasksByAgent, runningLabels, appById: new Map(state.apps.map((a) => [a.id, a])), resources: new Map() };
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -94,6 +107,7 @@ const round = (t: Totals): Totals => ({
 });
 
 interface AgentResources {
+  /** Only when asked for (`full`): the per-resource JSON is most of the cost of a big /slaves. */
   reservedFull: Record<string, Json[]>;
   usedFull: Json[];
   reserved: Record<string, Totals>;
@@ -101,7 +115,14 @@ interface AgentResources {
   unreserved: Totals;
 }
 
-function agentResources(state: MockState, agent: MockAgent, index: ClusterIndex): AgentResources {
+function agentResources(state: MockState, agent: MockAgent, index: ClusterIndex, full: boolean): AgentResources {
+  const key = `${full ? 'full' : 'summary'}\u0000${agent.id}`;
+  let resources = index.resources.get(key);
+  if (!resources) index.resources.set(key, (resources = computeAgentResources(agent, index, full)));
+  return resources;
+}
+
+function computeAgentResources(agent: MockAgent, index: ClusterIndex, full: boolean): AgentResources {
   const reservedFull: Record<string, Json[]> = {};
   const usedFull: Json[] = [];
   const reserved: Record<string, Totals> = {};
@@ -109,16 +130,19 @@ function agentResources(state: MockState, agent: MockAgent, index: ClusterIndex)
   const reservedTotal = zero();
   for (const r of index.reservationsByAgent.get(agent.id) ?? []) {
     const inUse = index.runningLabels.has(`${agent.id}\u0000${taskLabelOf(r)}`);
-    (reservedFull[r.role] ??= []).push(...reservedResources(r, false));
+    if (full) (reservedFull[r.role] ??= []).push(...reservedResources(r, false));
     const sum = (reserved[r.role] ??= zero());
-    const disk = [...r.volumes, ...(r.plainDisks ?? [])].reduce((acc, v) => acc + (v.source ? 0 : v.sizeMb), 0);
-    for (const t of [sum, reservedTotal]) {
-      t.cpus += r.cpus;
-      t.mem += r.mem;
-      t.disk += disk;
-    }
+    let disk = 0;
+    for (const v of r.volumes) if (!v.source) disk += v.sizeMb;
+    for (const d of r.plainDisks ?? []) if (!d.source) disk += d.sizeMb;
+    sum.cpus += r.cpus;
+    sum.mem += r.mem;
+    sum.disk += disk;
+    reservedTotal.cpus += r.cpus;
+    reservedTotal.mem += r.mem;
+    reservedTotal.disk += disk;
     if (inUse) {
-      usedFull.push(...reservedResources(r, true));
+      if (full) usedFull.push(...reservedResources(r, true));
       used.cpus += r.cpus;
       used.mem += r.mem;
       used.disk += disk;
@@ -129,8 +153,10 @@ function agentResources(state: MockState, agent: MockAgent, index: ClusterIndex)
     if (t.kind !== 'running' || t.reservationLabel) continue;
     const app = index.appById.get(t.appId);
     if (!app) continue;
-    for (const [name, value] of [['cpus', app.cpus], ['mem', app.mem]] as const) {
-      usedFull.push({ name, type: 'SCALAR', scalar: { value }, role: '*', allocation_info: { role: t.role } });
+    if (full) {
+      for (const [name, value] of [['cpus', app.cpus], ['mem', app.mem]] as const) {
+        usedFull.push({ name, type: 'SCALAR', scalar: { value }, role: '*', allocation_info: { role: t.role } });
+      }
     }
     used.cpus += app.cpus;
     used.mem += app.mem;
@@ -173,7 +199,8 @@ export function writesFullResources(mesosVersion: string): boolean {
 
 /** One element of master `/slaves` `slaves` (full = with the *_full fields; master /state has none). */
 export function renderMasterAgent(state: MockState, agent: MockAgent, index: ClusterIndex, port: number, full: boolean): Json {
-  const res = agentResources(state, agent, index);
+  const withFull = full && writesFullResources(state.mesosVersion);
+  const res = agentResources(state, agent, index, withFull);
   const out: Json = {
     id: agent.id,
     hostname: agent.hostname,
@@ -181,25 +208,32 @@ export function renderMasterAgent(state: MockState, agent: MockAgent, index: Clu
     attributes: agent.attributes,
     pid: agentPid(agent, port),
     registered_time: agent.registeredTime,
-    // Every agent re-registered once, after the last master failover.
-    reregistered_time: agent.registeredTime + 200,
+    // Every agent re-registered once, after the last master failover; a restarted one again when it came back.
+    reregistered_time: isRestarting(agent) ? (agent.restart as { before: number }).before : (agent.reregisteredTime ?? agent.registeredTime + 200),
     resources: { ...agent.resources, gpus: 0, ports: PORTS_TEXT },
     used_resources: res.used,
     offered_resources: zero(),
     reserved_resources: res.reserved,
     unreserved_resources: { ...res.unreserved, ports: PORTS_TEXT },
-    active: true,
+    // A restarting agent stays listed, disconnected, until it re-registers.
+    active: !isRestarting(agent),
     deactivated: false,
     version: state.mesosVersion,
     capabilities: CAPABILITIES,
   };
-  if (full && writesFullResources(state.mesosVersion)) {
+  if (withFull) {
     out.reserved_resources_full = res.reservedFull;
     out.unreserved_resources_full = unreservedFull(res.unreserved);
     out.used_resources_full = res.usedFull;
     out.offered_resources_full = [];
   }
   return out;
+}
+
+/** While the agent process restarts: not re-registered yet, or never (it exited, or cannot reach the master). */
+export function isRestarting(agent: MockAgent, now = Date.now()): boolean {
+  const r = agent.restart;
+  return r !== undefined && (r.reregisterAt === null || now < r.reregisterAt);
 }
 
 /** Agents the master lists: lost agents and those of DOWN machines were removed and appear nowhere. */
@@ -315,7 +349,7 @@ export function renderMasterState(state: MockState, index: ClusterIndex, port: n
 
 /** An agent's own `/state`: what it has checkpointed, including reserved_resources_full and its flags. */
 export function renderAgentState(state: MockState, agent: MockAgent, index: ClusterIndex, port: number): Json {
-  const res = agentResources(state, agent, index);
+  const res = agentResources(state, agent, index, true);
   const running = (index.tasksByAgent.get(agent.id) ?? []).filter((t) => t.kind === 'running');
   const frameworks: Json[] =
     running.length === 0

@@ -1,7 +1,7 @@
 import { http, type RequestHandler } from 'msw';
 import { json, streamJsonArray, text, type MockContext } from './handler-context.js';
 import { agentFlags } from './agent-config.js';
-import { indexCluster, isRegistered, listedAgents, renderAgentState, renderMasterAgent, renderMasterState, renderStateSummary } from './render-mesos.js';
+import { indexCluster, isRegistered, isRestarting, listedAgents, renderAgentState, renderMasterAgent, renderMasterState, renderStateSummary } from './render-mesos.js';
 import type { MockAgent } from './types.js';
 
 /**
@@ -33,11 +33,15 @@ function agentEndpoint(ctx: MockContext, agent: MockAgent, endpoint: string): Re
   return new Response(null, { status: 404 });
 }
 
+const BAD_GATEWAY = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>openresty</center>\r\n</body>\r\n</html>\r\n';
+
 /** Admin Router resolves the id through its cached master state: removed agents are unknown. */
 function viaAdminRouter(ctx: MockContext, request: Request): Response {
   const [, , id = '', ...rest] = new URL(request.url).pathname.split('/');
   const agent = /^[0-9a-zA-Z-]+$/.test(id) ? ctx.store.current().agents.find((a) => a.id === id && isRegistered(a)) : undefined;
   if (!agent) return text(`agent \`${id}\` unknown.\n`, 404);
+  // Its process is restarting: nothing answers on the agent's port, nginx says so.
+  if (isRestarting(agent)) return new Response(BAD_GATEWAY, { status: 502, headers: { 'Content-Type': 'text/html' } });
   return agentEndpoint(ctx, agent, rest.join('/'));
 }
 
@@ -71,6 +75,7 @@ export function directAgentRoutes(ctx: MockContext): RequestHandler[] {
       if (agentId === undefined) return undefined;
       const agent = ctx.store.current().agents.find((a) => a.id === agentId && isRegistered(a));
       if (!agent) return new Response(null, { status: 404 });
+      if (isRestarting(agent)) return new Response(null, { status: 503 });
       if (request.method !== 'GET' && request.method !== 'HEAD') return new Response(null, { status: 405 });
       return agentEndpoint(ctx, agent, new URL(request.url).pathname.replace(/^\/+/, ''));
     }),

@@ -103,12 +103,17 @@ function giveToTaskUser(dir: string): void {
   walk(dir);
 }
 
-/** `systemctl` of a mock agent: only `--version`, answering as that agent's systemd (default 219). */
+/**
+ * `systemctl` of a mock agent: `--version` answers as that agent's systemd (default 219); `restart`,
+ * `is-active`, `daemon-reload` go to the mock's model of the agent's unit (systemd/restart.ts), which the mock
+ * SSH server names in the environment of the commands it runs.
+ */
 function systemctlShim(version: number): string {
   return [
     '#!/bin/sh',
     `if [ "$1" = --version ]; then printf '%s\\n' 'systemd ${version}' '+PAM +AUDIT +SELINUX +IMA -APPARMOR +SMACK +SYSVINIT +UTMP +LIBCRYPTSETUP +GCRYPT +GNUTLS +ACL +XZ'; exit 0; fi`,
-    'echo "systemctl: this mock agent only answers --version" >&2',
+    'if [ -n "$STATEFUL_OPS_MOCK_SYSTEMCTL" ]; then exec "$STATEFUL_OPS_MOCK_NODE" "$STATEFUL_OPS_MOCK_SYSTEMCTL" "$(dirname "$0")/.." "$@"; fi',
+    'echo "systemctl: this mock agent only answers --version here" >&2',
     'exit 1',
     '',
   ].join('\n');
@@ -134,6 +139,8 @@ function writeAgentConfig(root: string, agent: MockAgent, mountRoots: string[], 
   writeFile(root, `etc/systemd/system/${unit}`, unitFileText(agent.public, dcosVersion));
   mkdirSync(join(root, 'etc/systemd/system/dcos.target.wants'), { recursive: true });
   symlinkSync(`../${unit}`, join(root, 'etc/systemd/system/dcos.target.wants', unit));
+  // Every DC/OS node has it (cluster state, the operator's override file lives there).
+  mkdirSync(join(root, 'var/lib/dcos'), { recursive: true });
   for (const mount of mountRoots) mkdirSync(join(root, mount), { recursive: true });
   mkdirSync(join(root, WORK_DIR, 'volumes/roles'), { recursive: true });
 }

@@ -1,3 +1,5 @@
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { usageError } from '../errors.js';
 import { startDeployment } from './deployments.js';
 import { formatTaskId, instanceKey, nextUuid, reservationLabelFor, safeAppId } from './ids.js';
@@ -29,6 +31,9 @@ import type { MockState } from './types.js';
  * - `restore-task=<persistence id>[@<agent>]`   Marathon's state is restored from an older backup in which an
  *                         instance of the id's app still owned that volume on this (or that) agent: Marathon lists
  *                         it as a waiting resident task again; the master has no reservation for it
+ * - `edit-file=<path>`    an operator edits that agent file by hand (a comment line is appended to it)
+ * - `touch=<path>`        a process on the agent creates the empty file <path> (as root), e.g. a database's
+ *                         pid file appearing in a volume
  * - `hold=<ms>`           wait (keeps the run inside a window, e.g. while another run starts)
  * - `cut`                 (after only) the command ran, but the connection drops before its report leaves
  * Further actions register in `triggerActions` (each returns the volume directories it created).
@@ -87,8 +92,15 @@ export const triggerActions: Record<string, TriggerAction> = {
       }
     }
   },
+  'edit-file'(_state, { stateDir, agentId, arg }) {
+    appendFileSync(join(agentRoot(stateDir, agentId), arg.replace(/^\/+/, '')), '# edited by hand meanwhile\n');
+  },
   'in-use-path'(_state, { stateDir, agentId, arg }) {
     markInUse(agentRoot(stateDir, agentId), arg);
+  },
+  touch(_state, { stateDir, agentId, arg }) {
+    if (!arg.startsWith('/') || arg.split('/').includes('..')) throw new Error(`mock trigger: touch needs an absolute agent path, got '${arg}'`);
+    writeFileSync(join(agentRoot(stateDir, agentId), arg), '', { flag: 'a' });
   },
   'create-volume'(state, { agentId, arg }) {
     const stray = (state.strayVolumes ?? []).find((v) => v.agentId === agentId && v.persistenceId === arg);

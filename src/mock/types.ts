@@ -38,6 +38,13 @@ export interface MockAgent {
   down?: boolean;
   /** What its `systemctl --version` reports; absent: 219 (CentOS/RHEL 7, DC/OS's most common base). */
   systemdVersion?: number;
+  /**
+   * The last `systemctl restart` of its unit (ms since the epoch): until `reregisterAt` the master lists it
+   * inactive and its endpoints do not answer; null: it never comes back (`failed`: its process is not running).
+   */
+  restart?: { at: number; reregisterAt: number | null; failed: boolean; /** The re-registration time shown meanwhile. */ before: number };
+  /** When it last re-registered with the master (seconds); absent: after the last master failover. */
+  reregisteredTime?: number;
 }
 
 export interface MockPersistentVolume {

@@ -8,6 +8,8 @@ export interface ConfirmRequest {
   expected: string;
   /** Says what will be destroyed, shown before the prompt. */
   question: string;
+  /** The verb of the refusals (`delete` unless the command changes rather than deletes, e.g. `edit`). */
+  verb?: { present: string; past: string };
 }
 
 /**
@@ -24,8 +26,9 @@ export function expectedConfirmation(count: number, soleName?: string): string {
  */
 export async function confirmDestruction(ctx: Ctx, request: ConfirmRequest): Promise<void> {
   if (request.yes) return;
+  const verb = request.verb ?? { present: 'delete', past: 'deleted' };
   if (!ctx.io.stdinIsTTY) {
-    throw new CliError('refused', 'refusing to delete without confirmation: no terminal to ask on', {
+    throw new CliError('refused', `refusing to ${verb.present} without confirmation: no terminal to ask on`, {
       hint: 'Review the plan (--dry-run), then re-run with --yes.',
     });
   }
@@ -37,9 +40,9 @@ export async function confirmDestruction(ctx: Ctx, request: ConfirmRequest): Pro
       { input: ctx.io.stdin, output: ctx.io.stderr, clearPromptOnDone: false },
     );
   } catch {
-    throw new CliError('refused', 'confirmation aborted; nothing was deleted');
+    throw new CliError('refused', `confirmation aborted; nothing was ${verb.past}`);
   }
   if (answer.trim() !== request.expected) {
-    throw new CliError('refused', `confirmation did not match '${request.expected}'; nothing was deleted`);
+    throw new CliError('refused', `confirmation did not match '${request.expected}'; nothing was ${verb.past}`);
   }
 }

@@ -18,8 +18,9 @@ export function openJournal(ctx: Ctx, clients: ClusterClients, operation: string
   return journal;
 }
 
-/** After the run: each record that could not be written (ENOSPC, EIO), one line per step. */
+/** After the run: makes the journal's tail durable, then names each record that could not be written (ENOSPC, EIO), one line per step. */
 export function reportUnwrittenRecords(ctx: Ctx, journal: Journal): void {
+  journal.flush();
   for (const u of journal.problems.unwrittenRecords) {
     ctx.log.warn(`${u.item}: ${u.step} ${u.status} (not journaled: ${u.error}); a re-run re-inspects it`);
   }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ClusterClients, Ctx } from '../context.js';
 import { CliError } from '../errors.js';
 import { clusterIdentity, lockDir } from './state-dir.js';
+import { heldHere } from './lock-held.js';
 
 /** What a lock file says about the run holding it. Never carries secrets (see redactArgv). */
 export interface LockHolder {
@@ -42,9 +43,6 @@ export interface AcquireOptions {
 
 const TAKEOVER_ATTEMPTS = 3;
 
-/** Locks this process holds now: a destructive run is under way (Ctrl-C handling depends on it). */
-const heldHere = new Set<string>();
-export const holdsDestructiveLock = (): boolean => heldHere.size > 0;
 
 /**
  * One destructive run at a time per cluster (`wipe`, `volumes orphans --purge|--release-reservations`):

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
@@ -7,7 +7,7 @@ import { mockAgentHosts } from '../../src/mock/agents.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { realSshdPrerequisites, startRealSshdLane, type RealSshdLane } from '../helpers/real-sshd.js';
-import { changedPaths, snapshot } from '../helpers/sandbox.js';
+import { changedPaths, ownedTree, snapshot } from '../helpers/sandbox.js';
 
 /**
  * The tool against real OpenSSH agents, as on a real cluster: the cluster's HTTP side is the mock
@@ -118,6 +118,31 @@ describe.skipIf(!prerequisites.ok)('real sshd agents with a non-root SSH user', 
     expect(report.agents[0]?.unit?.path).toBe('/etc/systemd/system/dcos-mesos-slave.service');
     expect(r.stdout).not.toContain('permission denied');
   });
+
+  it('volumes backup and restore need root for data the task user owns; through sudo the owners come back', async () => {
+    lane.grantSudo();
+    const MYSQL = 'db_mysql.instance-6a1e3b42-0a4f-11ec-9a03-0242ac130003._app.3';
+    const out = join(mockDir.dir, 'backups');
+    const plain = await cli(['volumes', 'backup', '--to', out, ...lane.sshFlags, MYSQL]);
+    expect(plain.code, plain.stderr).toBe(ExitCode.REFUSED);
+    expect(plain.stdout).toMatch(/not (deletable|readable) as so-agent-\w+.*: use --sudo/);
+    const made = await cli(['--json', 'volumes', 'backup', '--to', out, '--sudo', ...lane.sshFlags, MYSQL]);
+    expect(made.code, made.stderr).toBe(ExitCode.OK);
+    const data = (JSON.parse(made.stdout) as { results: { containerPath: string; archive: string; manifest: string }[] }).results.find((r) => r.containerPath === 'data');
+    const { hostPath } = JSON.parse(readFileSync(data?.manifest ?? '', 'utf8')) as { hostPath: string };
+    const volume = join(treeOf('127.0.0.170'), hostPath);
+    const original = ownedTree(volume);
+    expect(original.get('.')).toMatch(/^dir 999:999 700$/);
+    for (const name of readdirSync(volume)) rmSync(join(volume, name), { recursive: true });
+
+    const refused = await cli(['volumes', 'restore', '--yes', ...lane.sshFlags, data?.archive ?? '', MYSQL]);
+    expect(refused.code, refused.stderr).toBe(ExitCode.REFUSED);
+    expect(refused.stderr).toMatch(/use --sudo/);
+    expect(readdirSync(volume)).toEqual([]);
+    const restored = await cli(['volumes', 'restore', '--yes', '--sudo', ...lane.sshFlags, data?.archive ?? '', MYSQL]);
+    expect(restored.code, restored.stdout + restored.stderr).toBe(ExitCode.OK);
+    expect(ownedTree(volume)).toEqual(original);
+  }, 120_000);
 
   it('leaves no mount of the scratch tree outside the agents’ namespaces', () => {
     expect(lane.leakedMounts()).toEqual([]);

@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scriptArgv } from '../../src/agent/remote-scripts.js';
+import { parseTarReport, scriptArgv, scripts } from '../../src/agent/remote-scripts.js';
 import { AgentFs } from '../../src/agent/operations.js';
 import { resolveAgentSshSettings, type AgentTarget } from '../../src/agent/settings.js';
 import { AgentShell } from '../../src/agent/ssh.js';
@@ -147,6 +149,21 @@ describe('tarDirectory', () => {
     const again = await rejection(agentFs.tarDirectory(agent, VOLUME, archive));
     expect(again.message).toMatch(/already exists; not overwriting/);
   });
+
+  it('a reader slower than tar: the whole archive and, after it, the agent\'s report arrive', async () => {
+    const big = `${ROLES}/big-volume`;
+    mkdirSync(local(big), { recursive: true });
+    writeFileSync(join(local(big), 'data.bin'), randomBytes(16 * 1024 * 1024));
+    // The archive is still queued in the channel when tar exits: its stderr report must not be lost behind it.
+    let received = 0;
+    const slow = new Writable({ write: (chunk: Buffer, _e, cb) => void setTimeout(() => ((received += chunk.length), cb()), 2) });
+    const result = await shell.runScript(agent, scripts.tar, [big], { stdoutTo: slow, timeoutMs: 120_000 });
+    expect(result.exitCode).toBe(0);
+    expect(parseTarReport(result.stderr)).toMatchObject({ entries: 1, fileBytes: 16 * 1024 * 1024 });
+    slow.end();
+    await once(slow, 'finish');
+    expect(received).toBeGreaterThan(16 * 1024 * 1024);
+  }, 120_000);
 
   it('leaves no partial file behind when the directory is missing', async () => {
     const archive = join(stateDir, 'missing.tar');

@@ -180,13 +180,15 @@ describe('wipe against the mock', () => {
     expect(r.stdout).toMatch(/failed: agent d935ca7e-e29d-4503-94e7-25fe9f16847c-S1 \(127\.0\.0\.168\): (ssh failed|cannot connect)/);
     expect(changedPaths(before, agentsSnapshot())).toEqual([]);
     expect(steps()).toEqual(['backup:pgdata:started', 'backup:pgdata:done', 'delete:pgdata:started', 'delete:pgdata:failed']);
-    const archive = readdirSync(backups);
-    expect(archive).toHaveLength(1);
+    const archive = readdirSync(backups).sort();
+    // The archive and its manifest, the format `volumes restore` reads.
+    expect(archive).toHaveLength(2);
+    expect(archive[1]).toBe(`${archive[0]}.json`);
 
     const resumed = await cli(['wipe', '--yes', '--backup-dir', backups, WAITING]);
     expect(resumed.code, resumed.stderr).toBe(ExitCode.OK);
     expect(resumed.stderr).toContain('Resuming an earlier run');
-    expect(readdirSync(backups)).toEqual(archive); // the backup is reused, not redone or lost
+    expect(readdirSync(backups).sort()).toEqual(archive); // the backup is reused, not redone or lost
     expect(steps().filter((s) => s.startsWith('backup'))).toEqual(['backup:pgdata:started', 'backup:pgdata:done']);
     expectOnlyVolumeEmptied(before, agentsSnapshot());
     expect(await listed()).not.toContain(WAITING);

@@ -13,7 +13,8 @@ async function* chunked(text: string, cuts: number[]): AsyncIterable<Uint8Array>
   yield bytes.subarray(at);
 }
 
-const stateful = (t: unknown) => Array.isArray((t as { localVolumes?: unknown[] }).localVolumes) && (t as { localVolumes: unknown[] }).localVolumes.length > 0;
+const stateful = (t: unknown) =>
+  Array.isArray((t as { localVolumes?: unknown[] }).localVolumes) && (t as { localVolumes: unknown[] }).localVolumes.length > 0 ? t : undefined;
 
 describe('collectJsonArray', () => {
   it('returns exactly the kept elements of the named array, however the bytes are cut', async () => {
@@ -53,7 +54,7 @@ describe('collectJsonArray', () => {
     ['garbage element', '{"tasks":[{"id":tru}]}', /invalid JSON/],
     ['unbalanced', '{"tasks":[]}}', /unbalanced/],
   ])('rejects %s', async (_name, text, message) => {
-    await expect(collectJsonArray(chunked(text, [3]), 'tasks', () => true)).rejects.toThrow(JsonStreamError);
-    await expect(collectJsonArray(chunked(text, [3]), 'tasks', () => true)).rejects.toThrow(message);
+    await expect(collectJsonArray(chunked(text, [3]), 'tasks', (t) => t)).rejects.toThrow(JsonStreamError);
+    await expect(collectJsonArray(chunked(text, [3]), 'tasks', (t) => t)).rejects.toThrow(message);
   });
 });

@@ -39,3 +39,14 @@ describe('what the agent-side user may not do, before anything is touched', () =
     expect(() => parseInspect(`${stat}|\n`, 1)).toThrow(/no user line/);
   });
 });
+
+describe('what tar reports after archiving or restoring', () => {
+  it('reads entries, file bytes, the options used and the version; a report without counts is none', async () => {
+    const { parseTarReport } = await import('../../src/agent/remote-scripts.js');
+    const stderr = 'tar: ./x: file changed as we read it\nentries=9\nfilebytes=12840\ntaropts=--numeric-owner --xattrs --acls\ntarversion=tar (GNU tar) 1.34\n';
+    expect(parseTarReport(stderr)).toEqual({ entries: 9, fileBytes: 12840, options: ['--numeric-owner', '--xattrs', '--acls'], version: 'tar (GNU tar) 1.34' });
+    expect(parseTarReport('entries=0\nfilebytes=0\ntaropts=--numeric-owner\n')).toEqual({ entries: 0, fileBytes: 0, options: ['--numeric-owner'] });
+    expect(parseTarReport('entries=9\n')).toBeUndefined();
+    expect(parseTarReport('tar: Cannot open: Permission denied\n')).toBeUndefined();
+  });
+});

@@ -42,6 +42,7 @@ describe('journals as commands open and report them', () => {
       writer: () => {
         if (++writes > 1) throw Object.assign(new Error('no space'), { code: 'ENOSPC' });
       },
+      syncer: () => {}, // nothing reached a file: there is nothing to fsync
     });
     await journal.runStep('t1', 'delete:pgdata', async () => ({ removed: 9 }));
     expect(shown()).toBe('');

@@ -12,6 +12,13 @@ import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from '../ssh-opti
 
 export interface RecoveryConfigOptions extends SshCommandOptions {
   agent?: string[];
+  fix?: boolean;
+  set?: string;
+  dryRun?: boolean;
+  yes?: boolean;
+  restart?: boolean;
+  parallel?: string;
+  restartTimeout?: string;
   file?: string[];
   failOn: FailOn;
   origins?: boolean;
@@ -28,6 +35,13 @@ export function newCmdAgentRecoveryConfig(f: Factory, runF = run): Command {
     .option('--systemd <version>', `With --file: the systemd version whose rules read the copies (default: the newest, ${NEWEST_SYSTEMD}); agents report their own`)
     .addOption(new Option('--fail-on <level>', 'Exit 8 when a finding is at or above this level').choices(['warning', 'error']).default('error'))
     .option('--origins', 'Also list where each value comes from (file:line, DC/OS default or Mesos default)')
+    .option('--fix', 'Edit the file that decides each value so that the findings clear (a plan of diffs first)')
+    .option('--set <name=value,...>', 'With --fix: write these values instead of what the findings ask (e.g. strict=true,recover=reconnect,recovery_timeout=24hrs)')
+    .option('--dry-run', 'With --fix: print the plan (diffs, restarts) and change nothing')
+    .option('-y, --yes', 'With --fix: do not ask for confirmation (required without a terminal)')
+    .option('--restart', 'With --fix: then restart each agent whose files differ from what it runs, one at a time, each only if its tasks survive')
+    .option('--parallel <n>', 'With --restart: agents restarted at once (never two holding the same stateful app); default 1')
+    .option('--restart-timeout <duration>', "With --restart: how long to wait for an agent to come back (default: the master's re-registration window)")
     .addHelpText(
       'after',
       `
@@ -36,19 +50,32 @@ Reads each agent's systemd unit, its drop-ins and EnvironmentFiles over SSH, tog
 systemd and Mesos do, compares with the running agent's /flags, and applies the rules (see README "agent recovery-config").
 Exit codes: 8 when a finding reaches --fail-on; 6 (auth) or 7 (cannot connect) when every agent failed so over SSH;
 5 when some agent or a cluster fact could not be checked; 3 when --agent names no agent.
+With --fix: 0 done (or nothing to do), 4 something refused (a value an ExecStart= flag decides, a file changed
+since planned, a restart whose tasks would die), 5 some agent failed, 10 the roll stopped at an agent that did not
+come back (re-run the same command to resume), 130 interrupted.
 
 Examples:
   $ stateful-ops agent recovery-config
   $ stateful-ops agent recovery-config --agent 127.0.0.168 --origins
   $ stateful-ops --json agent recovery-config --fail-on warning | jq '.agents[] | select(.verdict != "ok")'
   $ stateful-ops agent recovery-config --file ./ansible/files/mesos-slave-common --file ./agent-root/
-  $ stateful-ops agent recovery-config --systemd 219 --file ./centos7-agent-root/`,
+  $ stateful-ops agent recovery-config --systemd 219 --file ./centos7-agent-root/
+  $ stateful-ops agent recovery-config --fix --dry-run
+  $ stateful-ops agent recovery-config --fix --yes --restart --sudo
+  $ stateful-ops agent recovery-config --fix --set recovery_timeout=36hrs --agent 127.0.0.170 --restart --parallel 2`,
     )
     .action(async (options: RecoveryConfigOptions, c: Command) => f.execute(c, (ctx) => runF(ctx, options)));
   return addSshOptions(cmd);
 }
 
 export async function run(ctx: Ctx, options: RecoveryConfigOptions): Promise<ExitCodeValue> {
+  const fixOnly = (['set', 'dryRun', 'yes', 'restart', 'parallel', 'restartTimeout'] as const).filter((k) => options[k] !== undefined);
+  if (options.fix) {
+    if (options.file) throw usageError('--fix edits agents over SSH; it cannot be combined with --file');
+    const { runFix } = await import('./recovery-config-fix.js');
+    return runFix(ctx, options);
+  }
+  if (fixOnly.length > 0) throw usageError(`--${fixOnly[0]?.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} goes with --fix`);
   const failOn = options.failOn;
   let report: RecoveryReport;
   let sshFailure: ExitCodeValue | null = null;

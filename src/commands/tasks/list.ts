@@ -3,6 +3,7 @@ import type { Ctx } from '../../context.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../../errors.js';
 import { indexReservations } from '../../domain/reservations.js';
 import {
+  isShown,
   mesosCheckWord,
   reservationOnlyViews,
   selectStatefulTasks,
@@ -14,6 +15,7 @@ import { paintWord } from '../../output/colour.js';
 import { renderTable, shortAgentId, type TableLayout } from '../../output/table.js';
 import type { ChalkInstance } from 'chalk';
 import type { Factory } from '../factory.js';
+import type { MarathonTask } from '../../cluster/marathon-types.js';
 
 export interface TasksListOptions {
   all?: boolean;
@@ -61,10 +63,15 @@ export async function run(ctx: Ctx, options: TasksListOptions): Promise<ExitCode
   const { marathon, mesos } = await ctx.cluster();
   // Two requests, concurrently: every task of every app, and every agent (with its reservations on request).
   const withReservations = options.reservations === true;
-  const [tasks, slaves] = await Promise.allSettled([
-    marathon.tasks({ statefulOnly: true }),
-    withReservations ? mesos.slaves() : mesos.agents(),
-  ]);
+  // Once the agents are known (usually long before the tasks have streamed in), a task that will not be
+  // a row is dropped as it arrives: memory then follows the rows, not the cluster.
+  let known: ReturnType<typeof indexReservations> | undefined;
+  const keep = (task: MarathonTask) => isShown(task, known?.presenceOf(task.slaveId), filter);
+  const agentsRead = (withReservations ? mesos.slaves() : mesos.agents()).then((value) => {
+    known = indexReservations(value, withReservations);
+    return value;
+  });
+  const [tasks, slaves] = await Promise.allSettled([marathon.tasks({ statefulOnly: true, keep }), agentsRead]);
   if (tasks.status === 'rejected' && slaves.status === 'rejected') throw tasks.reason;
 
   const reservations = indexReservations(slaves.status === 'fulfilled' ? slaves.value : undefined, withReservations);

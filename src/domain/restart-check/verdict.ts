@@ -51,8 +51,11 @@ export interface TaskResult {
 
 const START_BLOCKING_RULES = new Set(['invalid-value', 'env-file-missing']);
 
-/** Reads the recovery facts out of a recovery-config agent report. */
-export function recoveryFactsOf(report: AgentReport): AgentRecoveryFacts {
+/**
+ * Reads the recovery facts out of a recovery-config agent report. `recoverFrom: 'files'`: the restarted
+ * process's `recover` is what its files say (a fix written but not yet applied), not what the running one uses.
+ */
+export function recoveryFactsOf(report: AgentReport, o: { recoverFrom?: 'running' | 'files' } = {}): AgentRecoveryFacts {
   if (report.unreachable !== null || report.settings === null) {
     return { unreadable: report.unreachable ?? 'configuration not read', recover: null, recoveryTimeout: null, executorReregistrationNs: 0, restartSecMs: null, startBlocker: null };
   }
@@ -71,7 +74,7 @@ export function recoveryFactsOf(report: AgentReport): AgentRecoveryFacts {
   return {
     unreadable: null,
     recover: {
-      value: s.recover.live ?? s.recover.canonical ?? s.recover.value,
+      value: (o.recoverFrom === 'files' ? null : s.recover.live) ?? s.recover.canonical ?? s.recover.value,
       location: s.recover.location,
       remedy: recoverFinding?.remedy ?? null,
     },

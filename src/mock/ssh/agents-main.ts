@@ -14,7 +14,8 @@ process.stdin.on('data', (d: string) => {
   const { triggers, ...options } = JSON.parse(input.slice(0, input.indexOf('\n'))) as MockSshAgentsOptions;
   void startMockSshServer({ ...options, hooks: mockCommandHooks(options.stateDir, triggers) }).then((started) => {
     server = started;
-    process.stdout.write(`${JSON.stringify({ configPath: started.configPath, agents: started.agents })}\n`);
+    const ready = { configPath: started.configPath, agents: started.agents, permissions: started.permissions.description };
+    process.stdout.write(`${JSON.stringify(ready)}\n`);
   });
 });
 process.stdin.on('end', () => {

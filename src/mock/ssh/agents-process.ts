@@ -4,7 +4,7 @@ import type { MockTrigger } from '../triggers.js';
 import type { MockSshServerHandle, StartMockSshOptions } from './server.js';
 
 /** What a CLI run needs of the mock agents when they live in a process of their own. */
-export type MockSshAgentsProcess = Pick<MockSshServerHandle, 'configPath' | 'agents' | 'close'>;
+export type MockSshAgentsProcess = Pick<MockSshServerHandle, 'configPath' | 'agents' | 'close'> & { permissions: string };
 
 /** Plain data only: the child builds the command hooks (container mounts, triggers) itself. */
 export type MockSshAgentsOptions = Omit<StartMockSshOptions, 'hooks'> & { triggers: readonly MockTrigger[] };
@@ -13,11 +13,13 @@ export type MockSshAgentsOptions = Omit<StartMockSshOptions, 'hooks'> & { trigge
 const ENTRY = fileURLToPath(new URL('../mock/ssh-agents.js', import.meta.url));
 
 /**
- * Starts the mock agents' SSH servers in a child process (used by the benchmarks' xargs baseline): the agents then do not share the CLI's event loop and heap, as on a real cluster, so the
- * figures measure the tool. The child serves until its stdin closes.
+ * Starts the mock agents' SSH servers in a child process: as on a real cluster they do not share the
+ * CLI's event loop, CPU and heap (their SSH crypto would otherwise slow the CLI down, and a bigger heap
+ * makes each of its ssh spawns slower), so what a run costs is what the tool costs. The child serves
+ * until its stdin closes; `env` is its environment (the permission model reads it).
  */
-export function startMockSshAgentsProcess(options: MockSshAgentsOptions): Promise<MockSshAgentsProcess> {
-  const child = spawn(process.execPath, [ENTRY], { stdio: ['pipe', 'pipe', 'inherit'] });
+export function startMockSshAgentsProcess(options: MockSshAgentsOptions, env: NodeJS.ProcessEnv = process.env): Promise<MockSshAgentsProcess> {
+  const child = spawn(process.execPath, [ENTRY], { stdio: ['pipe', 'pipe', 'inherit'], env });
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   return new Promise((resolve, reject) => {
     let out = '';
@@ -27,7 +29,7 @@ export function startMockSshAgentsProcess(options: MockSshAgentsOptions): Promis
       out += d;
       const newline = out.indexOf('\n');
       if (newline === -1) return;
-      const ready = JSON.parse(out.slice(0, newline)) as Pick<MockSshServerHandle, 'configPath' | 'agents'>;
+      const ready = JSON.parse(out.slice(0, newline)) as Pick<MockSshAgentsProcess, 'configPath' | 'agents' | 'permissions'>;
       resolve({
         ...ready,
         async close() {

@@ -6,7 +6,8 @@ import type { MockSshFaults } from './server.js';
  * Keys: latency=<ms>, deny-auth, connection=refused|drop|hang, wrong-host-key, fail=<exit code>,
  * die-after=<n> (the agent goes down when asked to run command n+1), truncate-stdout=<bytes>,
  * lose-report=<n> (command n runs to its end, then the connections drop before its exit status is sent).
- * sudo=password (`sudo -n` answers "a password is required").
+ * sudo=password (`sudo -n` answers "a password is required"), no-reregister (after `systemctl restart` the agent
+ * process never re-registers with the master).
  */
 export function parseSshFaults(
   spec: string | undefined,
@@ -57,6 +58,9 @@ function parseFaultList(list: string, rule: string): MockSshFaults {
         break;
       case 'die-after':
         faults.dieAfterCommands = number();
+        break;
+      case 'no-reregister':
+        faults.noReregister = true;
         break;
       case 'lose-report':
         faults.loseReportOf = number();

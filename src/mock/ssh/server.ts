@@ -4,6 +4,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type Server as NetServer, type Socket } from 'node:net';
 import { chmodSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ssh2 from 'ssh2';
 import type { AgentTarget } from '../../agent/settings.js';
 import { mapMessageBack, parseAgentCommand } from './command.js';
@@ -52,6 +53,8 @@ export interface MockSshFaults {
   truncateStdoutBytes?: number;
   /** Command n runs to its end, then every connection is cut before its exit status is sent (a lost report). */
   loseReportOf?: number;
+  /** A restarted agent process never re-registers with the master (it cannot reach it). */
+  noReregister?: boolean;
 }
 
 export interface StartMockSshOptions {
@@ -95,6 +98,9 @@ export interface MockCommandHooks {
   /** 'cut': the command ran, but the connection drops before its exit status and the rest of its output leave. */
   afterCommand(agentId: string, command: number): Promise<void | 'cut'>;
 }
+
+/** The bundled entry of the agents' systemctl (scripts/build.mjs), next to the chunk this code is in. */
+const SYSTEMCTL_ENTRY = fileURLToPath(new URL('../mock/systemctl.js', import.meta.url));
 
 /** Exit status of a command the mock agent refused to run (like a shell's "cannot execute"). */
 export const GUARD_EXIT_CODE = 126;
@@ -187,6 +193,20 @@ function reachablePermissionModel(model: PermissionModel, stateDir: string): Per
 
 function isLoopback(address: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
+}
+
+/**
+ * The end of a command: the rest of its stdout, then its stderr, the exit status, EOF and close. stdout and
+ * stderr share the channel's window, and ssh2 resumes only one of them when the window reopens: stderr
+ * written while a big archive is still queued is stranded and then dropped by the close, which sshd never
+ * does. An empty write's callback runs once everything queued before it is out.
+ */
+function closeWith(stream: ssh2.ServerChannel, stderr: string, exit: () => void): void {
+  const done = () => {
+    exit();
+    stream.end();
+  };
+  stream.write(Buffer.alloc(0), () => (stderr === '' ? done() : stream.stderr.write(stderr, () => done())));
 }
 
 /** One agent: its own TCP listener, so faults apply per agent and a refused port really refuses. */
@@ -333,10 +353,7 @@ class MockAgentListener {
             for (const socket of this.sockets) socket.destroy();
             return;
           }
-          if (output) stream.stderr.write(output);
-          if (message) stream.stderr.write(`${message}\n`);
-          stream.exit(code);
-          stream.end();
+          closeWith(stream, `${output ?? ''}${message ? `${message}\n` : ''}`, () => stream.exit(code));
         });
     };
     if (this.hooks) {
@@ -386,9 +403,7 @@ class MockAgentListener {
       }
       const output = stderr.length > 0 ? mapMessageBack(Buffer.concat(stderr).toString('utf8'), parsed.mapped) : undefined;
       if (signal) {
-        if (output) stream.stderr.write(output);
-        stream.exit(signal.replace(/^SIG/, ''), false, '');
-        stream.end();
+        closeWith(stream, output ?? '', () => stream.exit(signal.replace(/^SIG/, ''), false, ''));
       } else finish(code ?? 1, undefined, output);
     });
   }
@@ -405,6 +420,10 @@ class MockAgentListener {
         USER: asRoot ? 'root' : this.user,
         LOGNAME: asRoot ? 'root' : this.user,
         LC_ALL: 'C',
+        // Where the agent's systemctl finds the mock's model of its unit (sandbox.ts systemctlShim).
+        STATEFUL_OPS_MOCK_NODE: process.execPath,
+        STATEFUL_OPS_MOCK_SYSTEMCTL: SYSTEMCTL_ENTRY,
+        ...(this.faults.noReregister ? { STATEFUL_OPS_MOCK_AGENT_FAULT: 'no-reregister' } : {}),
       },
       stdio: ['pipe', 'pipe', 'pipe'],
       ...this.permissions.spawnIdentity(asRoot),

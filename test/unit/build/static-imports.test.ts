@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Static (non-type) imports of a source file: what loading it loads, before any dynamic import(). */
+function staticImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specs: string[] = [];
+  for (const m of text.matchAll(/^\s*(?:import|export)\s+(?!type\b)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm)) specs.push(m[1] as string);
+  return specs;
+}
+
+/** Every package and source file reached from `entry` through static imports. */
+function reachable(entry: string): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (files.has(file)) return;
+    files.add(file);
+    for (const spec of staticImports(file)) {
+      if (spec.startsWith('.')) visit(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
+      else if (!spec.startsWith('node:')) packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] as string));
+    }
+  };
+  visit(resolve(root, entry));
+  return { files, packages };
+}
+
+// The libraries only some commands need load when those commands run, never at start-up or on the
+// hot read path: zod (full schemas), undici (HTTP proxies), ssh2 and msw (the mock), the prompts.
+const HEAVY = ['zod', 'undici', 'ssh2', 'msw', '@inquirer/prompts', 'ora', 'smol-toml'];
+
+describe('what start-up and `tasks list` load', () => {
+  it.each([
+    ['the launcher (--version)', 'src/main.ts'],
+    ['the CLI (--help)', 'src/cli.ts'],
+    ['tasks list', 'src/commands/tasks/list.ts'],
+    ['the HTTP clients', 'src/cluster/connect.ts'],
+  ])('%s loads none of the heavy libraries', (_name, entry) => {
+    const { packages } = reachable(entry);
+    expect([...packages].filter((p) => HEAVY.includes(p))).toEqual([]);
+  });
+
+  it('the CLI loads no command module before it knows the command', () => {
+    const { files } = reachable('src/cli.ts');
+    const commands = [...files].filter((f) => f.includes('/src/commands/') && !/\/commands\/(index|factory)\.ts$/.test(f));
+    expect(commands.map((f) => f.slice(root.length + 1))).toEqual([]);
+  });
+});

@@ -1,0 +1,35 @@
+import { PassThrough } from 'node:stream';
+import { Help } from 'commander';
+import { describe, expect, it } from 'vitest';
+import type { Io } from '../../../src/io.js';
+import { buildProgram } from '../../../src/cli.js';
+import { createFactory } from '../../../src/commands/factory.js';
+import { standaloneEntries } from '../../../src/commands/index.js';
+
+const io = (): Io & { out: () => string } => {
+  const stdout = new PassThrough();
+  let text = '';
+  stdout.on('data', (d: Buffer) => (text += d.toString()));
+  return {
+    stdout, stderr: new PassThrough(), stdin: new PassThrough(),
+    stdoutIsTTY: false, stderrIsTTY: false, stdinIsTTY: false, env: {}, cwd: '/', homedir: '/nonexistent',
+    out: () => text,
+  };
+};
+
+describe('top-level help without loading commands', () => {
+  it('each command of its own shows the same line as its definition would', async () => {
+    for (const entry of standaloneEntries()) {
+      const cmd = (await entry.define())(createFactory(io()));
+      expect(new Help().subcommandTerm(cmd)).toBe(entry.term);
+      expect(cmd.description()).toBe(entry.description);
+    }
+  });
+
+  it('the top-level help lists it with its arguments', async () => {
+    const test = io();
+    const { program } = await buildProgram(test, ['node', 'stateful-ops', '--help']);
+    program.outputHelp();
+    expect(test.out()).toMatch(/^ {2}wipe \[options\] \[task-id\.\.\.\] +Free waiting tasks/m);
+  });
+});
