@@ -4,6 +4,8 @@ import { main } from '../../src/cli.js';
 import type { Io } from '../../src/io.js';
 import { tempDir } from '../helpers/cli.js';
 import { displayWidth } from '../../src/output/table.js';
+import { createContext } from '../../src/context.js';
+import { agentsProgress } from '../../src/output/summary.js';
 
 /**
  * In-process runs of the CLI against the embedded mock with a test Io: what a terminal gets (colour,
@@ -117,14 +119,22 @@ describe('rendering decided by the terminal', () => {
     ]);
   });
 
-  it('progress (agents scanned n/N) only on a terminal stderr, never with --json or piped', async () => {
-    const tty = await run(['volumes', 'list', '--disk-usage', '--app', '/postgres'], { stderr: true });
-    expect(tty.stderr).toMatch(/\r\u001b\[2Kagents scanned 0\/\d+/);
-    expect(tty.stderr).toMatch(/agents scanned (\d+)\/\1/);
-    const piped = await run(['volumes', 'list', '--disk-usage', '--app', '/postgres']);
-    expect(piped.stderr).not.toContain('agents scanned');
-    const json = await run(['--json', 'volumes', 'list', '--disk-usage', '--app', '/postgres'], { stderr: true });
-    expect(json.stderr).not.toContain('agents scanned');
-    expect(tty.stdout).toBe(piped.stdout);
+  it('progress only on a terminal stderr, never with --json, --quiet or piped; a log line clears it first', () => {
+    const progressOf = (stderrIsTTY: boolean, opts: Partial<{ json: boolean; quiet: boolean }> = {}) => {
+      const stderr = new PassThrough();
+      let err = '';
+      stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const io: Io = { stdout: new PassThrough(), stderr, stdin: new PassThrough(), stdoutIsTTY: false, stderrIsTTY, stdinIsTTY: false, env: {}, cwd: '/', homedir: '/nonexistent' };
+      const ctx = createContext(io, { json: false, quiet: false, verbose: 0, color: false, mock: false, ...opts });
+      ctx.progress(agentsProgress(1, 3));
+      ctx.log.warn('agent S2 unreachable');
+      ctx.progress(agentsProgress(3, 3));
+      ctx.progressDone();
+      return err;
+    };
+    expect(progressOf(true)).toBe('\r\u001b[2Kagents scanned 1/3\r\u001b[2KWarning: agent S2 unreachable\n\r\u001b[2Kagents scanned 3/3\r\u001b[2K');
+    expect(progressOf(false)).toBe('Warning: agent S2 unreachable\n');
+    expect(progressOf(true, { json: true })).toBe('Warning: agent S2 unreachable\n');
+    expect(progressOf(true, { quiet: true })).toBe('Warning: agent S2 unreachable\n');
   });
 });
