@@ -1,6 +1,8 @@
 import type { Writable } from 'node:stream';
 import type { Io } from './io.js';
+import { Chalk, type ChalkInstance } from 'chalk';
 import { Logger } from './output/log.js';
+import type { TableLayout } from './output/table.js';
 import type { ClusterConfig } from './config/types.js';
 import type { MarathonApi } from './cluster/marathon-types.js';
 import type { MesosApi } from './cluster/mesos-types.js';
@@ -27,9 +29,14 @@ export interface ConnectionFlags {
 /** The global options every command accepts (see README "Global options"). */
 export interface GlobalOptions extends ConnectionFlags {
   json: boolean;
+  /** `-o table|wide|json`; `--json` is `-o json`. */
+  output?: 'table' | 'wide' | 'json';
   quiet: boolean;
   verbose: number;
+  /** Colours on stderr (the logger). */
   color: boolean;
+  /** Colours on stdout (verdicts, severities in tables and reports). */
+  stdoutColor?: boolean;
   mock: boolean;
   mockDir?: string;
 }
@@ -61,6 +68,14 @@ export interface Ctx {
   io: Io;
   opts: GlobalOptions;
   log: Logger;
+  /** How tables fit the terminal (`-o wide`, its width). */
+  layout: TableLayout;
+  /** Colours for stdout: a no-op painter unless stdout is a terminal and colour is wanted. */
+  paint: ChalkInstance;
+  /** A progress line on stderr, redrawn in place: only on a terminal, never with --json or --quiet. */
+  progress(text: string): void;
+  /** Ends the progress line (clears it). */
+  progressDone(): void;
   /** Write data (a table, JSON, ids) to stdout. */
   print(text: string): void;
   /** Write a JSON document to stdout (4-space indent, like the DC/OS CLI's Go commands). */
@@ -97,10 +112,24 @@ export function createContext(
   let agentsPromise: Promise<AgentAccess> | undefined;
   let output: Promise<void> = Promise.resolve();
 
+  const showProgress = io.stderrIsTTY && !opts.json && !opts.quiet;
+  let progressShown = false;
+  log.beforeWrite = () => ctx.progressDone();
   const ctx: Ctx = {
     io,
     opts,
     log,
+    layout: { wide: opts.output === 'wide', ...(io.stdoutColumns === undefined ? {} : { maxWidth: io.stdoutColumns }) },
+    paint: new Chalk({ level: opts.stdoutColor === true ? 1 : 0 }),
+    progress(text) {
+      if (!showProgress) return;
+      io.stderr.write(`\r\u001b[2K${text}`);
+      progressShown = true;
+    },
+    progressDone() {
+      if (progressShown) io.stderr.write('\r\u001b[2K');
+      progressShown = false;
+    },
     print(text) {
       // In order with JSON still being written.
       output = output.then(() => {
@@ -132,6 +161,7 @@ export function createContext(
       closers.push(fn);
     },
     async close() {
+      ctx.progressDone();
       for (const fn of closers.splice(0).reverse()) {
         try {
           await fn();

@@ -9,6 +9,8 @@ export interface Io {
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
   stdinIsTTY: boolean;
+  /** Width of the terminal on stdout; undefined when stdout is no terminal. */
+  stdoutColumns?: number;
   env: NodeJS.ProcessEnv;
   cwd: string;
   homedir: string;
@@ -22,6 +24,7 @@ export function processIo(): Io {
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     stdinIsTTY: Boolean(process.stdin.isTTY),
+    ...(process.stdout.isTTY && process.stdout.columns > 0 ? { stdoutColumns: process.stdout.columns } : {}),
     env: process.env,
     cwd: process.cwd(),
     homedir: homedir(),

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { Ctx, GlobalOptions, Io } from '../context.js';
 import { CliError, ExitCode, isCliError, type ExitCodeValue } from '../errors.js';
 import { holdsDestructiveLock } from '../safety/lock-held.js';
+import { wantsColour } from '../output/colour.js';
 
 /**
  * What every command definition receives: the injected streams and a way to run its
@@ -108,13 +109,15 @@ function describeCause(cause: unknown): string {
 
 function globalOptions(cmd: Command, io: Io): GlobalOptions {
   const o = cmd.optsWithGlobals<Record<string, unknown>>();
-  const wantsColor = o.color !== false && io.stderrIsTTY && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
+  const output = outputFormat(o.output, o.json === true);
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const opts: GlobalOptions = {
-    json: o.json === true,
+    json: output === 'json',
+    output,
     quiet: o.quiet === true,
     verbose: typeof o.verbose === 'number' ? o.verbose : verbosityFromEnv(io.env),
-    color: wantsColor,
+    color: wantsColour(io.stderrIsTTY, io.env, o.color !== false),
+    stdoutColor: wantsColour(io.stdoutIsTTY, io.env, o.color !== false),
     mock: o.mock === true,
     insecure: o.insecure === true,
   };
@@ -125,6 +128,15 @@ function globalOptions(cmd: Command, io: Io): GlobalOptions {
   }
   if (opts.quiet && opts.verbose > 0) throw new CliError('usage', '--quiet and --verbose cannot be combined');
   return opts;
+}
+
+function outputFormat(value: unknown, json: boolean): NonNullable<GlobalOptions['output']> {
+  if (value === undefined) return json ? 'json' : 'table';
+  if (value !== 'table' && value !== 'wide' && value !== 'json') {
+    throw new CliError('usage', `--output must be table, wide or json, got '${String(value)}'`);
+  }
+  if (json && value !== 'json') throw new CliError('usage', `--json and --output ${value} cannot be combined`);
+  return value;
 }
 
 function verbosityFromEnv(env: NodeJS.ProcessEnv): number {

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import type { Factory } from './factory.js';
+import { didYouMean } from './suggest.js';
 
 type Define = (f: Factory) => Command;
 
@@ -70,6 +71,12 @@ const entries: Entry[] = [
     define: async () => (await import('./wipe.js')).newCmdWipe,
   },
   {
+    name: 'completion',
+    description: 'Print a shell completion script (nouns, verbs and flags) for bash, zsh or fish',
+    term: 'completion <shell>',
+    define: async () => (await import('./completion.js')).newCmdCompletion,
+  },
+  {
     name: 'mock',
     description: 'The embedded mock DC/OS cluster (offline use and tests)',
     verbs: async () => {
@@ -87,11 +94,29 @@ const entries: Entry[] = [
 function group(name: string, description: string, verbs: Command[]): Command {
   const cmd = new Command(name).description(description);
   for (const verb of verbs) cmd.addCommand(verb);
-  cmd.action(() => {
+  return handleUnknownWords(cmd);
+}
+
+/**
+ * A command word that is no subcommand: `unknown command 'lst' for 'stateful-ops tasks'` and the close
+ * matches (the program's own nouns as well as each noun's verbs); no word: the help, usage exit code.
+ */
+export function handleUnknownWords(cmd: Command, extraWords: string[] = []): Command {
+  return cmd.allowExcessArguments(true).action(() => {
+    const typed = cmd.args[0];
+    const path = [...ancestry(cmd)].join(' ');
+    if (typed !== undefined) {
+      const known = [...cmd.commands.flatMap((c) => [c.name(), ...c.aliases()]), ...extraWords];
+      cmd.error(`error: unknown command '${typed}' for '${path}'${didYouMean(typed, known)}`, { exitCode: 2, code: 'commander.unknownCommand' });
+    }
     cmd.outputHelp({ error: true });
-    throw new CommanderError(2, 'stateful-ops.missingVerb', `missing command for '${name}'`);
+    throw new CommanderError(2, 'stateful-ops.missingVerb', `missing command for '${path}'`);
   });
-  return cmd;
+}
+
+function* ancestry(cmd: Command): Generator<string> {
+  if (cmd.parent) yield* ancestry(cmd.parent);
+  yield cmd.name();
 }
 
 /** The top-level help line of a command whose definition is not loaded. */
@@ -108,10 +133,12 @@ export function subcommandTerm(cmd: Command, derived: (cmd: Command) => string):
  * `--help` loads no command at all.
  */
 export async function registerCommands(program: Command, f: Factory, word: string | undefined): Promise<void> {
+  // Completion scripts are generated from the whole tree: every command gets its definition.
+  const all = word === 'completion';
   const commands = await Promise.all(
     entries.map(async (e): Promise<Command> => {
-      if ('verbs' in e) return group(e.name, e.description, e.name === word ? (await e.verbs()).map((define) => define(f)) : []);
-      if (e.name === word) return (await e.define())(f);
+      if ('verbs' in e) return group(e.name, e.description, all || e.name === word ? (await e.verbs()).map((define) => define(f)) : []);
+      if (all || e.name === word) return (await e.define())(f);
       const placeholder = new Command(e.name).description(e.description);
       helpTerms.set(placeholder, e.term);
       return placeholder;

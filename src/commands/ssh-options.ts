@@ -19,19 +19,43 @@ export interface SshCommandOptions {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** Fresh option objects: commander keeps state on them, so each command gets its own. */
+function sshOptions(): Option[] {
+  return [
+    new Option('--ssh-user <user>', 'SSH user on the agents (default: core.ssh_user, else centos)'),
+    new Option('--ssh-identity <file>', 'SSH private key (default: your ssh-agent / ~/.ssh config)'),
+    new Option('--ssh-port <port>', 'SSH port on the agents'),
+    new Option('--ssh-option <opt>', 'Extra ssh -o option (repeatable)').argParser(collect),
+    new Option('--ssh-config <file>', 'ssh_config file to use (ssh -F)'),
+    new Option('--ssh-proxy <host>', 'Jump host, e.g. a bastion (default: core.ssh_proxy_ip)'),
+    new Option('--master-proxy', 'Jump through the leading master (its public IP from the cluster), like dcos node ssh --master-proxy'),
+    new Option('--sudo', 'Run the remote commands as root with sudo -n (also STATEFUL_OPS_SSH_SUDO=1)'),
+    new Option('--ssh-connect-timeout <seconds>', 'SSH connect timeout'),
+    new Option('--concurrency <n>', 'Agents worked on at once (default 16)'),
+    new Option('--agent-timeout <seconds>', 'Budget for all work on one agent (default 120)'),
+  ];
+}
+
+const SSH_KEYS = sshOptions().map((o) => o.attributeName());
+
+/**
+ * The SSH options in the global position (`stateful-ops --sudo --ssh-user core agent recovery-config`),
+ * grouped apart in the top-level help. The program parses its own options wherever they stand, so
+ * these also take the values written after the command; addSshOptions hands them to the command.
+ */
+export function addGlobalSshOptions(program: Command): Command {
+  for (const o of sshOptions()) program.addOption(o.helpGroup('SSH options (commands that work on agents):'));
+  return program;
+}
+
 export function addSshOptions(cmd: Command): Command {
-  return cmd
-    .option('--ssh-user <user>', 'SSH user on the agents (default: core.ssh_user, else centos)')
-    .option('--ssh-identity <file>', 'SSH private key (default: your ssh-agent / ~/.ssh config)')
-    .option('--ssh-port <port>', 'SSH port on the agents')
-    .option('--ssh-option <opt>', 'Extra ssh -o option (repeatable)', collect)
-    .option('--ssh-config <file>', 'ssh_config file to use (ssh -F)')
-    .option('--ssh-proxy <host>', 'Jump host, e.g. a bastion (default: core.ssh_proxy_ip)')
-    .option('--master-proxy', 'Jump through the leading master (its public IP from the cluster), like dcos node ssh --master-proxy')
-    .option('--sudo', 'Run the remote commands as root with sudo -n (also STATEFUL_OPS_SSH_SUDO=1)')
-    .addOption(new Option('--ssh-connect-timeout <seconds>', 'SSH connect timeout').default(undefined))
-    .option('--concurrency <n>', 'Agents worked on at once (default 16)')
-    .option('--agent-timeout <seconds>', 'Budget for all work on one agent (default 120)');
+  for (const o of sshOptions()) cmd.addOption(o);
+  return cmd.hook('preAction', (self) => {
+    const all = self.optsWithGlobals<Record<string, unknown>>();
+    for (const key of SSH_KEYS) {
+      if (self.getOptionValue(key) === undefined && all[key] !== undefined) self.setOptionValue(key, all[key]);
+    }
+  });
 }
 
 export function sshFlagsFrom(o: SshCommandOptions, yes = false): AgentSshFlags {

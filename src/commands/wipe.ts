@@ -16,7 +16,9 @@ import { acquireDestructiveLock } from '../safety/lock.js';
 import { mapSettledLimit } from '../util/map-limit.js';
 import type { Factory } from './factory.js';
 import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from './ssh-options.js';
-import { formatBytes } from './volumes/list.js';
+import { formatBytes } from '../output/bytes.js';
+import { freedBy, tasksProgress, wipeSummary } from '../output/summary.js';
+import { withIdsFromStdin } from './stdin-ids.js';
 
 export interface WipeOptions extends SshCommandOptions {
   app?: string;
@@ -31,7 +33,7 @@ export interface WipeOptions extends SshCommandOptions {
 export function newCmdWipe(f: Factory, runF = run): Command {
   const cmd = new Command('wipe')
     .description('Free waiting tasks: delete their volume data on the agent, then expunge them from Marathon (wipe=true)')
-    .argument('[task-id...]', 'Marathon task ids of waiting tasks')
+    .argument('[task-id...]', 'Marathon task ids of waiting tasks; - reads them from stdin, one per line')
     .option('--app <id>', 'With --all-waiting: the app whose waiting tasks to wipe')
     .option('--all-waiting', 'Every waiting task of --app (with --skip-data: every task of it on a lost agent)')
     .option('--dry-run', 'Run every check and print the plan; change nothing')
@@ -48,11 +50,14 @@ directory, not a symlink or another mount; no live container uses it) → plan �
 backup → delete the directory's contents (dotfiles too, one filesystem, the directory itself kept) →
 DELETE /v2/apps/<app>/tasks/<task>?wipe=true → re-read Marathon to confirm the task is gone.
 Every step is journaled; re-running the same command after an interruption resumes it.
+On a terminal, stderr shows n/N tasks and the bytes freed as it goes; every run (not --dry-run) ends
+with one line on stderr: "<n> wiped, <bytes> freed, <n> refused, <n> failed, journal <path>".
 
 Examples:
   $ stateful-ops wipe --dry-run postgres.instance-53ab8733-fd96-11e5-8e70-76a1c19f8c3d._app.1
   $ stateful-ops wipe --backup-dir ./backups postgres.instance-53ab8733-fd96-11e5-8e70-76a1c19f8c3d._app.1
   $ stateful-ops wipe --app /db/mysql --all-waiting --yes
+  $ stateful-ops tasks list --app /db/mysql -q | stateful-ops wipe --yes -
   $ stateful-ops wipe --skip-data --yes postgres.instance-5e0c4a21-fd96-11e5-8e70-76a1c19f8c3d._app.1`,
     )
     .action(async (taskIds: string[], options: WipeOptions, c: Command) => f.execute(c, (ctx) => runF(ctx, taskIds, options)));
@@ -86,7 +91,8 @@ function parseTargets(taskIds: string[], options: WipeOptions): Targets {
   return { appIds: [...apps], taskIds: new Set(taskIds), journalItems: [...new Set(taskIds)] };
 }
 
-export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Promise<ExitCodeValue> {
+export async function run(ctx: Ctx, givenIds: string[], options: WipeOptions): Promise<ExitCodeValue> {
+  const taskIds = givenIds.includes('-') ? await withIdsFromStdin(ctx.io, givenIds) : givenIds;
   const targets = parseTargets(taskIds, options);
   const skipData = options.skipData === true;
   const clients = await ctx.cluster();
@@ -181,6 +187,7 @@ export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Pr
 
   // 3. The plan: exactly what the execute step will run.
   const plan = { marathonUrl: clients.marathon.baseUrl, skipData, tasks: pre.plans, refused: refusals, alreadyExpunged, vanished, journal: journal.path, journalProblems: journal.problems };
+  const summary = (results: TaskWipeResult[]) => ctx.log.info(wipeSummary(results, refusals.length, journal.path, skipData));
   if (options.dryRun) {
     if (ctx.opts.json) ctx.printJson({ dryRun: true, ...plan });
     else ctx.print(renderPlan(plan));
@@ -193,6 +200,7 @@ export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Pr
     if (ctx.opts.json) ctx.printJson({ ...plan, results: relaunchedSince });
     else if (relaunchedSince.length > 0) ctx.print(renderResults(relaunchedSince));
     reportLeftovers(ctx, relaunchedSince);
+    summary(relaunchedSince);
     if (relaunchedSince.length > 0) return ExitCode.CHANGED;
     if (sshFailure !== null) return sshFailure;
     if (refusals.length > 0) return ExitCode.REFUSED;
@@ -202,7 +210,7 @@ export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Pr
 
   // 4. Confirm, then 5–8: backup, delete, expunge, verify.
   const { confirmDestruction, expectedConfirmation } = await import('../safety/confirm.js');
-  const appsInPlan = [...new Set(pre.plans.map((p) => p.app))];
+  const appsInPlan = [...new Set(pre.plans.map((p) => p.app))].sort();
   await confirmDestruction(ctx, {
     yes: options.yes === true,
     expected: expectedConfirmation(pre.plans.length, appsInPlan[0]),
@@ -210,6 +218,9 @@ export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Pr
   });
   const { executeWipe } = await import('../inventory/wipe-execute.js');
   const access = skipData ? undefined : await ctx.agents(sshFlagsFrom(options, true));
+  const finished: TaskWipeResult[] = [];
+  const verb = skipData ? 'expunging' : 'wiping';
+  ctx.progress(tasksProgress(verb, 0, pre.plans.length, 0));
   const results = await executeWipe(clients, access, pre.plans, {
     journal,
     ...(options.backupDir === undefined ? {} : { backupDir: options.backupDir }),
@@ -217,13 +228,19 @@ export async function run(ctx: Ctx, taskIds: string[], options: WipeOptions): Pr
     concurrency: access?.settings.concurrency ?? 16,
     signal: ctx.signal,
     onProgress: (m) => ctx.log.verbose(m),
+    onTaskDone: (r) => {
+      finished.push(r);
+      ctx.progress(tasksProgress(verb, finished.length, pre.plans.length, freedBy(finished)));
+    },
   });
+  ctx.progressDone();
 
   results.push(...relaunchedSince);
   if (ctx.opts.json) ctx.printJson({ ...plan, results });
   else ctx.print(renderResults(results));
   reportLeftovers(ctx, results);
   reportUnwrittenRecords(ctx, journal);
+  summary(results);
   return exitCodeFor(results, refusals);
 }
 
@@ -283,7 +300,14 @@ function reportLeftovers(ctx: Ctx, results: TaskWipeResult[]): void {
 export function renderPlan(plan: { marathonUrl: string; skipData: boolean; tasks: TaskWipePlan[]; refused: Refusal[]; alreadyExpunged: string[] }): string {
   const lines: string[] = [];
   const n = plan.tasks.length;
-  lines.push(`Plan: ${n} task${n === 1 ? '' : 's'} to ${plan.skipData ? 'expunge (data left on disk)' : 'wipe'}`);
+  const volumes = plan.tasks.flatMap((t) => t.volumes);
+  const bytes = volumes.reduce((acc, v) => acc + (v.bytes ?? 0), 0);
+  const entries = volumes.reduce((acc, v) => acc + (v.entries ?? 0), 0);
+  const totals = plan.skipData
+    ? `${volumes.length} volume${volumes.length === 1 ? '' : 's'} kept on disk`
+    : `${volumes.length} volume${volumes.length === 1 ? '' : 's'}, ${formatBytes(bytes)} in ${entries} entries to delete`;
+  const refused = plan.refused.length > 0 ? `; ${plan.refused.length} refused` : '';
+  lines.push(`Plan: ${n} task${n === 1 ? '' : 's'} to ${plan.skipData ? 'expunge (data left on disk)' : 'wipe'}`, `TOTAL   ${totals}${refused}`);
   for (const t of plan.tasks) {
     lines.push('', `TASK    ${t.task}`, `APP     ${t.app}`, `AGENT   ${t.agentId ?? 'N/A'} (${t.host ?? 'no host'})`);
     for (const v of t.volumes) {

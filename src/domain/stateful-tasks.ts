@@ -174,3 +174,16 @@ export function appIdFromPersistenceId(persistenceId: string): string | undefine
   if (first <= 0 || first === last) return undefined;
   return `/${persistenceId.slice(0, first).split('_').join('/')}`;
 }
+
+/**
+ * One word for the `--reservations` cross-check of a task's volumes: `missing` (a volume the master no
+ * longer lists on that agent), `in-use` (a waiting task whose volume Mesos says a task is using),
+ * `unknown` (not checked, or the agent is unknown), `ok`.
+ */
+export function mesosCheckWord(task: Pick<StatefulTaskView, 'state' | 'volumes' | 'agentId'>): 'ok' | 'missing' | 'in-use' | 'unknown' {
+  if (task.volumes.length === 0 || task.agentId === null) return 'unknown';
+  if (task.volumes.some((v) => v.mesos.known === null)) return 'unknown';
+  if (task.volumes.some((v) => v.mesos.known === false)) return 'missing';
+  if (task.state !== 'running' && task.volumes.some((v) => v.mesos.inUse)) return 'in-use';
+  return 'ok';
+}

@@ -11,6 +11,8 @@ export interface BatchOptions<P> {
   signal: AbortSignal;
   /** Stop starting new items after the first failure. */
   failFast: boolean;
+  /** Called as each item ends (ran or failed), for progress output. */
+  onItemDone?: (index: number) => void;
 }
 
 /**
@@ -41,6 +43,7 @@ export async function runByAgent<P>(
         failed = true;
         outcomes[i] = { status: 'failed', error: isCliError(e) || e instanceof Error ? e.message : String(e) };
       }
+      options.onItemDone?.(i);
     }
   });
   return outcomes;

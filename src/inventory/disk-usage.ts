@@ -13,7 +13,12 @@ export interface DiskUsageRun {
  * Measure each volume's size on disk over SSH (`du` on its agent, one agent per slot, bounded
  * concurrency). Fills `sizeOnDisk`; a volume that cannot be measured gets a note saying why.
  */
-export async function measureDiskUsage(access: AgentAccess, details: VolumeDetail[], signal?: AbortSignal): Promise<DiskUsageRun> {
+export async function measureDiskUsage(
+  access: AgentAccess,
+  details: VolumeDetail[],
+  signal?: AbortSignal,
+  onAgentsScanned?: (done: number, total: number) => void,
+): Promise<DiskUsageRun> {
   const byAgent = new Map<string, VolumeDetail[]>();
   for (const d of details) {
     if (d.hostPath === null || d.agentId === null || d.host === null) continue;
@@ -21,6 +26,8 @@ export async function measureDiskUsage(access: AgentAccess, details: VolumeDetai
   }
   const groups = [...byAgent.values()];
   const targets = groups.map((g) => access.target({ id: g[0]?.agentId ?? null, host: g[0]?.host ?? '' }));
+  let scanned = 0;
+  onAgentsScanned?.(0, targets.length);
   const outcomes = await fanOut(
     targets,
     async (agent, agentSignal) => {
@@ -39,7 +46,12 @@ export async function measureDiskUsage(access: AgentAccess, details: VolumeDetai
       }
       return measured === 0 ? firstError : null;
     },
-    { concurrency: access.settings.concurrency, perAgentTimeoutMs: access.settings.perAgentTimeoutMs, ...(signal ? { signal } : {}) },
+    {
+      concurrency: access.settings.concurrency,
+      perAgentTimeoutMs: access.settings.perAgentTimeoutMs,
+      ...(signal ? { signal } : {}),
+      onSettled: () => onAgentsScanned?.(++scanned, targets.length),
+    },
   );
   outcomes.forEach((o, i) => {
     if (!o.ok) for (const d of groups[i] ?? []) if (d.sizeOnDisk === null) d.notes.push(`size on disk unknown: ${o.error.message}`);

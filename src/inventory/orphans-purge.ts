@@ -164,14 +164,20 @@ export async function executePurge(
   clients: ClusterClients,
   agents: AgentAccess,
   plans: PurgePlan[],
-  options: { journal: Journal; signal: AbortSignal; onProgress: (message: string) => void },
+  options: { journal: Journal; signal: AbortSignal; onProgress: (message: string) => void; onDone?: (result: PurgeResult) => void },
 ): Promise<PurgeResult[]> {
   const results = plans.map(
     (o): PurgeResult => ({ agentId: o.agentId, host: o.hostname, path: o.path, outcome: 'failed', bytes: 0, entriesRemoved: 0, confirmed: null, again: o.again, error: null }),
   );
   const outcomes = await runByAgent(
     plans,
-    { agentOf: (o) => o.agentId, concurrency: agents.settings.concurrency, signal: options.signal, failFast: false },
+    {
+      agentOf: (o) => o.agentId,
+      concurrency: agents.settings.concurrency,
+      signal: options.signal,
+      failFast: false,
+      onItemDone: (i) => options.onDone?.(results[i] as PurgeResult),
+    },
     async (o) => {
       const result = results[plans.indexOf(o)] as PurgeResult;
       const item = purgeItem(o);

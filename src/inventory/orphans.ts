@@ -82,6 +82,7 @@ export async function findOrphans(
   clients: ClusterClients,
   access: () => Promise<AgentAccess>,
   signal: AbortSignal,
+  onAgentsScanned?: (done: number, total: number) => void,
 ): Promise<OrphanReport & { ssh: SshTally }> {
   const [slaves, view] = await Promise.all([clients.mesos.slaves(), readMarathonView(clients).catch((e: unknown) => e as Error)]);
   const warnings: string[] = [];
@@ -94,7 +95,7 @@ export async function findOrphans(
     if (found.warning) warnings.push(found.warning);
   }
   const claims = view instanceof Error ? null : view.claims;
-  const { data, skipped, ssh } = await findOrphanData(clients, await access(), slaves, claims, warnings, signal);
+  const { data, skipped, ssh } = await findOrphanData(clients, await access(), slaves, claims, warnings, signal, onAgentsScanned);
   return {
     ssh,
     marathon: view instanceof Error ? { frameworkId: null, roles: [] } : { frameworkId: view.frameworkId, roles: [...view.roles].sort() },
@@ -112,6 +113,7 @@ async function findOrphanData(
   claims: MarathonClaims | null,
   warnings: string[],
   signal: AbortSignal,
+  onAgentsScanned?: (done: number, total: number) => void,
 ): Promise<{ data: OrphanData[]; skipped: SkippedEntry[]; ssh: SshTally }> {
   const index = indexReservations(slaves);
   // An agent whose listing cannot tell its volumes is not examined: every directory would look orphaned.
@@ -121,6 +123,8 @@ async function findOrphanData(
     return gap === undefined;
   });
   const targets = listed.map((a) => agents.target({ id: a.id, host: a.hostname }));
+  let scanned = 0;
+  onAgentsScanned?.(0, targets.length);
   const outcomes = await fanOut(
     targets,
     async (target, agentSignal) => {
@@ -137,7 +141,12 @@ async function findOrphanData(
       });
       return found;
     },
-    { concurrency: agents.settings.concurrency, perAgentTimeoutMs: agents.settings.perAgentTimeoutMs, signal },
+    {
+      concurrency: agents.settings.concurrency,
+      perAgentTimeoutMs: agents.settings.perAgentTimeoutMs,
+      signal,
+      onSettled: () => onAgentsScanned?.(++scanned, targets.length),
+    },
   );
   const data: OrphanData[] = [];
   const skipped: SkippedEntry[] = [];

@@ -50,6 +50,8 @@ export interface ExecuteOptions {
   concurrency: number;
   signal: AbortSignal;
   onProgress: (message: string) => void;
+  /** Called as each task's steps end (its result so far), for the n/N progress line. */
+  onTaskDone?: (result: TaskWipeResult) => void;
 }
 
 /**
@@ -70,7 +72,13 @@ export async function executeWipe(
   const results = new Map(plans.map((p) => [p.task, newResult(p)]));
   const outcomes = await runByAgent(
     plans,
-    { agentOf: (p) => p.agentId ?? p.task, concurrency: options.concurrency, signal: options.signal, failFast: options.failFast },
+    {
+      agentOf: (p) => p.agentId ?? p.task,
+      concurrency: options.concurrency,
+      signal: options.signal,
+      failFast: options.failFast,
+      onItemDone: (i) => options.onTaskDone?.(results.get(plans[i]?.task ?? '') as TaskWipeResult),
+    },
     (plan, stop) => wipeOne(clients, access, plan, results.get(plan.task) as TaskWipeResult, options, stop, versions),
   );
   outcomes.forEach((outcome, i) => {

@@ -49,7 +49,11 @@ export class Logger {
     this.write(this.paint.dim(message));
   }
 
+  /** Set by the context while a progress line is shown: it is cleared first, so a message never joins it. */
+  beforeWrite: (() => void) | undefined;
+
   private write(line: string): void {
+    this.beforeWrite?.();
     this.stderr.write(line.endsWith('\n') ? line : `${line}\n`);
   }
 }

@@ -21,7 +21,8 @@ export function totalsOf(data: OrphanData[], reservations: OrphanReservation[]) 
   };
 }
 
-export function renderReport(data: OrphanData[], reservations: OrphanReservation[], skipped: SkippedEntry[], operatorUrl: string): string {
+/** `calls`: print each operator call in full (-v); otherwise one summary line (the JSON has them all). */
+export function renderReport(data: OrphanData[], reservations: OrphanReservation[], skipped: SkippedEntry[], operatorUrl: string, calls = false): string {
   const t = totalsOf(data, reservations);
   const lines: string[] = [];
   lines.push(`ORPHAN DATA: ${t.dataDirectories} director${t.dataDirectories === 1 ? 'y' : 'ies'}, ${formatBytes(t.dataBytes)} reclaimable`);
@@ -50,8 +51,9 @@ export function renderReport(data: OrphanData[], reservations: OrphanReservation
       `WHY        ${r.reason}`,
     );
     if (r.blocked) lines.push(`NOT NOW    ${r.blocked}`);
-    lines.push(...callLines(r, operatorUrl, 'RELEASE', 11));
+    lines.push(...(calls ? callLines(r, operatorUrl, 'RELEASE', 11) : [`RELEASE    ${r.calls.map((c) => c.type).join(', then ')}`]));
   }
+  if (reservations.length > 0 && !calls) lines.push('', callsSummary(reservations));
   if (skipped.length > 0) {
     lines.push('', `NOT TOUCHED: ${skipped.length} unexpected entr${skipped.length === 1 ? 'y' : 'ies'} under roles directories`);
     for (const s of skipped) lines.push(`  ${s.hostname} ${printable(s.path)}: ${s.reason}`);
@@ -59,22 +61,39 @@ export function renderReport(data: OrphanData[], reservations: OrphanReservation
   return `${lines.join('\n')}\n`;
 }
 
+/** "3 operator calls (1 DESTROY_VOLUMES, 2 UNRESERVE_RESOURCES) for 2 agents; --json or -v for the calls" */
+export function callsSummary(reservations: OrphanReservation[]): string {
+  const byType = new Map<string, number>();
+  for (const r of reservations) for (const c of r.calls) byType.set(c.type, (byType.get(c.type) ?? 0) + 1);
+  const total = [...byType.values()].reduce((a, b) => a + b, 0);
+  const agents = new Set(reservations.map((r) => r.agentId)).size;
+  const kinds = [...byType].map(([type, n]) => `${n} ${type}`).join(', ');
+  return `${total} operator call${total === 1 ? '' : 's'} (${kinds}) for ${agents} agent${agents === 1 ? '' : 's'}; --json or -v for the calls`;
+}
+
 /** Each call on one line, exactly as sent: `POST <url> <json body>`; the second one after `THEN`. */
 function callLines(r: OrphanReservation, operatorUrl: string, firstLabel: string, width: number): string[] {
   return r.calls.map((call, i) => `${(i === 0 ? firstLabel : 'THEN').padEnd(width)}POST ${operatorUrl} ${JSON.stringify(call)}`);
 }
 
-export function renderCleanupPlan(plan: { data: OrphanData[]; reservations: OrphanReservation[]; refused: PlannedRefusal[] }, operatorUrl: string): string {
+export function renderCleanupPlan(plan: { data: OrphanData[]; reservations: OrphanReservation[]; refused: PlannedRefusal[] }, operatorUrl: string, calls = false): string {
   const n = plan.data.length;
   const m = plan.reservations.length;
-  const lines = [`Plan: remove ${n} orphaned volume director${n === 1 ? 'y' : 'ies'}, release ${m} reservation${m === 1 ? '' : 's'}`];
+  const t = totalsOf(plan.data, plan.reservations);
+  const entries = plan.data.reduce((acc, d) => acc + (d.entries ?? 0), 0);
+  const lines = [
+    `Plan: remove ${n} orphaned volume director${n === 1 ? 'y' : 'ies'}, release ${m} reservation${m === 1 ? '' : 's'}`,
+    `TOTAL   ${formatBytes(t.dataBytes)} in ${entries} entries to delete; ${t.reservedCpus} cpus, ${t.reservedMemMb} MB mem, ${t.reservedDiskMb} MB disk to release` +
+      (plan.refused.length > 0 ? `; ${plan.refused.length} refused` : ''),
+  ];
   for (const d of plan.data) {
     lines.push('', `AGENT   ${d.agentId} (${d.hostname})`, deleteLine({ path: d.path, scope: 'directory', bytes: d.bytes, entries: d.entries }));
   }
   for (const r of plan.reservations) {
     lines.push('', `AGENT   ${r.agentId} (${r.hostname})`, `RESERVATION ${describeReservation(r)}`);
-    lines.push(...callLines(r, operatorUrl, 'RELEASE', 8));
+    lines.push(...(calls ? callLines(r, operatorUrl, 'RELEASE', 8) : [`RELEASE ${r.calls.map((c) => c.type).join(', then ')} (POST ${operatorUrl})`]));
   }
+  if (plan.reservations.length > 0 && !calls) lines.push('', callsSummary(plan.reservations));
   lines.push(...refusedSection(plan.refused));
   return `${lines.join('\n')}\n`;
 }

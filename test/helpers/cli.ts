@@ -17,6 +17,8 @@ export interface CliOptions {
   env?: Record<string, string | undefined>;
   input?: string;
   timeoutMs?: number;
+  /** Working directory of the CLI (default: the test's). */
+  cwd?: string;
 }
 
 /** Run the built CLI as a subprocess, the way a user or a CI script does. No TTY, isolated HOME. */
@@ -34,7 +36,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
       if (v === undefined) delete env[k];
       else env[k] = v;
     }
-    const child = spawn(process.execPath, [cliPath, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliPath, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'], ...(options.cwd ? { cwd: options.cwd } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -78,8 +78,13 @@ describe('volumes orphans against the mock', () => {
     expect(text.stdout).toMatch(/^ORPHAN DATA: 1 directory, \d+\.\d KiB reclaimable$/m);
     expect(text.stdout).toContain(STRAY_PATH);
     expect(text.stdout).toMatch(/^WHY +Marathon has no task 'db_mysql\.instance-6a1e3b52-0a4f-11ec-9a03-0242ac130003'$/m);
-    expect(text.stdout).toMatch(/^RELEASE +POST http:\/\/127\.0\.0\.1:\d+\/mesos\/api\/v1 \{"type":"DESTROY_VOLUMES","destroy_volumes":\{"agent_id":\{"value":"d935ca7e-e29d-4503-94e7-25fe9f16847c-S3"\}/m);
-    expect(text.stdout).toMatch(/^THEN +POST http:\/\/127\.0\.0\.1:\d+\/mesos\/api\/v1 \{"type":"UNRESERVE_RESOURCES"/m);
+    // The human report summarises the operator calls (multi-KB JSON each); -v prints them as sent.
+    expect(text.stdout).not.toContain('"type":"DESTROY_VOLUMES"');
+    expect(text.stdout).toMatch(/^RELEASE +DESTROY_VOLUMES, then UNRESERVE_RESOURCES$/m);
+    expect(text.stdout).toMatch(/^4 operator calls \(2 DESTROY_VOLUMES, 2 UNRESERVE_RESOURCES\) for 2 agents; --json or -v for the calls$/m);
+    const verbose = await cli(['-v', 'volumes', 'orphans']);
+    expect(verbose.stdout).toMatch(/^RELEASE +POST http:\/\/127\.0\.0\.1:\d+\/mesos\/api\/v1 \{"type":"DESTROY_VOLUMES","destroy_volumes":\{"agent_id":\{"value":"d935ca7e-e29d-4503-94e7-25fe9f16847c-S3"\}/m);
+    expect(verbose.stdout).toMatch(/^THEN +POST http:\/\/127\.0\.0\.1:\d+\/mesos\/api\/v1 \{"type":"UNRESERVE_RESOURCES"/m);
   });
 
   for (const version of ['1.1', '1.4'] as const) {
@@ -100,6 +105,8 @@ describe('volumes orphans against the mock', () => {
     const dry = await cli(['volumes', 'orphans', '--purge', '--dry-run']);
     expect(dry.code, dry.stderr).toBe(ExitCode.OK);
     expect(dry.stdout).toMatch(/^Plan: remove 1 orphaned volume directory, release 0 reservations$/m);
+    expect(dry.stdout).toMatch(/^TOTAL   \d+\.\d KiB in \d+ entries to delete; 0 cpus, 0 MB mem, 0 MB disk to release$/m);
+    expect(dry.stderr).not.toMatch(/ removed, .* freed, /);
     expect(dry.stdout).toContain(`DELETE  ${STRAY_PATH} (its contents, then the directory) — `);
     const refused = await cli(['volumes', 'orphans', '--purge']);
     expect(refused.code).toBe(ExitCode.REFUSED);
@@ -112,6 +119,9 @@ describe('volumes orphans against the mock', () => {
     const r = await cli(['volumes', 'orphans', '--purge', '--yes']);
     expect(r.code, r.stderr + r.stdout).toBe(ExitCode.OK);
     expect(r.stdout).toMatch(/removed, \d+\.\d KiB$/m);
+    // One summary line on stderr; no progress line without a terminal.
+    expect(r.stderr).toMatch(/^1 removed, \d+\.\d KiB freed, 0 released, 0 refused, 0 failed, journal \/.+\.jsonl?$/m);
+    expect(r.stderr).not.toContain('removing: ');
     const stray = join(S(5), 'root', ROLES, STRAY);
     const changed = changedPaths(before, agents());
     expect(changed.length).toBe(10); // the directory and its 9 entries

@@ -6,6 +6,8 @@ import type { SettingName } from '../../domain/recovery/settings.js';
 import { NEWEST_SYSTEMD } from '../../domain/recovery/systemd-version.js';
 import { renderTable } from '../../output/table.js';
 import { renderFinding, type FindingRow } from '../../output/findings.js';
+import type { ChalkInstance } from 'chalk';
+import { paintWord } from '../../output/colour.js';
 import type { Factory } from '../factory.js';
 import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from '../ssh-options.js';
 
@@ -107,7 +109,7 @@ export async function run(ctx: Ctx, options: RecoveryConfigOptions): Promise<Exi
   const notes = [...(report.cluster?.notes ?? []), ...report.agents.flatMap((a) => a.notes.map((n) => `${who(a)}: ${n}`))];
   for (const n of notes) ctx.log.warn(n);
   if (ctx.opts.json) ctx.printJson(report);
-  else ctx.print(renderReport(report, options.origins === true));
+  else ctx.print(renderReport(report, options.origins === true, ctx.paint));
   if (report.summary.failed) return ExitCode.CHECK_FAILED;
   if (sshFailure !== null) return sshFailure;
   return report.summary.unreachable > 0 || notes.length > 0 ? ExitCode.PARTIAL : ExitCode.OK;
@@ -144,8 +146,8 @@ function systemdLine(agents: AgentReport[]): string | null {
   return ['Read with:', ...read.map((a) => `  ${who(a)}: ${text(a)}`)].join('\n');
 }
 
-export function renderReport(report: RecoveryReport, withOrigins: boolean): string {
-  const parts = [renderAgentsTable(report.agents)];
+export function renderReport(report: RecoveryReport, withOrigins: boolean, paint?: ChalkInstance): string {
+  const parts = [renderAgentsTable(report.agents, paint)];
   const systemd = systemdLine(report.agents);
   if (systemd) parts.push(systemd);
   if (report.cluster) parts.push(renderCluster(report.cluster));
@@ -158,7 +160,7 @@ export function renderReport(report: RecoveryReport, withOrigins: boolean): stri
       ...a.findings.map((f) => ({ ...f, who: who(a) })),
     ]),
   ];
-  if (rows.length > 0) parts.push(['FINDINGS', ...rows.map(renderFinding)].join('\n'));
+  if (rows.length > 0) parts.push(['FINDINGS', ...rows.map((f) => renderFinding(f, paint))].join('\n'));
   if (withOrigins) parts.push(`ORIGINS\n${renderOrigins(report.agents)}`);
   parts.push(summaryLine(report.summary, report.cluster === null ? 'path' : 'agent'));
   return `${parts.join('\n\n')}\n`;
@@ -186,7 +188,7 @@ function driftCell(a: AgentReport): string {
   return a.drift.length === 0 ? DASH : a.drift.map((n) => (n === 'reconfiguration_policy' ? 'policy' : n)).join(',');
 }
 
-export function renderAgentsTable(agents: AgentReport[]): string {
+export function renderAgentsTable(agents: AgentReport[], paint?: ChalkInstance): string {
   return renderTable(
     [
       { header: 'AGENT', value: (a: AgentReport) => a.agent ?? a.path ?? DASH },
@@ -197,7 +199,7 @@ export function renderAgentsTable(agents: AgentReport[]): string {
       { header: 'POLICY', value: (a) => cell(a, 'reconfiguration_policy') },
       { header: 'KILLMODE', value: killModeCell },
       { header: 'DRIFT', value: driftCell },
-      { header: 'VERDICT', value: (a) => a.verdict },
+      { header: 'VERDICT', value: (a) => (paint ? paintWord(paint, a.verdict) : a.verdict) },
     ],
     agents,
   ).trimEnd();

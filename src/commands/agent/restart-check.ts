@@ -6,6 +6,8 @@ import { checkSummaryLine, summarizeCheck, type CheckSummary, type FailOn } from
 import { parseDowntime } from '../../domain/restart-check/verdict.js';
 import type { AgentCheck, RestartCheck } from '../../inventory/restart-check.js';
 import { renderTable } from '../../output/table.js';
+import { paintWord } from '../../output/colour.js';
+import type { ChalkInstance } from 'chalk';
 import type { Factory } from '../factory.js';
 import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from '../ssh-options.js';
 
@@ -67,7 +69,7 @@ export async function run(ctx: Ctx, agents: string[], options: RestartCheckOptio
   const notes = [...report.notes, ...report.agents.flatMap((a) => a.notes.map((n) => `${who(a)}: ${n}`))];
   for (const n of notes) ctx.log.warn(n);
   if (ctx.opts.json) ctx.printJson(report);
-  else ctx.print(renderRestartCheck(report));
+  else ctx.print(renderRestartCheck(report, ctx.paint));
   // No agent's recovery settings could be read, all for one reason: the verdicts are guesses; fix that first.
   if (sshFailure !== null) return sshFailure;
   if (report.summary.failed) return ExitCode.CHECK_FAILED;
@@ -81,7 +83,7 @@ function who(a: Pick<AgentCheck, 'agent' | 'host'>): string {
   return a.agent ?? a.host ?? DASH;
 }
 
-export function renderRestartCheck(report: RestartCheckReport): string {
+export function renderRestartCheck(report: RestartCheckReport, paint?: ChalkInstance): string {
   const parts: string[] = [];
   const head =
     report.mode === 'reboot'
@@ -101,7 +103,7 @@ export function renderRestartCheck(report: RestartCheckReport): string {
             ]
           : []),
         { header: 'TASKS', value: (a) => a.tasks.length, align: 'right' },
-        { header: 'VERDICT', value: (a) => a.verdict },
+        { header: 'VERDICT', value: (a) => (paint ? paintWord(paint, a.verdict) : a.verdict) },
       ],
       report.agents,
     ).trimEnd(),

@@ -4,13 +4,16 @@ import { ExitCode, type ExitCodeValue } from '../../errors.js';
 import { indexReservations } from '../../domain/reservations.js';
 import {
   isShown,
+  mesosCheckWord,
   reservationOnlyViews,
   selectStatefulTasks,
   type StatefulTaskView,
   type TaskFilter,
 } from '../../domain/stateful-tasks.js';
 import { appFilter, parseTaskId } from '../../domain/task-id.js';
-import { renderTable } from '../../output/table.js';
+import { paintWord } from '../../output/colour.js';
+import { renderTable, shortAgentId, type TableLayout } from '../../output/table.js';
+import type { ChalkInstance } from 'chalk';
 import type { Factory } from '../factory.js';
 import type { MarathonTask } from '../../cluster/marathon-types.js';
 
@@ -31,6 +34,10 @@ export function newCmdTasksList(f: Factory, runF = run): Command {
     .addHelpText(
       'after',
       `
+MESOS (with --reservations): ok (every volume is listed by the master on that agent), missing (the
+master lists no such volume there any more), in-use (a waiting task whose volume Mesos says is in use),
+unknown (not checked: agent unknown or the master could not be read).
+
 States:
   waiting     reservation and volume kept, nothing running (scaled down or killed)
   running     launched on its reservation (staging, running, killing)
@@ -40,7 +47,9 @@ States:
 Examples:
   $ stateful-ops tasks list
   $ stateful-ops tasks list --all --app /db/
-  $ stateful-ops tasks list --reservations      # also: is each volume still known to Mesos?
+  $ stateful-ops tasks list --reservations      # MESOS column: is each volume still known to Mesos?
+  $ stateful-ops tasks list -q | stateful-ops wipe --dry-run -
+  $ stateful-ops -o wide tasks list --all
   $ stateful-ops --json tasks list --agent 127.0.0.168 | jq '.[].task'`,
     )
     .action(async (options: TasksListOptions, cmd: Command) => f.execute(cmd, (ctx) => runF(ctx, options)));
@@ -96,10 +105,12 @@ export async function run(ctx: Ctx, options: TasksListOptions): Promise<ExitCode
 
   if (ctx.opts.json) {
     ctx.printJson(rows);
+  } else if (ctx.opts.quiet) {
+    for (const r of rows) ctx.print(r.task);
   } else if (rows.length === 0) {
     ctx.log.info(options.all ? 'No stateful tasks.' : 'No waiting stateful tasks. (Use --all to include running ones.)');
   } else {
-    ctx.print(renderTasksTable(rows));
+    ctx.print(renderTasksTable(rows, { layout: ctx.layout, paint: ctx.paint, mesos: withReservations }));
     const lost = rows.filter((r) => r.needsManualWipe).length;
     if (lost > 0) {
       ctx.log.warn(
@@ -111,17 +122,31 @@ export async function run(ctx: Ctx, options: TasksListOptions): Promise<ExitCode
   return exitCode;
 }
 
-export function renderTasksTable(rows: StatefulTaskView[]): string {
+export interface TasksTableOptions {
+  layout?: TableLayout;
+  paint?: ChalkInstance;
+  /** Add the MESOS column (the --reservations cross-check). */
+  mesos?: boolean;
+}
+
+export function renderTasksTable(rows: StatefulTaskView[], o: TasksTableOptions = {}): string {
+  const layout = o.layout ?? { wide: true };
+  const word = (w: string) => (o.paint ? paintWord(o.paint, w) : w);
   return renderTable(
     [
-      { header: 'APP', value: (r: StatefulTaskView) => r.app },
-      { header: 'TASK', value: (r) => r.task },
+      { header: 'APP', value: (r: StatefulTaskView) => r.app, shrink: true },
+      { header: 'TASK', value: (r) => r.task, shrink: 'middle' },
       { header: 'HOST', value: (r) => r.host ?? 'N/A' },
-      { header: 'AGENT', value: (r) => r.agentId ?? 'N/A' },
-      { header: 'STATE', value: (r) => r.state },
-      { header: 'VOLUMES', value: (r) => r.volumes.map((v) => v.containerPath).join(',') },
+      { header: 'AGENT', value: (r) => (r.agentId === null ? 'N/A' : shortAgentId(r.agentId, layout)) },
+      { header: 'STATE', value: (r) => word(r.state) },
+      ...(o.mesos ? [{ header: 'MESOS', value: (r: StatefulTaskView) => word(mesosCheckWord(r)) }] : []),
+      { header: 'VOLUMES', value: (r) => r.volumes.map((v) => v.containerPath).join(','), shrink: true },
+      { header: 'MARATHON STATE', value: (r) => r.marathonState ?? 'N/A', wide: true },
+      { header: 'AGENT STATUS', value: (r) => r.agentStatus, wide: true },
+      { header: 'ROLE', value: (r) => r.role ?? 'N/A', wide: true },
     ],
     rows,
+    layout,
   );
 }
 

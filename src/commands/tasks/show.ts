@@ -8,6 +8,7 @@ import type { VolumeDetail } from '../../domain/volume-details.js';
 import { printable } from '../../domain/mesos-ids.js';
 import { inventoryVolumes } from '../../inventory/volumes.js';
 import type { Factory } from '../factory.js';
+import { agentsProgress } from '../../output/summary.js';
 import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from '../ssh-options.js';
 
 export interface TasksShowOptions extends SshCommandOptions {
@@ -27,8 +28,8 @@ The host path is built as the agent builds it: <work_dir>/volumes/roles/<role>/<
 
 Examples:
   $ stateful-ops tasks show postgres.instance-53ab8733-fd96-11e5-8e70-76a1c19f8c3d._app.1
-  $ stateful-ops --json tasks show postgres.53ab8733-fd96-11e5-8e70-76a1c19f8c3d | jq '.volumes[].hostPath'
-  $ stateful-ops tasks show --disk-usage --ssh-proxy 10.0.0.5 postgres.53ab8733-fd96-11e5-8e70-76a1c19f8c3d`,
+  $ stateful-ops --json tasks show postgres.instance-53ab8733-fd96-11e5-8e70-76a1c19f8c3d._app.1 | jq '.volumes[].hostPath'
+  $ stateful-ops tasks show --disk-usage --sudo --ssh-user core postgres.instance-53ab8733-fd96-11e5-8e70-76a1c19f8c3d._app.1`,
     )
     .action(async (taskId: string, options: TasksShowOptions, c: Command) => f.execute(c, (ctx) => runF(ctx, taskId, options)));
   return addSshOptions(cmd);
@@ -60,7 +61,8 @@ export async function run(ctx: Ctx, taskId: string, options: TasksShowOptions = 
   if (options.diskUsage) {
     const access = await ctx.agents(sshFlagsFrom(options));
     const { measureDiskUsage } = await import('../../inventory/disk-usage.js');
-    const measured = await measureDiskUsage(access, inventory.details, ctx.signal);
+    const measured = await measureDiskUsage(access, inventory.details, ctx.signal, (done, total) => ctx.progress(agentsProgress(done, total)));
+    ctx.progressDone();
     sshFailure = sharedAgentFailureCode(measured.failures, measured.targeted);
   }
 

@@ -6,8 +6,11 @@ import { printable } from '../../domain/mesos-ids.js';
 import type { VolumeDetail } from '../../domain/volume-details.js';
 import { inventoryVolumes } from '../../inventory/volumes.js';
 import { formatBytes } from '../../output/bytes.js';
-import { renderTable } from '../../output/table.js';
+import { paintWord } from '../../output/colour.js';
+import { renderTable, shortAgentId, type TableLayout } from '../../output/table.js';
+import type { ChalkInstance } from 'chalk';
 import type { Factory } from '../factory.js';
+import { agentsProgress } from '../../output/summary.js';
 import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from '../ssh-options.js';
 
 export { formatBytes };
@@ -33,7 +36,8 @@ Examples:
   $ stateful-ops volumes list --app /postgres
   $ stateful-ops volumes list --waiting --agent 127.0.0.168
   $ stateful-ops --json volumes list --app /db/ | jq -r '.[].hostPath'
-  $ stateful-ops volumes list --waiting --disk-usage --ssh-user core`,
+  $ stateful-ops volumes list --waiting --disk-usage --ssh-user core
+  $ stateful-ops volumes list --waiting -q      # the task ids, one per line (pipe into wipe -)`,
     )
     .action(async (options: VolumesListOptions, c: Command) => f.execute(c, (ctx) => runF(ctx, options)));
   return addSshOptions(cmd);
@@ -65,7 +69,8 @@ export async function run(ctx: Ctx, options: VolumesListOptions): Promise<ExitCo
   if (options.diskUsage && details.length > 0) {
     const access = await ctx.agents(sshFlagsFrom(options));
     const { measureDiskUsage } = await import('../../inventory/disk-usage.js');
-    const measured = await measureDiskUsage(access, details, ctx.signal);
+    const measured = await measureDiskUsage(access, details, ctx.signal, (done, total) => ctx.progress(agentsProgress(done, total)));
+    ctx.progressDone();
     sshFailure = sharedAgentFailureCode(measured.failures, measured.targeted);
     for (const d of details) {
       for (const n of d.notes.filter((x) => x.startsWith('size on disk unknown'))) {
@@ -76,27 +81,33 @@ export async function run(ctx: Ctx, options: VolumesListOptions): Promise<ExitCo
   }
 
   if (ctx.opts.json) ctx.printJson(details);
+  else if (ctx.opts.quiet) for (const task of new Set(details.map((d) => d.task))) ctx.print(task);
   else if (details.length === 0) ctx.log.info('No persistent volumes match.');
-  else ctx.print(renderVolumesTable(details));
+  else ctx.print(renderVolumesTable(details, ctx.layout, ctx.paint));
   if (sshFailure !== null) return sshFailure;
   return inventory.warnings.length > 0 || unmeasured > 0 ? ExitCode.PARTIAL : ExitCode.OK;
 }
 
-export function renderVolumesTable(rows: VolumeDetail[]): string {
+export function renderVolumesTable(rows: VolumeDetail[], layout: TableLayout = { wide: true }, paint?: ChalkInstance): string {
+  const word = (w: string) => (paint ? paintWord(paint, w) : w);
   return renderTable(
     [
-      { header: 'APP', value: (r: VolumeDetail) => r.app },
-      { header: 'TASK', value: (r) => r.task },
-      { header: 'STATE', value: (r) => r.taskState },
+      { header: 'APP', value: (r: VolumeDetail) => r.app, shrink: true },
+      { header: 'TASK', value: (r) => r.task, shrink: 'middle' },
+      { header: 'STATE', value: (r) => word(r.taskState) },
       { header: 'HOST', value: (r) => r.host ?? 'N/A' },
-      { header: 'CONTAINER PATH', value: (r) => r.containerPath },
+      { header: 'AGENT', value: (r) => (r.agentId === null ? 'N/A' : shortAgentId(r.agentId, layout)), wide: true },
+      { header: 'CONTAINER PATH', value: (r) => r.containerPath, shrink: true },
+      { header: 'PERSISTENCE ID', value: (r) => printable(r.persistenceId), wide: true },
       { header: 'MESOS', value: (r) => (r.mesos.volumeKnown ? 'known' : 'unknown') },
       { header: 'ON DISK', value: (r) => (r.sizeOnDisk === null ? '-' : formatBytes(r.sizeOnDisk)), align: 'right' },
       {
         header: 'HOST PATH',
         value: (r) => (r.hostPath === null ? `(unavailable: ${r.hostPathProblem})` : printable(r.hostPath)),
+        shrink: 'middle',
       },
     ],
     rows,
+    layout,
   );
 }

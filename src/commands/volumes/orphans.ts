@@ -8,6 +8,7 @@ import type { ReleaseResult } from '../../inventory/orphans-release.js';
 import type { OrphanReport } from '../../inventory/orphans.js';
 import type { PlannedRefusal } from '../../output/plan.js';
 import type { Factory } from '../factory.js';
+import { formatBytes } from '../../output/bytes.js';
 import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from '../ssh-options.js';
 
 export interface VolumesOrphansOptions extends SshCommandOptions {
@@ -35,7 +36,7 @@ reserved_resources_full, or a Marathon that cannot be read, means "could not be 
 never "no volumes".
 Orphan reservations: reserved resources labelled with Marathon's framework id whose marathon_task_id
 no Marathon task has, and reservations of another framework on Marathon's role. Each is shown with the
-exact Mesos operator API calls that release it. A reservation made in the last few seconds may belong
+Mesos operator API calls that release it (named and counted; each call's exact body with -v or --json). A reservation made in the last few seconds may belong
 to an instance Marathon does not list yet: re-run before releasing.
 
 --purge and --release-reservations check everything again right before each directory and each
@@ -43,6 +44,9 @@ reservation (the master, Marathon, work_dir; validated role and id, exact path, 
 other mount); the remove runs behind the agent-side fence in the same SSH command (no symlink from
 work_dir down, the same directory as inspected, not mounted or open anywhere). They confirm and journal
 every step; re-running after an interruption resumes, and a directory that is back is removed again.
+On a terminal stderr shows agents scanned n/N and, with --purge, directories removed n/N with the bytes
+freed; every run (not --dry-run) ends with one line on stderr: "<n> removed, <bytes> freed, <n> released,
+<n> refused, <n> failed, journal <path>".
 Exit codes: 0 done, 4 all refused, 5 partly done or not everything checked, 6/7 no agent examined (every
 one failed the same way over SSH), 1 failed, 10 declined at the prompt, 130 interrupted.
 
@@ -64,30 +68,36 @@ export async function run(ctx: Ctx, options: VolumesOrphansOptions): Promise<Exi
   const agents = () => ctx.agents(sshFlagsFrom(options, options.yes === true));
   const { findOrphans } = await import('../../inventory/orphans.js');
   const { renderReport, totalsOf } = await import('../../output/orphans.js');
-  const { ssh, ...report } = await findOrphans(clients, agents, ctx.signal);
+  const { agentsProgress, orphansSummary } = await import('../../output/summary.js');
+  const { ssh, ...report } = await findOrphans(clients, agents, ctx.signal, (done, total) => ctx.progress(agentsProgress(done, total)));
+  ctx.progressDone();
   for (const w of report.warnings) ctx.log.warn(w);
+  const calls = ctx.opts.verbose > 0;
   const operatorUrl = clients.mesos.operatorUrl;
   const reportJson = { ...report, totals: totalsOf(report.data, report.reservations) };
   // No agent could be examined, all for one reason: that cause (6/7), not "partly checked" (5).
   const incomplete = sharedAgentFailureCode(ssh.failures, ssh.contacted) ?? (report.warnings.length > 0 ? ExitCode.PARTIAL : ExitCode.OK);
   if (!options.purge && !options.releaseReservations) {
     if (ctx.opts.json) ctx.printJson(reportJson);
-    else ctx.print(renderReport(report.data, report.reservations, report.skipped, operatorUrl));
+    else ctx.print(renderReport(report.data, report.reservations, report.skipped, operatorUrl, calls));
     return incomplete;
   }
-  if (!ctx.opts.json) ctx.print(renderReport(report.data, report.reservations, report.skipped, operatorUrl));
+  if (!ctx.opts.json) ctx.print(renderReport(report.data, report.reservations, report.skipped, operatorUrl, calls));
 
   const plan = await planCleanup(ctx, report, options, agents);
   const { renderCleanupPlan, renderCleanupResults } = await import('../../output/orphans.js');
   const planJson = { data: plan.data, reservations: plan.reservations, refused: plan.refused, journal: plan.journal.path, journalProblems: plan.journal.problems };
-  if (!ctx.opts.json) ctx.print(`\n${renderCleanupPlan(plan, operatorUrl)}`);
+  if (!ctx.opts.json) ctx.print(`\n${renderCleanupPlan(plan, operatorUrl, calls)}`);
   const refusedCode = plan.refused.length > 0 ? ExitCode.REFUSED : incomplete;
   if (options.dryRun || plan.data.length + plan.reservations.length === 0) {
     // A dry run has no results; a run with nothing to do has empty ones, in the shape of a real run's.
     if (ctx.opts.json) {
       ctx.printJson(options.dryRun ? { ...reportJson, dryRun: true, plan: planJson } : { ...reportJson, dryRun: false, plan: planJson, results: { purged: [], released: [] } });
     }
-    if (!options.dryRun) ctx.log.info('Nothing to do.');
+    if (!options.dryRun) {
+      ctx.log.info('Nothing to do.');
+      ctx.log.info(orphansSummary([], [], plan.refused.length, plan.journal.path));
+    }
     return refusedCode;
   }
 
@@ -103,7 +113,19 @@ export async function run(ctx: Ctx, options: VolumesOrphansOptions): Promise<Exi
   const progress = (m: string) => ctx.log.verbose(m);
   if (plan.data.length > 0) {
     const { executePurge } = await import('../../inventory/orphans-purge.js');
-    purged = await executePurge(clients, await agents(), plan.data, { journal: plan.journal, signal: ctx.signal, onProgress: progress });
+    const done: PurgeResult[] = [];
+    const show = () => ctx.progress(`removing: ${done.length}/${plan.data.length} directories, ${formatBytes(done.reduce((a, p) => a + p.bytes, 0))} freed`);
+    show();
+    purged = await executePurge(clients, await agents(), plan.data, {
+      journal: plan.journal,
+      signal: ctx.signal,
+      onProgress: progress,
+      onDone: (r) => {
+        done.push(r);
+        show();
+      },
+    });
+    ctx.progressDone();
   }
   if (plan.reservations.length > 0) {
     const { executeRelease } = await import('../../inventory/orphans-release.js');
@@ -113,6 +135,7 @@ export async function run(ctx: Ctx, options: VolumesOrphansOptions): Promise<Exi
   if (ctx.opts.json) ctx.printJson({ ...reportJson, plan: planJson, results: { purged, released } });
   else ctx.print(renderCleanupResults(purged, released));
   (await import('../../safety/journal-open.js')).reportUnwrittenRecords(ctx, plan.journal);
+  ctx.log.info(orphansSummary(purged, released, plan.refused.length, plan.journal.path));
   return cleanupExitCode(ctx, [...purged, ...released], plan.refused.length > 0, incomplete);
 }
 
