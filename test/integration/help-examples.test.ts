@@ -47,6 +47,8 @@ describe('help examples run against the default mock', () => {
     copyFileSync(join(repoRoot, 'fixtures/apps/postgres.json'), join(cwd.dir, 'postgres.json'));
     mkdirSync(join(cwd.dir, 'ansible/files'), { recursive: true });
     writeFileSync(join(cwd.dir, 'ansible/files/mesos-slave-common'), 'MESOS_RECOVERY_TIMEOUT=15mins\nMESOS_STRICT=false\n');
+    mkdirSync(join(cwd.dir, 'marathon'));
+    copyFileSync(join(repoRoot, 'fixtures/apps/postgres.json'), join(cwd.dir, 'marathon/postgres.json'));
     mkdirSync(join(cwd.dir, 'agent-root'));
     mkdirSync(join(cwd.dir, 'centos7-agent-root'));
     for (const path of await commandPaths()) {

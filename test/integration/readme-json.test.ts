@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mockArgs, repoRoot, runCli, tempDir } from '../helpers/cli.js';
@@ -9,9 +9,11 @@ import { mockArgs, repoRoot, runCli, tempDir } from '../helpers/cli.js';
  * `<!-- sample of: … -->` line above it; a sample without one fails, so none goes unchecked.
  */
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-const samples = [...readme.matchAll(/(?:<!-- sample of: (.+?) -->\n)?```json\n([\s\S]*?)\n```/g)].map((m) => ({
-  command: m[1],
-  text: m[2] ?? '',
+// `sample of manifest:` documents the manifest a backup command writes beside its archive, not its stdout.
+const samples = [...readme.matchAll(/(?:<!-- sample of( manifest)?: (.+?) -->\n)?```json\n([\s\S]*?)\n```/g)].map((m) => ({
+  manifest: m[1] !== undefined,
+  command: m[2],
+  text: m[3] ?? '',
   line: readme.slice(0, m.index).split('\n').length + 1,
 }));
 
@@ -55,10 +57,14 @@ describe('README JSON samples match real output', () => {
 
   for (const sample of samples) {
     it(`README.md:${sample.line} is what \`${sample.command ?? '?'}\` prints`, async () => {
-      const r = await runCli([...mockArgs(dir), ...(sample.command ?? '').split(' ')]);
+      const backups = join(dir, `backups-${sample.line}`);
+      const args = [...mockArgs(dir), ...(sample.command ?? '').split(' '), ...(sample.manifest ? ['--to', backups] : [])];
+      const r = await runCli(args);
       expect(r.code, r.stderr).toBe(0);
       const documented = JSON.parse(sample.text) as Json;
-      const actual = documentedElement(documented, JSON.parse(r.stdout) as Json);
+      const written = sample.manifest ? readdirSync(backups).find((f) => f.endsWith('.tar.json')) : undefined;
+      const output = sample.manifest ? readFileSync(join(backups, written ?? 'no manifest written'), 'utf8') : r.stdout;
+      const actual = documentedElement(documented, JSON.parse(output) as Json);
       expect(shapeDiff(documented, actual)).toEqual([]);
     });
   }
