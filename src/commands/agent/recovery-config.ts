@@ -9,17 +9,11 @@ import { renderFinding, type FindingRow } from '../../output/findings.js';
 import type { ChalkInstance } from 'chalk';
 import { paintWord } from '../../output/colour.js';
 import type { Factory } from '../factory.js';
-import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from '../ssh-options.js';
+import type { FixOptions } from './recovery-config-fix.js';
+import { addSshOptions, sshFlagsFrom } from '../ssh-options.js';
 
-export interface RecoveryConfigOptions extends SshCommandOptions {
-  agent?: string[];
+export interface RecoveryConfigOptions extends FixOptions {
   fix?: boolean;
-  set?: string;
-  dryRun?: boolean;
-  yes?: boolean;
-  restart?: boolean;
-  parallel?: string;
-  restartTimeout?: string;
   file?: string[];
   failOn: FailOn;
   origins?: boolean;
