@@ -1,20 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { mockArgs, runCli } from '../helpers/cli.js';
+import { defaultMockDirs } from '../helpers/mock-dirs.js';
 import { ExitCode } from '../../src/errors.js';
-import { resetMock } from '../../src/mock/scenario.js';
 import { readStateFile } from '../../src/mock/store.js';
 
 const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
 const POSTGRES_S0 = 'postgres.instance-4f2a1c11-fd96-11e5-8e70-76a1c19f8c3d._app.2';
-const cleanups: (() => void)[] = [];
-afterAll(() => cleanups.forEach((c) => c()));
+const newMockDir = defaultMockDirs();
 
 function freshMock() {
-  const { dir, cleanup } = tempDir();
-  cleanups.push(cleanup);
-  resetMock({ stateDir: dir, scenario: 'default', flavour: '1.10', requireAuth: false });
+  const dir = newMockDir();
   const cli = (args: string[], input?: string) => runCli([...mockArgs(dir), ...args], input === undefined ? {} : { input });
   const m = (args: string[]) => cli(['agent', 'maintenance', ...args]);
   const data = async (args: string[]) => {

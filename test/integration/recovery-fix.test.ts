@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { cliPath, mockArgs, runCli, tempDir } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { mockArgs, runCli } from '../helpers/cli.js';
+import { defaultMockDirs, spawnMockCli } from '../helpers/mock-dirs.js';
 import { ExitCode } from '../../src/errors.js';
 import type { RecoveryReport } from '../../src/domain/recovery/report.js';
 import { FIXABLE_RULES } from '../../src/domain/recovery/fix-plan.js';
 import { agentRoot } from '../../src/mock/paths.js';
-import { resetMock } from '../../src/mock/scenario.js';
 import { readStateFile, writeStateFile } from '../../src/mock/store.js';
 import type { FixReport } from '../../src/commands/agent/recovery-config-fix.js';
 
@@ -16,14 +15,11 @@ const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
 const OPERATOR = '/var/lib/dcos/mesos-slave-common';
 const AGENT_ENV = '/etc/mesosphere/mesos/agent.env';
 
-const cleanups: (() => void)[] = [];
-afterAll(() => cleanups.forEach((c) => c()));
+const newMockDir = defaultMockDirs();
 
-/** A fresh default mock per test (runs on one mock directory share its generated ssh_config). */
+/** A fresh default mock per test, with its CLI runs and its agents' files. */
 function freshMock() {
-  const { dir, cleanup } = tempDir();
-  cleanups.push(cleanup);
-  resetMock({ stateDir: dir, scenario: 'default', flavour: '1.10', requireAuth: false });
+  const dir = newMockDir();
   const cli = (args: string[], env?: Record<string, string>) => runCli([...mockArgs(dir), 'agent', 'recovery-config', ...args], { ...(env ? { env } : {}), timeoutMs: 120_000 });
   const fix = async (args: string[], env?: Record<string, string>) => {
     const r = await cli(['--json', '--fix', ...args], env);
@@ -139,20 +135,12 @@ describe.concurrent('agent recovery-config --fix against the mock over real SSH'
   it('Ctrl-C while waiting for an agent to come back: exit 130, nothing new starts; the same command resumes the roll', async () => {
     const m = freshMock();
     const args = ['agent', 'recovery-config', '--fix', '--yes', '--restart', '--agent', S(1), '--agent', S(5), '--restart-timeout', '2min'];
-    const child = spawn(process.execPath, [cliPath, ...mockArgs(m.dir), ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: m.dir, NO_COLOR: '1', STATEFUL_OPS_SSH_SUDO: '1', STATEFUL_OPS_MOCK_SSH_FAULTS: `${S(1)}:no-reregister` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    let stdout = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    for (let i = 0; i < 1200 && !(stderr.includes('restarting dcos-mesos-slave.service on 127.0.0.168') && m.agentState(1)?.restart); i++) {
+    const { child, output, exited } = spawnMockCli(m.dir, args, { STATEFUL_OPS_MOCK_SSH_FAULTS: `${S(1)}:no-reregister` });
+    for (let i = 0; i < 1200 && !(output.stderr.includes('restarting dcos-mesos-slave.service on 127.0.0.168') && m.agentState(1)?.restart); i++) {
       await new Promise((r) => setTimeout(r, 50));
     }
     child.kill('SIGINT');
-    expect(await exited, stdout + stderr).toBe(ExitCode.INTERRUPTED);
+    expect(await exited, output.stdout + output.stderr).toBe(ExitCode.INTERRUPTED);
     expect(m.agentState(5)?.restart).toBeUndefined();
 
     const resumed = await m.fix(['--yes', '--restart', '--agent', S(1), '--agent', S(5)]);

@@ -1,18 +1,14 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { mockArgs, runCli } from '../helpers/cli.js';
+import { defaultMockDirs } from '../helpers/mock-dirs.js';
 import { ExitCode } from '../../src/errors.js';
-import { resetMock } from '../../src/mock/scenario.js';
 import type { RestartCheckReport } from '../../src/commands/agent/restart-check.js';
 
 const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
-const cleanups: (() => void)[] = [];
-afterAll(() => cleanups.forEach((c) => c()));
+const newMockDir = defaultMockDirs();
 
-/** Each test its own mock: CLI runs on one mock directory share its generated ssh_config. */
 function freshMock() {
-  const { dir, cleanup } = tempDir();
-  cleanups.push(cleanup);
-  resetMock({ stateDir: dir, scenario: 'default', flavour: '1.10', requireAuth: false });
+  const dir = newMockDir();
   const cli = (args: string[]) => runCli([...mockArgs(dir), 'agent', 'restart-check', ...args]);
   const json = async (args: string[]) => {
     const r = await cli(['--json', ...args]);

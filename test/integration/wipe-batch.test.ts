@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliPath, mockArgs, runCli, tempDir } from '../helpers/cli.js';
+import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
+import { spawnMockCli } from '../helpers/mock-dirs.js';
 import { ExitCode } from '../../src/errors.js';
 
 const APP = '/bench/group-000/app-00000';
@@ -66,25 +66,16 @@ describe('wipe in batches', () => {
 
   it('Ctrl-C mid-batch: the current step finishes, nothing new starts, exit 130; the same command resumes', async () => {
     const rows = await waiting();
-    const child = spawn(
-      process.execPath,
-      [cliPath, ...mockArgs(dir), 'wipe', '--app', APP, '--all-waiting', '--yes', '--concurrency', '1'],
-      {
-        env: { PATH: process.env.PATH ?? '', HOME: dir, NO_COLOR: '1', STATEFUL_OPS_SSH_SUDO: '1', STATEFUL_OPS_MOCK_SSH_FAULTS: '*:latency=150' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stderr = '';
-    let stdout = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { child, output, exited } = spawnMockCli(dir, ['wipe', '--app', APP, '--all-waiting', '--yes', '--concurrency', '1'], {
+      STATEFUL_OPS_MOCK_SSH_FAULTS: '*:latency=150',
+    });
     // Interrupt once the first delete has been journaled as done.
     for (let i = 0; i < 400 && !journalLines().some((e) => e.step.startsWith('delete') && e.status === 'done'); i++) {
       await new Promise((r) => setTimeout(r, 50));
     }
     child.kill('SIGINT');
     const code = await exited;
+    const { stdout, stderr } = output;
     expect(code, stdout + stderr).toBe(ExitCode.INTERRUPTED);
     expect(stderr).toMatch(/interrupted: finishing the current step, then stopping/);
     expect(stdout).toMatch(/interrupted: not started/);
