@@ -1,10 +1,10 @@
 import { Command, CommanderError, Help, Option } from 'commander';
-import { processIo, type Io } from './io.js';
+import { processIo, type Io } from './core/io.js';
 import { createFactory } from './commands/factory.js';
 import { handleUnknownWords, registerCommands, subcommandTerm } from './commands/index.js';
-import { ExitCode } from './errors.js';
+import { ExitCode } from './core/errors.js';
 import { addGlobalSshOptions } from './commands/ssh-options.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from './core/version.js';
 
 const increase = (_value: string, previous: number | undefined) => (previous ?? 0) + 1;
 

@@ -8,7 +8,7 @@ declare const STATEFUL_OPS_VERSION: string | undefined;
 export async function main(argv: string[]): Promise<number> {
   const args = argv.slice(2);
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-    const version = typeof STATEFUL_OPS_VERSION === 'string' ? STATEFUL_OPS_VERSION : (await import('./version.js')).packageVersion();
+    const version = typeof STATEFUL_OPS_VERSION === 'string' ? STATEFUL_OPS_VERSION : (await import('./core/version.js')).packageVersion();
     process.stdout.write(`${version}\n`);
     return 0;
   }

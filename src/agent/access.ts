@@ -1,8 +1,6 @@
-import type { ClusterClients, Io } from '../context.js';
-import { CliError } from '../errors.js';
-import type { Logger } from '../output/log.js';
+import type { Logger } from '../core/log.js';
 import { AgentFs } from './operations.js';
-import { resolveAgentSshSettings, type AgentSshFlags, type AgentSshSettings, type AgentTarget } from './settings.js';
+import type { AgentSshFlags, AgentSshSettings, AgentTarget } from './settings.js';
 import { AgentShell } from './ssh.js';
 
 /** Everything a command needs to work on agents over SSH, for one run. */
@@ -31,71 +29,22 @@ export interface AgentTransport {
 }
 
 /**
- * The system ssh with the operator's own config, keys and known_hosts, or with the transport the
- * cluster source provides; either way the same AgentShell and the same bytes on the wire.
+ * The access of one run over an AgentShell: `refuseHost` and `closeTransport` come from the transport the
+ * cluster brought (the embedded mock's SSH servers), if any.
  */
-export async function openAgentAccess(
-  io: Io,
-  clients: ClusterClients,
-  flags: AgentSshFlags,
-  log: Logger,
-  stopNow?: AbortSignal,
-): Promise<AgentAccess> {
-  const transport = clients.source ? await clients.source.openAgentTransport(io, log) : undefined;
-  try {
-    const masterProxyHost = flags.masterProxy ? await leadingMasterAddress(clients, log) : undefined;
-    const settings = resolveAgentSshSettings({
-      flags: transport ? { ...flags, sshUser: undefined, sshIdentity: undefined, ...transport.sshFlags } : flags,
-      cluster: clients.config.ssh,
-      stdinIsTTY: transport ? false : io.stdinIsTTY,
-      ...(masterProxyHost === undefined ? {} : { masterProxyHost }),
-    });
-    if (flags.masterProxy && settings.proxySource !== '--master-proxy') {
-      log.info(`--master-proxy not used: ${settings.proxySource} names the jump host ${settings.proxyJump}`);
-    }
-    if (settings.proxyJump) log.verbose(`agents reached through the jump host ${settings.proxyJump} (${settings.proxySource})`);
-    if (settings.sudo) log.verbose('remote commands run as root through sudo -n');
-    const shell = new AgentShell(settings, transport?.env ?? io.env, log, stopNow);
-    return {
-      settings,
-      shell,
-      fs: new AgentFs(shell),
-      target: ({ id, host }) => (id ? { id, host } : { host }),
-      refuseHost: (host) => transport?.refuseHost(host),
-      async close() {
-        await shell.close();
-        await transport?.close();
-      },
-    };
-  } catch (e) {
-    await transport?.close();
-    throw e;
-  }
-}
-
-/**
- * Like `dcos node ssh --master-proxy`: the leading master's public IP from `<dcos_url>/metadata`
- * (PUBLIC_IPV4); on plain Mesos (no DC/OS URL) the leader's address from the master's /state.
- */
-async function leadingMasterAddress(clients: ClusterClients, log: Logger): Promise<string> {
-  if (clients.config.dcosUrl !== undefined) {
-    const metadata = await clients.dcosMetadata();
-    const ip = metadata?.PUBLIC_IPV4;
-    if (typeof ip === 'string' && ip.trim() !== '') {
-      log.verbose(`--master-proxy: the leading master's public IP is ${ip.trim()} (from /metadata)`);
-      return ip.trim();
-    }
-    throw new CliError('unreachable', 'cannot use --master-proxy: the cluster did not tell the public IP of its leading master (/metadata has no PUBLIC_IPV4)', {
-      hint: 'Give the jump host yourself with --ssh-proxy <host>.',
-    });
-  }
-  const leader = (await clients.mesos.masterState()).leader;
-  const host = /^[^@]+@(.+):\d+$/.exec(leader ?? '')?.[1];
-  if (host === undefined) {
-    throw new CliError('unreachable', `cannot use --master-proxy: the Mesos master reports no leader${leader ? ` it can be reached at (${leader})` : ''}`, {
-      hint: 'Give the jump host yourself with --ssh-proxy <host>.',
-    });
-  }
-  log.verbose(`--master-proxy: the leading master is ${host} (from /master/state)`);
-  return host;
+export function agentAccessOver(
+  shell: AgentShell,
+  transport?: Pick<AgentTransport, 'refuseHost' | 'close'>,
+): AgentAccess {
+  return {
+    settings: shell.settings,
+    shell,
+    fs: new AgentFs(shell),
+    target: ({ id, host }) => (id ? { id, host } : { host }),
+    refuseHost: (host) => transport?.refuseHost(host),
+    async close() {
+      await shell.close();
+      await transport?.close();
+    },
+  };
 }

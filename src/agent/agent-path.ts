@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { CliError } from '../errors.js';
+import { CliError } from '../core/errors.js';
 
 /**
  * Every path sent to an agent goes through here: repeated and trailing slashes collapsed (same file for

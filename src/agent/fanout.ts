@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import { CliError, isCliError } from '../errors.js';
-import { mapSettledLimit } from '../util/map-limit.js';
+import { CliError, isCliError } from '../core/errors.js';
+import { mapSettledLimit } from '../core/map-limit.js';
 import { agentLabel, type AgentTarget } from './settings.js';
 import { formatSeconds } from './ssh-errors.js';
 

@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { once } from 'node:events';
-import { CliError } from '../errors.js';
+import { CliError } from '../core/errors.js';
 import { normalizeAgentPath, parentAgentPath } from './agent-path.js';
 import {
   parseDeleteReport,

@@ -1,3 +1,7 @@
+import type { DirEntry, EntryType } from '../model/agent-files.js';
+
+export type { DirEntry, EntryType } from '../model/agent-files.js';
+
 /**
  * The remote side of each agent operation: a constant `sh -c` script that takes its paths as
  * positional parameters ("$1", "$2"), so no path is ever spliced into script text; plus pure parsers
@@ -198,7 +202,6 @@ export const scripts = {
   fencedRemoveDirectory: `${FENCE}${REMOVE_DIRECTORY}`,
 } as const;
 
-export type EntryType = 'file' | 'directory' | 'symlink' | 'other';
 
 function entryType(findType: string): EntryType {
   return findType === 'f' ? 'file' : findType === 'd' ? 'directory' : findType === 'l' ? 'symlink' : 'other';
@@ -233,16 +236,6 @@ export function parseStat(stdout: string): PathStat {
     mtimeSec: Number(mtime),
     isMountPoint: device !== parent[1] || inode === parent[2],
   };
-}
-
-export interface DirEntry {
-  name: string;
-  type: EntryType;
-  isSymlink: boolean;
-  device: number;
-  size: number;
-  /** A directory on another filesystem than the listed one. */
-  isMountPoint: boolean;
 }
 
 export interface DirListing {

@@ -1,4 +1,4 @@
-import { CliError } from '../errors.js';
+import { CliError } from '../core/errors.js';
 import { shCommand } from './quote.js';
 import type { AgentSshSettings, AgentTarget } from './settings.js';
 

@@ -1,4 +1,4 @@
-import { CliError, ExitCode } from '../errors.js';
+import { CliError, ExitCode } from '../core/errors.js';
 import { agentLabel, type AgentTarget } from './settings.js';
 
 /** How one ssh invocation ended, as seen from outside the process. */

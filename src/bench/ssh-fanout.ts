@@ -1,4 +1,4 @@
-import { benchmarkSshFanOut } from '../mock/ssh/bench.js';
+import { benchmarkSshFanOut } from './ssh-fanout-run.js';
 
 const AGENTS = 200;
 const LATENCY_MS = 50;

@@ -1,7 +1,7 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { AuthConfig } from '../config/types.js';
-import { CliError } from '../errors.js';
+import { CliError } from '../core/errors.js';
 import { statusError, upstreamMessage, type ServiceRef } from './http-errors.js';
 import type { AuthorizationSource, HttpClient } from './http.js';
 

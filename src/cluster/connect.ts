@@ -1,19 +1,14 @@
+import type { ClusterClients } from './clients.js';
 import type { ClusterConfig } from '../config/types.js';
-import type { Logger } from '../output/log.js';
+import type { Logger } from '../core/log.js';
 import { authorizationSource } from './auth.js';
 import { HttpClient, type RetryPolicy } from './http.js';
-import { packageVersion } from '../version.js';
+import { packageVersion } from '../core/version.js';
 import { HttpMarathon } from './marathon.js';
-import type { MarathonApi } from './marathon-types.js';
-import { HttpMesos, type AgentAccess } from './mesos.js';
-import type { MesosApi } from './mesos-types.js';
+import { HttpMesos, type AgentEndpointRoute } from './mesos.js';
 
-export interface Connection {
-  config: ClusterConfig;
-  marathon: MarathonApi;
-  mesos: MesosApi;
-  /** Admin Router's `GET <dcos_url>/metadata` (PUBLIC_IPV4, CLUSTER_ID); undefined without a DC/OS URL. */
-  dcosMetadata(): Promise<Record<string, unknown> | undefined>;
+/** The clients of one run, and the HTTP client they share to close at the end. */
+export interface Connection extends ClusterClients {
   close(): Promise<void>;
 }
 
@@ -30,7 +25,7 @@ export async function connect(config: ClusterConfig, log: Logger, options: Conne
     const auth = authorizationSource(config.auth, http, config.dcosUrl);
     const origins = [config.dcosUrl, config.marathonUrl, config.mesosUrl].filter((u): u is string => u !== undefined);
     if (auth) http.useAuthorization(auth, origins);
-    const access: AgentAccess =
+    const access: AgentEndpointRoute =
       config.agentAccess === 'admin-router' && config.dcosUrl !== undefined
         ? { kind: 'admin-router', dcosUrl: config.dcosUrl }
         : { kind: 'direct', scheme: new URL(config.mesosUrl).protocol === 'https:' ? 'https:' : 'http:' };

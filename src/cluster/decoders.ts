@@ -1,7 +1,8 @@
-import type { MarathonApp, MarathonInfo, MarathonTask } from './marathon-types.js';
-import type { MaintenanceSchedule, MaintenanceStatus, MesosAgentState, MesosFlags, MesosMasterState, MesosSlaves } from './mesos-types.js';
+import type { MarathonApp, MarathonInfo, MarathonTask } from '../model/marathon.js';
+import type { MaintenanceSchedule, MaintenanceStatus, MesosAgentState, MesosFlags, MesosMasterState, MesosSlaves } from '../model/mesos.js';
 import { ShapeError } from './shape-error.js';
 import { checkTasks } from './task-check.js';
+import { field, typeName } from './fields.js';
 
 /**
  * The decoders the API clients use. The zod schemas (schemas.ts) load on the first call that needs
@@ -99,18 +100,7 @@ function hasType(v: unknown, type: 'string' | 'number' | 'boolean' | 'record'): 
   return typeof v === type;
 }
 
-export function field(doc: unknown, name: string): unknown {
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new ShapeError('(root)', `expected an object with "${name}", got ${typeName(doc)}`);
-  }
-  return (doc as Record<string, unknown>)[name];
-}
 
-export function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  return typeof v;
-}
 
 function expected(type: string, got: unknown): string {
   return `expected ${type}, got ${typeName(got)}`;

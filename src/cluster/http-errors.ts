@@ -1,4 +1,4 @@
-import { CliError } from '../errors.js';
+import { CliError } from '../core/errors.js';
 
 /**
  * Pure mapping from what happened on the wire to one operator-facing line. Every message names the

@@ -1,6 +1,6 @@
 import type { ClusterConfig } from '../config/types.js';
-import { CliError, isCliError } from '../errors.js';
-import type { Logger } from '../output/log.js';
+import { CliError, isCliError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
 import {
   bodyError,
   errorCode,

@@ -1,6 +1,7 @@
-import { usageError } from '../errors.js';
+import type { MarathonApi } from './api.js';
+import { usageError } from '../core/errors.js';
 import type { HttpClient, ServiceRef } from './http.js';
-import type { KillOptions, KillResult, MarathonApi, MarathonApp, MarathonDeployment, MarathonInfo, MarathonPodInstance, MarathonTask } from './marathon-types.js';
+import type { KillOptions, KillResult, MarathonApp, MarathonDeployment, MarathonInfo, MarathonPodInstance, MarathonTask } from '../model/marathon.js';
 import { decodeApp, decodeApps, decodeInfo, decodeTasks } from './decoders.js';
 import { ShapeError } from './shape-error.js';
 import { taskProblem } from './task-check.js';

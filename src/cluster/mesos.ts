@@ -1,7 +1,8 @@
-import { CliError, notFound, usageError } from '../errors.js';
+import type { MesosApi } from './api.js';
+import { CliError, notFound, usageError } from '../core/errors.js';
 import { statusError } from './http-errors.js';
 import type { HttpClient, ServiceRef } from './http.js';
-import type { MachineId, MaintenanceSchedule, MaintenanceStatus, MesosAgent, MesosAgentState, MesosApi, MesosFlags, MesosMasterState, MesosOperatorCall, MesosSlaves } from './mesos-types.js';
+import type { MachineId, MaintenanceSchedule, MaintenanceStatus, MesosAgent, MesosAgentState, MesosFlags, MesosMasterState, MesosOperatorCall, MesosSlaves } from '../model/mesos.js';
 import { decodeAgentState, decodeAgentSummary, decodeFlags, decodeMaintenanceSchedule, decodeMaintenanceStatus, decodeMasterState, decodeSlaves } from './decoders.js';
 
 /** Up to this many agents, /slaves is asked per agent (`?slave_id=`) instead of for the whole cluster. */
@@ -10,7 +11,7 @@ const PER_AGENT_SLAVES_LIMIT = 32;
 /** Admin Router's rule for /agent/<id>/ (mesos-dcos README §h); also keeps ids from rewriting our URLs. */
 const AGENT_ID = /^[0-9a-zA-Z-]+$/;
 
-export type AgentAccess =
+export type AgentEndpointRoute =
   | { kind: 'admin-router'; dcosUrl: string }
   /** Plain Mesos: agents answer at the host:port of their pid, same scheme as the master. */
   | { kind: 'direct'; scheme: 'http:' | 'https:' };
@@ -24,7 +25,7 @@ export class HttpMesos implements MesosApi {
   constructor(
     private readonly http: HttpClient,
     readonly baseUrl: string,
-    private readonly access: AgentAccess,
+    private readonly access: AgentEndpointRoute,
   ) {
     this.master = { name: 'Mesos master', baseUrl };
   }

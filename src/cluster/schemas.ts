@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { MarathonApp, MarathonInfo, MarathonTask } from './marathon-types.js';
-import type { MaintenanceSchedule, MaintenanceStatus, MesosAgentState, MesosFlags, MesosMasterState, MesosSlaves } from './mesos-types.js';
+import type { MarathonApp, MarathonInfo, MarathonTask } from '../model/marathon.js';
+import type { MaintenanceSchedule, MaintenanceStatus, MesosAgentState, MesosFlags, MesosMasterState, MesosSlaves } from '../model/mesos.js';
 import { ShapeError } from './shape-error.js';
 import { checkTasks } from './task-check.js';
 
 export { ShapeError } from './shape-error.js';
-export { decodeTasks, typeName } from './decoders.js';
-import { field, typeName } from './decoders.js';
+export { typeName } from './fields.js';
+import { field, typeName } from './fields.js';
 
 /**
  * Runtime validation of upstream JSON (zod 4, loose objects: unknown keys pass through). Optional means

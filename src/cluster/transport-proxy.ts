@@ -1,6 +1,6 @@
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import type { ProxySettings } from '../config/types.js';
-import { DIAL_TIMEOUT_MS, KEEP_ALIVE_IDLE_MS, tlsOptions, type Transport, type TransportConfig } from './transport.js';
+import { DIAL_TIMEOUT_MS, KEEP_ALIVE_IDLE_MS, tlsOptions, type Transport, type TransportConfig } from './transport-common.js';
 
 /**
  * Through HTTP(S)_PROXY with NO_PROXY: undici's proxy agent (CONNECT tunnels for https://, absolute-form

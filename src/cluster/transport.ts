@@ -1,43 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { ClusterConfig } from '../config/types.js';
+import { DIAL_TIMEOUT_MS, KEEP_ALIVE_IDLE_MS, tlsOptions, type Transport, type TransportConfig, type TransportRequest, type TransportResponse } from './transport-common.js';
 
-/** One HTTP exchange as HttpClient needs it; redirects, retries and deadlines are HttpClient's. */
-export interface TransportRequest {
-  url: URL;
-  method: string;
-  headers: Record<string, string>;
-  body?: string;
-  signal: AbortSignal;
-}
-
-export interface TransportResponse {
-  statusCode: number;
-  headers: Record<string, string | string[] | undefined>;
-  /** The body as it arrives; destroy() when it is not read to the end. */
-  body: AsyncIterable<Uint8Array> & { destroy(): void };
-  text(): Promise<string>;
-}
-
-export interface Transport {
-  request(r: TransportRequest): Promise<TransportResponse>;
-  close(): Promise<void>;
-}
-
-export type TransportConfig = Pick<ClusterConfig, 'tls' | 'timeoutMs' | 'proxy'>;
-
-export const DIAL_TIMEOUT_MS = 10_000;
-/** Idle keep-alive connections are closed after this, before a server's usual 5 s closes them under us. */
-export const KEEP_ALIVE_IDLE_MS = 4_000;
-
-/** TLS trust for the cluster's HTTPS endpoints (the configured CA bundle, or none with --insecure). */
-export function tlsOptions(config: TransportConfig): { rejectUnauthorized: boolean; ca?: string } {
-  return {
-    rejectUnauthorized: config.tls.verify,
-    ...(config.tls.caPath === undefined ? {} : { ca: readFileSync(config.tls.caPath, 'utf8') }),
-  };
-}
+export type { Transport, TransportConfig, TransportRequest, TransportResponse } from './transport-common.js';
 
 /**
  * The transport of a run: Node's own HTTP client (native llhttp, ready at start-up) with keep-alive

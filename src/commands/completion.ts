@@ -1,6 +1,6 @@
 import { Argument, Command } from 'commander';
-import type { Ctx } from '../context.js';
-import { ExitCode, type ExitCodeValue } from '../errors.js';
+import type { Ctx } from '../context/context.js';
+import { ExitCode, type ExitCodeValue } from '../core/errors.js';
 import { completionScript, type CompletionTree, type Shell } from '../output/completion.js';
 import type { Factory } from './factory.js';
 

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Command } from 'commander';
-import type { Ctx, GlobalOptions, Io } from '../context.js';
-import { CliError, ExitCode, isCliError, type ExitCodeValue } from '../errors.js';
+import type { Ctx, GlobalOptions, Io } from '../context/context.js';
+import { CliError, ExitCode, isCliError, type ExitCodeValue } from '../core/errors.js';
 import { holdsDestructiveLock } from '../safety/lock-held.js';
 import { wantsColour } from '../output/colour.js';
 
@@ -30,7 +30,7 @@ export function createFactory(io: Io): Factory {
         return;
       }
       // Loaded here, not up front: `--help` never needs the logger, its colours or the output machinery.
-      const { createContext } = await import('../context.js');
+      const { createContext } = await import('../context/context.js');
       const interrupt = new AbortController();
       const stopNow = new AbortController();
       // Every command in flight of a fan-out listens to these (and stops listening when it ends): no leak.

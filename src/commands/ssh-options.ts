@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { AgentSshFlags } from '../agent/settings.js';
-import { usageError } from '../errors.js';
+import { usageError } from '../core/errors.js';
 
 /** The SSH options of every command that works on agents (wipe, volumes --disk-usage, recovery checks…). */
 export interface SshCommandOptions {

@@ -1,5 +1,5 @@
-import type { Io } from '../io.js';
-import { usageError } from '../errors.js';
+import type { Io } from '../core/io.js';
+import { usageError } from '../core/errors.js';
 
 /**
  * `-` among the ids: the ids piped in on stdin (one per line, as `tasks list -q` prints them; blank

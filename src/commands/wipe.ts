@@ -1,11 +1,11 @@
 import { Command } from 'commander';
-import type { Ctx } from '../context.js';
-import { ExitCode, isCliError, notFound, sharedAgentFailureCode, usageError, type ExitCodeValue } from '../errors.js';
+import type { Ctx } from '../context/context.js';
+import { ExitCode, isCliError, notFound, sharedAgentFailureCode, usageError, type ExitCodeValue } from '../core/errors.js';
 import { isValidAppId, normalizeAppId, parseTaskId } from '../domain/task-id.js';
 import { printable } from '../domain/mesos-ids.js';
 import type { Refusal, TaskWipePlan, WipeCandidate } from '../domain/wipe-plan.js';
-import type { TaskWipeResult } from '../inventory/wipe-execute.js';
-import { inventoryVolumes } from '../inventory/volumes.js';
+import type { TaskWipeResult } from '../operations/wipe/execute.js';
+import { inventoryVolumes } from '../operations/volumes/list.js';
 import type { Journal } from '../journal/journal.js';
 import { instanceOf } from '../domain/wipe-recheck.js';
 import type { StatefulTaskView } from '../domain/stateful-tasks.js';
@@ -13,7 +13,7 @@ import { deleteLine, refusedSection } from '../output/plan.js';
 import { renderTable } from '../output/table.js';
 import { openJournal, reportUnwrittenRecords } from '../safety/journal-open.js';
 import { acquireDestructiveLock } from '../safety/lock.js';
-import { mapSettledLimit } from '../util/map-limit.js';
+import { mapSettledLimit } from '../core/map-limit.js';
 import type { Factory } from './factory.js';
 import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from './ssh-options.js';
 import { formatBytes } from '../output/bytes.js';
@@ -168,7 +168,7 @@ export async function run(ctx: Ctx, givenIds: string[], options: WipeOptions): P
   }));
 
   // 2. Preflight: any doubt refuses the task; nothing is touched.
-  const { preflightWipe } = await import('../inventory/wipe-preflight.js');
+  const { preflightWipe } = await import('../operations/wipe/preflight.js');
   const uncertain = inventory.warnings.map((w) => `cannot verify: ${w}`);
   const checked = candidates.filter((c) => uncertain.length === 0 || c.task.state === 'agent-lost');
   const pre = await preflightWipe(clients, () => ctx.agents(sshFlagsFrom(options, options.yes === true)), checked, {
@@ -216,7 +216,7 @@ export async function run(ctx: Ctx, givenIds: string[], options: WipeOptions): P
     expected: expectedConfirmation(pre.plans.length, appsInPlan[0]),
     question: `${skipData ? 'Expunge' : 'Delete the data of and expunge'} ${pre.plans.length} task${pre.plans.length === 1 ? '' : 's'} of ${appsInPlan.join(', ')}.`,
   });
-  const { executeWipe } = await import('../inventory/wipe-execute.js');
+  const { executeWipe } = await import('../operations/wipe/execute.js');
   const access = skipData ? undefined : await ctx.agents(sshFlagsFrom(options, true));
   const finished: TaskWipeResult[] = [];
   const verb = skipData ? 'expunging' : 'wiping';

@@ -1,5 +1,5 @@
-import type { ConnectionFlags } from '../context.js';
-import { CliError, usageError } from '../errors.js';
+import type { ConnectionFlags } from './flags.js';
+import { CliError, usageError } from '../core/errors.js';
 import type { DcosTomlSettings } from './dcos-toml.js';
 import { absolutePath, permissionBits, readTextIfExists } from './files.js';
 import type { AuthConfig, ConfigSource } from './types.js';

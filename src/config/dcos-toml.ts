@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
-import { CliError } from '../errors.js';
+import { CliError } from '../core/errors.js';
 import { absolutePath, displayPath, isRegularFile, listSubdirectories, readTextIfExists } from './files.js';
 
 /**

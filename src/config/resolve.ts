@@ -1,5 +1,5 @@
-import type { ConnectionFlags } from '../context.js';
-import { CliError, usageError } from '../errors.js';
+import type { ConnectionFlags } from './flags.js';
+import { CliError, usageError } from '../core/errors.js';
 import { resolveAuth } from './credentials.js';
 import { findCurrentCluster, loadDcosToml, type DcosTomlSettings } from './dcos-toml.js';
 import { absolutePath, displayPath, unreadableReason } from './files.js';

@@ -1,4 +1,4 @@
-import { CliError, type ErrorKind } from '../errors.js';
+import { CliError, type ErrorKind } from '../core/errors.js';
 import { DEFAULT_TIMEOUT_SECONDS, type ConfigSource } from './types.js';
 
 /**

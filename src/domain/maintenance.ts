@@ -1,4 +1,4 @@
-import type { MachineId, MaintenanceSchedule, MaintenanceStatus, MaintenanceWindow } from '../cluster/mesos-types.js';
+import type { MachineId, MaintenanceSchedule, MaintenanceStatus, MaintenanceWindow } from '../model/mesos.js';
 
 /**
  * Mesos maintenance primitives (include/mesos/maintenance/maintenance.proto, src/master/maintenance.cpp),

@@ -1,4 +1,4 @@
-import type { DirEntry } from '../agent/remote-scripts.js';
+import type { DirEntry } from '../model/agent-files.js';
 import { printable, validatePersistenceId, validateVolumeRole } from './mesos-ids.js';
 import { marathonClaim, masterClaim, rolesDirOf, type MarathonClaims } from './orphan-evidence.js';
 import type { MesosVolume } from './reservations.js';

@@ -1,4 +1,4 @@
-import type { MesosAgent, MesosResource } from '../cluster/mesos-types.js';
+import type { MesosAgent, MesosResource } from '../model/mesos.js';
 import { encodeRoleForPath } from './mesos-ids.js';
 import { indexReservations, reservationRole, type MesosVolume } from './reservations.js';
 import { joinLikeMesos } from './volume-path.js';

@@ -1,4 +1,4 @@
-import type { MesosOperatorCall, MesosResource, MesosSlaves } from '../cluster/mesos-types.js';
+import type { MesosOperatorCall, MesosResource, MesosSlaves } from '../model/mesos.js';
 import { labelValue, reservationRole } from './reservations.js';
 
 /**

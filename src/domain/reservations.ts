@@ -1,4 +1,4 @@
-import type { MesosAgent, MesosLabel, MesosResource, MesosSlaves } from '../cluster/mesos-types.js';
+import type { MesosAgent, MesosLabel, MesosResource, MesosSlaves } from '../model/mesos.js';
 import type { VolumeSource } from './volume-path.js';
 import type { AgentPresence } from './waiting.js';
 

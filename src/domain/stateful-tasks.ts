@@ -1,4 +1,4 @@
-import type { MarathonTask } from '../cluster/marathon-types.js';
+import type { MarathonTask } from '../model/marathon.js';
 import { validatePersistenceId } from './mesos-ids.js';
 import type { ClusterReservations, MesosVolume } from './reservations.js';
 import { parseTaskId } from './task-id.js';

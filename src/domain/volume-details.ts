@@ -1,4 +1,4 @@
-import type { MarathonApp, MarathonAppVolume, MarathonLocalVolume, MarathonTask } from '../cluster/marathon-types.js';
+import type { MarathonApp, MarathonAppVolume, MarathonLocalVolume, MarathonTask } from '../model/marathon.js';
 import type { ClusterReservations } from './reservations.js';
 import { parseTaskId } from './task-id.js';
 import { buildVolumeHostPath, DCOS_DEFAULT_WORK_DIR, type VolumeSource } from './volume-path.js';

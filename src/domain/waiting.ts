@@ -1,4 +1,4 @@
-import type { MarathonTask } from '../cluster/marathon-types.js';
+import type { MarathonTask } from '../model/marathon.js';
 
 /**
  * What the Mesos master says about the agent a task is on.

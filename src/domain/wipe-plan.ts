@@ -53,6 +53,13 @@ export interface TaskWipePlan {
   expunge: ExpungeRequest;
 }
 
+/** A refused item of any destructive command's plan, and why (printed by output/plan.ts). */
+export interface PlannedRefusal {
+  /** What was refused: a task id, an agent path, a reservation. */
+  item: string;
+  reasons: string[];
+}
+
 export interface Refusal {
   app: string;
   task: string;

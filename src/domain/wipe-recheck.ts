@@ -1,5 +1,5 @@
-import type { MarathonApp, MarathonDeployment, MarathonTask } from '../cluster/marathon-types.js';
-import type { MesosAgentState } from '../cluster/mesos-types.js';
+import type { MarathonApp, MarathonDeployment, MarathonTask } from '../model/marathon.js';
+import type { MesosAgentState } from '../model/mesos.js';
 import { isLaunched, type AgentPresence } from './waiting.js';
 import { parseTaskId } from './task-id.js';
 

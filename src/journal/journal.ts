@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, writeSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { CliError } from '../errors.js';
+import { CliError } from '../core/errors.js';
 
 export type StepStatus = 'started' | 'done' | 'failed' | 'skipped';
 

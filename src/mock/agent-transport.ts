@@ -1,6 +1,7 @@
 import type { AgentTransport } from '../agent/access.js';
-import type { ClusterSource, Io } from '../context.js';
-import type { Logger } from '../output/log.js';
+import type { ClusterSource } from '../cluster/clients.js';
+import type { Io } from '../core/io.js';
+import type { Logger } from '../core/log.js';
 import { MOCK_MASTER_PUBLIC_IP, mockAgentHosts } from './agents.js';
 import { parseSshFaults } from './ssh/fault-spec.js';
 import { startMockSshAgentsProcess } from './ssh/agents-process.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { usageError } from '../errors.js';
-import type { ClusterSource } from '../context.js';
-import type { Logger } from '../output/log.js';
+import { usageError } from '../core/errors.js';
+import type { ClusterSource } from '../cluster/clients.js';
+import type { Logger } from '../core/log.js';
 import { mockClusterSource } from './agent-transport.js';
 import { permissionModel } from './ssh/permissions.js';
 import { FaultSpecError, parseFaults } from './faults.js';

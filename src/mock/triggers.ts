@@ -1,6 +1,6 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { usageError } from '../errors.js';
+import { usageError } from '../core/errors.js';
 import { startDeployment } from './deployments.js';
 import { formatTaskId, instanceKey, nextUuid, reservationLabelFor, safeAppId } from './ids.js';
 import { restartOnReservation, scaleApp, type NewVolumeDir } from './marathon-ops.js';

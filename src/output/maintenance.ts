@@ -1,6 +1,6 @@
-import type { MaintenanceWindow } from '../cluster/mesos-types.js';
+import type { MaintenanceWindow } from '../model/mesos.js';
 import { describeMachine } from '../domain/maintenance.js';
-import type { MachineTarget } from '../inventory/maintenance.js';
+import type { MachineTarget } from '../operations/agents/maintenance.js';
 
 /** How maintenance commands print machines, windows and the exact request they send. */
 

@@ -1,8 +1,8 @@
 import type { OrphanData, SkippedEntry } from '../domain/orphan-data.js';
 import { describeReservation, type OrphanReservation } from '../domain/orphan-reservations.js';
 import { printable } from '../domain/mesos-ids.js';
-import type { PurgeResult } from '../inventory/orphans-purge.js';
-import type { ReleaseResult } from '../inventory/orphans-release.js';
+import type { PurgeResult } from '../operations/orphans/purge.js';
+import type { ReleaseResult } from '../operations/orphans/release.js';
 import { formatBytes } from './bytes.js';
 import { deleteLine, refusedSection, type PlannedRefusal } from './plan.js';
 import { renderTable } from './table.js';

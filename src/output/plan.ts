@@ -1,5 +1,8 @@
 import { printable } from '../domain/mesos-ids.js';
 import { formatBytes } from './bytes.js';
+import type { PlannedRefusal } from '../domain/wipe-plan.js';
+
+export type { PlannedRefusal } from '../domain/wipe-plan.js';
 
 /**
  * The pieces of a destructive command's plan, printed the same way by every such command: the plan is
@@ -21,12 +24,6 @@ export function deleteLine(d: PlannedDeletion): string {
   const size = d.bytes === null ? 'size unknown' : `${formatBytes(d.bytes)}, ${d.entries ?? 0} entries`;
   const what = d.scope === 'contents' ? `contents of ${printable(d.path)}` : `${printable(d.path)} (its contents, then the directory)`;
   return `DELETE  ${what}${d.mountRoot ? ' (mount root kept)' : ''} — ${size}`;
-}
-
-export interface PlannedRefusal {
-  /** What was refused: a task id, an agent path, a reservation. */
-  item: string;
-  reasons: string[];
 }
 
 /** The refused items and why; empty when nothing was refused. */

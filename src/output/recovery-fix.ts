@@ -1,6 +1,6 @@
 import type { AgentFixPlan } from '../domain/recovery/fix-plan.js';
 import type { Finding } from '../domain/recovery/rules.js';
-import type { RollCandidate, RollResult } from '../operations/recovery-fix/roll.js';
+import type { RollCandidate, RollResult } from '../operations/recovery/fix-roll.js';
 import { renderTable } from './table.js';
 
 /** `agent recovery-config --fix`: the plan as diffs, per agent, then what it leaves alone. */

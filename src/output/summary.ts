@@ -1,6 +1,6 @@
-import type { TaskWipeResult } from '../inventory/wipe-execute.js';
-import type { PurgeResult } from '../inventory/orphans-purge.js';
-import type { ReleaseResult } from '../inventory/orphans-release.js';
+import type { TaskWipeResult } from '../operations/wipe/execute.js';
+import type { PurgeResult } from '../operations/orphans/purge.js';
+import type { ReleaseResult } from '../operations/orphans/release.js';
 import { formatBytes } from './bytes.js';
 
 /**

@@ -1,3 +1,6 @@
+import type { TableLayout } from '../core/io.js';
+
+export type { TableLayout } from '../core/io.js';
 export type Align = 'left' | 'right';
 
 export interface Column<Row> {
@@ -11,17 +14,6 @@ export interface Column<Row> {
   shrink?: boolean | 'middle';
   /** Only with `-o wide`. */
   wide?: boolean;
-}
-
-/**
- * How tables are laid out. Like `gh`, narrowing happens only on a terminal: piped or redirected output
- * always carries full values (kubectl never truncates at all; scripts should use --json or -q anyway).
- */
-export interface TableLayout {
-  /** `-o wide`: full ids, the extra columns, no cutting. */
-  wide: boolean;
-  /** The terminal's width; undefined when stdout is no terminal (nothing is cut or shortened). */
-  maxWidth?: number;
 }
 
 export const FULL_LAYOUT: TableLayout = { wide: true };

@@ -1,5 +1,5 @@
-import type { Ctx } from '../context.js';
-import { CliError } from '../errors.js';
+import type { Io } from '../core/io.js';
+import { CliError } from '../core/errors.js';
 
 export interface ConfirmRequest {
   /** --yes was given: scripts confirm up front. */
@@ -24,7 +24,13 @@ export function expectedConfirmation(count: number, soleName?: string): string {
  * The confirmation rule of every destructive command: `--yes`, or a terminal on which the operator
  * types the expected value back. No terminal and no `--yes` is a refusal — never a default "yes".
  */
-export async function confirmDestruction(ctx: Ctx, request: ConfirmRequest): Promise<void> {
+/** What a prompt needs of the run: its terminal, and the Ctrl-C that cancels it. */
+export interface PromptScope {
+  io: Io;
+  signal: AbortSignal;
+}
+
+export async function confirmDestruction(ctx: PromptScope, request: ConfirmRequest): Promise<void> {
   if (request.yes) return;
   const verb = request.verb ?? { present: 'delete', past: 'deleted' };
   if (!ctx.io.stdinIsTTY) {

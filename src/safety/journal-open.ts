@@ -1,4 +1,6 @@
-import type { ClusterClients, Ctx } from '../context.js';
+import type { ClusterClients } from '../cluster/clients.js';
+import type { Io } from '../core/io.js';
+import type { Logger } from '../core/log.js';
 import { Journal, journalKey, type JournalOpenOptions } from '../journal/journal.js';
 import { clusterIdentity, journalDir } from './state-dir.js';
 
@@ -6,7 +8,13 @@ import { clusterIdentity, journalDir } from './state-dir.js';
  * Opens the journal of a destructive command (keyed on the cluster and the items) and says on stderr,
  * in one line, when lines of it cannot be read back: they are ignored, never guessed at.
  */
-export function openJournal(ctx: Ctx, clients: ClusterClients, operation: string, items: string[], options: JournalOpenOptions = {}): Journal {
+/** What opening a journal needs of the run: where the state lives, and where warnings go. */
+export interface JournalScope {
+  io: Io;
+  log: Logger;
+}
+
+export function openJournal(ctx: JournalScope, clients: ClusterClients, operation: string, items: string[], options: JournalOpenOptions = {}): Journal {
   const journal = Journal.open(journalDir(ctx.io, clients), operation, journalKey(clusterIdentity(clients), items), options);
   const bad = journal.problems.unparseableLines;
   if (bad.length > 0) {
@@ -19,7 +27,7 @@ export function openJournal(ctx: Ctx, clients: ClusterClients, operation: string
 }
 
 /** After the run: makes the journal's tail durable, then names each record that could not be written (ENOSPC, EIO), one line per step. */
-export function reportUnwrittenRecords(ctx: Ctx, journal: Journal): void {
+export function reportUnwrittenRecords(ctx: Pick<JournalScope, 'log'>, journal: Journal): void {
   journal.flush();
   for (const u of journal.problems.unwrittenRecords) {
     ctx.log.warn(`${u.item}: ${u.step} ${u.status} (not journaled: ${u.error}); a re-run re-inspects it`);

@@ -2,8 +2,10 @@ import { constants, closeSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSy
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
-import type { ClusterClients, Ctx } from '../context.js';
-import { CliError } from '../errors.js';
+import type { ClusterClients } from '../cluster/clients.js';
+import type { Io } from '../core/io.js';
+import type { Logger } from '../core/log.js';
+import { CliError } from '../core/errors.js';
 import { clusterIdentity, lockDir } from './state-dir.js';
 import { heldHere } from './lock-held.js';
 
@@ -49,7 +51,14 @@ const TAKEOVER_ATTEMPTS = 3;
  * taken right after the cluster is resolved, before any check, released when the command ends however it
  * ends (ctx.onClose, and a synchronous process 'exit' hook for a forced exit). Not for --dry-run.
  */
-export function acquireDestructiveLock(ctx: Ctx, clients: ClusterClients, operation: string): DestructiveLock {
+/** What a run lends the lock: where state lives, where warnings go, and its end (to release the lock). */
+export interface LockScope {
+  io: Io;
+  log: Logger;
+  onClose(fn: () => Promise<void> | void): void;
+}
+
+export function acquireDestructiveLock(ctx: LockScope, clients: ClusterClients, operation: string): DestructiveLock {
   const lock = acquireLock(lockDir(ctx.io, clients), {
     cluster: clusterIdentity(clients),
     command: commandLine(operation),

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import type { ClusterClients, Io } from '../context.js';
+import type { ClusterClients } from '../cluster/clients.js';
+import type { Io } from '../core/io.js';
 
 /**
  * Where the state of destructive operations (journals, locks) lives: where the cluster source says

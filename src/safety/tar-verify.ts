@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { CliError } from '../errors.js';
+import { CliError } from '../core/errors.js';
 import { tarListingTotals, type ArchiveFacts } from '../domain/backup-manifest.js';
 
 /**

@@ -5,9 +5,9 @@ import {
   decodeFlags,
   decodeInfo,
   decodeSlaves,
-  decodeTasks,
   MarathonTaskSchema,
 } from '../../src/cluster/schemas.js';
+import { decodeTasks } from '../../src/cluster/decoders.js';
 import { describeWithReference, referenceJson } from '../helpers/reference.js';
 
 /** Every upstream payload in ../shared/reference must pass our validation and keep the fields we read. */

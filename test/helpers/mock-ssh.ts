@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AgentFs } from '../../src/agent/operations.js';
 import { resolveAgentSshSettings, type AgentSshFlags, type AgentTarget } from '../../src/agent/settings.js';
 import { AgentShell } from '../../src/agent/ssh.js';
-import type { CliError } from '../../src/errors.js';
+import type { CliError } from '../../src/core/errors.js';
 import { startMockSshServer, type MockSshFaults, type MockSshServerHandle } from '../../src/mock/ssh/server.js';
 
 export interface MockSshAgents {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/errors.js';
+import { ExitCode } from '../../src/core/errors.js';
 import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
 import { changedPaths, snapshot } from '../helpers/sandbox.js';
 

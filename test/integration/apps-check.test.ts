@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mockArgs, repoRoot, runCli, tempDir } from '../helpers/cli.js';
-import { ExitCode } from '../../src/errors.js';
+import { ExitCode } from '../../src/core/errors.js';
 
 const fixture = (name: string) => join(repoRoot, 'fixtures', 'apps', name);
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
-import { ExitCode } from '../../src/errors.js';
+import { ExitCode } from '../../src/core/errors.js';
 
 /** Every fault the mock can inject, seen the way a user sees it: one error line, the documented exit code. */
 describe('faults through the CLI', () => {

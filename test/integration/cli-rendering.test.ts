@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli.js';
-import type { Io } from '../../src/io.js';
+import type { Io } from '../../src/core/io.js';
 import { tempDir } from '../helpers/cli.js';
 import { displayWidth } from '../../src/output/table.js';
-import { createContext } from '../../src/context.js';
+import { createContext } from '../../src/context/context.js';
 import { agentsProgress } from '../../src/output/summary.js';
 
 /**

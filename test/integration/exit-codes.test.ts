@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/errors.js';
+import { ExitCode } from '../../src/core/errors.js';
 import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
 import { runCliOnTty, ttyAvailable, TTY_SKIP_REASON } from '../helpers/tty.js';
 

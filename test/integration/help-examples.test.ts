@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { repoRoot, runCli, tempDir } from '../helpers/cli.js';
 import { buildProgram } from '../../src/cli.js';
 import { treeOf } from '../../src/commands/completion.js';
-import type { Io } from '../../src/io.js';
+import type { Io } from '../../src/core/io.js';
 
 /**
  * Every `$ stateful-ops …` line of every command's --help, run against the default mock: none may

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mockArgs, runCli } from '../helpers/cli.js';
 import { defaultMockDirs } from '../helpers/mock-dirs.js';
-import { ExitCode } from '../../src/errors.js';
+import { ExitCode } from '../../src/core/errors.js';
 import { readStateFile } from '../../src/mock/store.js';
 
 const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect } from '../../src/cluster/connect.js';
 import { mockClusterConfig } from '../../src/config/resolve.js';
-import { CliError, ExitCode } from '../../src/errors.js';
+import { CliError, ExitCode } from '../../src/core/errors.js';
 import { resetMock } from '../../src/mock/scenario.js';
 import { startMockServer } from '../../src/mock/server.js';
 import { captureLog } from '../unit/http-test-server.js';

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/errors.js';
+import { ExitCode } from '../../src/core/errors.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 describe('mock reset and mock status', () => {

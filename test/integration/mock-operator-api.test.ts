@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MesosResource } from '../../src/cluster/mesos-types.js';
+import type { MesosResource } from '../../src/model/mesos.js';
 import { releaseCalls } from '../../src/domain/orphan-reservations.js';
 import { agentRoot } from '../../src/mock/paths.js';
 import { resetMock } from '../../src/mock/scenario.js';

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/errors.js';
+import { ExitCode } from '../../src/core/errors.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { serve } from '../helpers/mock-serve.js';
 

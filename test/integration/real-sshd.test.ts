@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/errors.js';
+import { ExitCode } from '../../src/core/errors.js';
 import { mockAgentHosts } from '../../src/mock/agents.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { runCli, tempDir } from '../helpers/cli.js';

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
-import { ExitCode } from '../../src/errors.js';
+import { ExitCode } from '../../src/core/errors.js';
 import { writeSandboxes } from '../../src/mock/sandbox.js';
 import { resetMock } from '../../src/mock/scenario.js';
 import { readStateFile, writeStateFile } from '../../src/mock/store.js';

@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mockArgs, runCli } from '../helpers/cli.js';
 import { defaultMockDirs, spawnMockCli } from '../helpers/mock-dirs.js';
-import { ExitCode } from '../../src/errors.js';
+import { ExitCode } from '../../src/core/errors.js';
 import type { RecoveryReport } from '../../src/domain/recovery/report.js';
 import { FIXABLE_RULES } from '../../src/domain/recovery/fix-plan.js';
 import { agentRoot } from '../../src/mock/paths.js';
 import { readStateFile, writeStateFile } from '../../src/mock/store.js';
 import type { FixReport } from '../../src/commands/agent/recovery-config-fix.js';
+
+type PlannedEdit = { path: string; changes: { line: number; to: string }[] };
 
 const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
 const OPERATOR = '/var/lib/dcos/mesos-slave-common';
@@ -47,10 +49,10 @@ describe.concurrent('agent recovery-config --fix against the mock over real SSH'
     const plans = Object.fromEntries(report.agents.map((a) => [a.agent, a.plan]));
     expect(plans[S(0)]).toMatchObject({ edits: [], refused: [] });
     expect(plans[S(3)]).toMatchObject({ edits: [], refused: [] });
-    expect(plans[S(1)]?.edits.map((e) => [e.path, e.changes.map((c) => `${c.line}:${c.to}`)])).toEqual([
+    expect(plans[S(1)]?.edits.map((e: PlannedEdit) => [e.path, e.changes.map((c) => `${c.line}:${c.to}`)])).toEqual([
       [AGENT_ENV, ['3:MESOS_RECOVER=reconnect', '4:MESOS_STRICT=true', '5:MESOS_RECOVERY_TIMEOUT=24hrs']],
     ]);
-    expect(plans[S(5)]?.edits.map((e) => [e.path, e.changes.map((c) => `${c.line}:${c.to}`)])).toEqual([
+    expect(plans[S(5)]?.edits.map((e: PlannedEdit) => [e.path, e.changes.map((c) => `${c.line}:${c.to}`)])).toEqual([
       [OPERATOR, ['3:# raised for the storage migration\nMESOS_RECOVERY_TIMEOUT=2days', '4:MESOS_EXECUTOR_REREGISTRATION_TIMEOUT=15secs']],
     ]);
     expect(plans[S(4)]?.edits).toEqual([]);

@@ -5,8 +5,8 @@ import { fanOut } from '../../src/agent/fanout.js';
 import type { AgentFs } from '../../src/agent/operations.js';
 import type { AgentTarget } from '../../src/agent/settings.js';
 import type { AgentShell } from '../../src/agent/ssh.js';
-import { ExitCode } from '../../src/errors.js';
-import { benchmarkSshFanOut } from '../../src/mock/ssh/bench.js';
+import { ExitCode } from '../../src/core/errors.js';
+import { benchmarkSshFanOut } from '../../src/bench/ssh-fanout-run.js';
 import type { MockSshFaults } from '../../src/mock/ssh/server.js';
 import { rejection, startMockSshAgents, type MockSshAgents } from '../helpers/mock-ssh.js';
 

@@ -10,7 +10,7 @@ import { parseTarReport, scriptArgv, scripts } from '../../src/agent/remote-scri
 import { AgentFs } from '../../src/agent/operations.js';
 import { resolveAgentSshSettings, type AgentTarget } from '../../src/agent/settings.js';
 import { AgentShell } from '../../src/agent/ssh.js';
-import { ExitCode } from '../../src/errors.js';
+import { ExitCode } from '../../src/core/errors.js';
 import type { MockSshServerHandle } from '../../src/mock/ssh/server.js';
 import { rejection, startMockSshAgents, type MockSshAgents } from '../helpers/mock-ssh.js';
 

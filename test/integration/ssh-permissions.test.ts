@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentFs } from '../../src/agent/operations.js';
 import { resolveAgentSshSettings } from '../../src/agent/settings.js';
 import { AgentShell } from '../../src/agent/ssh.js';
-import { ExitCode } from '../../src/errors.js';
+import { ExitCode } from '../../src/core/errors.js';
 import { MOCK_TASK_UID, permissionModel } from '../../src/mock/ssh/permissions.js';
 import { rejection, startMockSshAgents, type MockSshAgents } from '../helpers/mock-ssh.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentFs } from '../../src/agent/operations.js';
 import type { AgentTarget } from '../../src/agent/settings.js';
-import { ExitCode } from '../../src/errors.js';
+import { ExitCode } from '../../src/core/errors.js';
 import { rejection, startMockSshAgents, type MockSshAgents } from '../helpers/mock-ssh.js';
 
 // AgentFs.removeDirectory through the real `ssh` binary to a mock agent's SSH server.

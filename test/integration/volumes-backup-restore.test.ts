@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/errors.js';
+import { ExitCode } from '../../src/core/errors.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
 import { changedPaths, ownedTree as tree, snapshot } from '../helpers/sandbox.js';

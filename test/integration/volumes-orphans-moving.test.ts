@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, s
 import { join } from 'node:path';
 import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
 import { changedPaths, editMockState, snapshot } from '../helpers/sandbox.js';
-import { ExitCode } from '../../src/errors.js';
+import { ExitCode } from '../../src/core/errors.js';
 
 /**
  * `volumes orphans --purge` while the cluster moves, and when the cluster cannot tell. Changes are
@@ -189,7 +189,7 @@ describe('volumes orphans --purge while the cluster moves', () => {
     expect(r.code, r.stderr).toBe(ExitCode.PARTIAL);
     const doc = JSON.parse(r.stdout) as PurgeJson & { results: { released: { agentId: string; outcome: string; error: string | null }[] } };
     expect(doc.results.purged.map((p) => p.outcome)).toEqual(['removed']);
-    expect(doc.results.released.map((x) => [x.agentId, x.outcome, x.error])).toEqual([
+    expect(doc.results.released.map((x: { agentId: string; outcome: string; error: string | null }) => [x.agentId, x.outcome, x.error])).toEqual([
       [S(0), 'released', null],
       [S(3), 'refused', 'refused right before releasing: no longer an orphan: Marathon or the master changed since the plan; nothing was sent'],
     ]);

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFil
 import { join } from 'node:path';
 import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
 import { changedPaths, snapshot } from '../helpers/sandbox.js';
-import { ExitCode } from '../../src/errors.js';
+import { ExitCode } from '../../src/core/errors.js';
 
 const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
 const ROLES = 'var/lib/mesos/slave/volumes/roles/slave_public';

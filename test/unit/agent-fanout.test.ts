@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CliError, ExitCode } from '../../src/errors.js';
+import { CliError, ExitCode } from '../../src/core/errors.js';
 import { fanOut } from '../../src/agent/fanout.js';
 
 const agents = Array.from({ length: 10 }, (_, i) => ({ id: `S${i}`, host: `127.0.0.${i + 2}` }));

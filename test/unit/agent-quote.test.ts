@@ -19,7 +19,7 @@ const anyArg = fc
     fc.constantFrom('', '-', '--', '-n', '-e', '--help', "'", "''", '\\', 'a=b', '~', '~root', '*', '$HOME', '$(id)', '`id`'),
     fc.string({ unit: fc.constantFrom(...tricky), maxLength: 8 }).map((s) => `-${s}`),
   )
-  .filter((s) => !s.includes('\0') && s.isWellFormed());
+  .filter((s) => !s.includes('\0') && (s as string & { isWellFormed(): boolean }).isWellFormed());
 
 const BATCH = 100;
 const RUNS = 100; // BATCH * RUNS = 10,000 arguments per shell

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from '../../src/errors.js';
+import { ExitCode } from '../../src/core/errors.js';
 import { classifySshOutcome, firstStderrLine, sshFailureError, type SshOutcome } from '../../src/agent/ssh-errors.js';
 
 const agent = { id: 'd935-S1', host: '127.0.0.7' };

@@ -7,7 +7,7 @@ import { signLoginToken } from '../../src/cluster/auth.js';
 import { connect } from '../../src/cluster/connect.js';
 import { mockClusterConfig } from '../../src/config/resolve.js';
 import type { ClusterConfig } from '../../src/config/types.js';
-import { CliError, ExitCode } from '../../src/errors.js';
+import { CliError, ExitCode } from '../../src/core/errors.js';
 import { captureLog, sendJson, startServer, type Handler, type TestServer } from './http-test-server.js';
 
 const UID = 'stateful-ops-bot';

@@ -4,7 +4,7 @@ import { agentAddress, agentUrlMap } from '../../src/cluster/mesos.js';
 import { appPath } from '../../src/cluster/marathon.js';
 import { mockClusterConfig } from '../../src/config/resolve.js';
 import type { ClusterConfig } from '../../src/config/types.js';
-import { CliError, ExitCode } from '../../src/errors.js';
+import { CliError, ExitCode } from '../../src/core/errors.js';
 import { captureLog, sendJson, startServer, type Handler, type TestServer } from './http-test-server.js';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.endpoint-test.sig';

@@ -7,12 +7,12 @@ import {
   decodeApps,
   decodeFlags,
   decodeInfo,
-  decodeTasks,
   formatPath,
   MarathonTaskSchema,
   MesosSlavesSchema,
   ShapeError,
 } from '../../src/cluster/schemas.js';
+import { decodeTasks } from '../../src/cluster/decoders.js';
 import { decodeAgentSummary } from '../../src/cluster/decoders.js';
 import { taskProblem } from '../../src/cluster/task-check.js';
 

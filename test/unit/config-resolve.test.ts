@@ -2,9 +2,9 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ConnectionFlags } from '../../src/context.js';
+import type { ConnectionFlags } from '../../src/context/context.js';
 import { mockClusterConfig, resolveClusterConfig } from '../../src/config/resolve.js';
-import { CliError, ExitCode } from '../../src/errors.js';
+import { CliError, ExitCode } from '../../src/core/errors.js';
 import { NO_TIMEOUT_MS } from '../../src/config/values.js';
 
 const A = '97193161-f7f1-2295-2514-a6b3918043b6';

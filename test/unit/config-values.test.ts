@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDcosToml } from '../../src/config/dcos-toml.js';
 import { checkToken, normalizeUrl, parseSslVerify, parseTimeoutSeconds } from '../../src/config/values.js';
-import { CliError } from '../../src/errors.js';
+import { CliError } from '../../src/core/errors.js';
 
 describe('normalizeUrl', () => {
   it('trims trailing slashes and whitespace, keeps a path', () => {

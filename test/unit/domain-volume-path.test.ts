@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildVolumeHostPath, joinLikeMesos } from '../../src/domain/volume-path.js';
 import { validatePersistenceId, validateVolumeRole } from '../../src/domain/mesos-ids.js';
 import { indexReservations } from '../../src/domain/reservations.js';
-import type { MesosSlaves } from '../../src/cluster/mesos-types.js';
+import type { MesosSlaves } from '../../src/model/mesos.js';
 
 import { describeWithReference, referenceJson } from '../helpers/reference.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyStatefulTask, isLaunched, isStatefulTask } from '../../src/domain/waiting.js';
-import type { MarathonTask } from '../../src/cluster/marathon-types.js';
+import type { MarathonTask } from '../../src/model/marathon.js';
 
 import { describeWithReference, referenceJson } from '../helpers/reference.js';
 

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Connection } from '../../src/cluster/connect.js';
 import { mockClusterConfig } from '../../src/config/resolve.js';
 import type { ClusterConfig } from '../../src/config/types.js';
-import { CliError } from '../../src/errors.js';
+import { CliError } from '../../src/core/errors.js';
 import { captureLog, sendJson, startServer, type Handler, type TestServer } from './http-test-server.js';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.another-secret.c2ln';

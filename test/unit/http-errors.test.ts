@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, type Connection } from '../../src/cluster/connect.js';
 import { mockClusterConfig } from '../../src/config/resolve.js';
-import { CliError, ExitCode } from '../../src/errors.js';
+import { CliError, ExitCode } from '../../src/core/errors.js';
 import { closedLoopbackPort } from '../helpers/cli.js';
 import { captureLog, sendJson, sendText, startServer, type Handler, type TestServer } from './http-test-server.js';
 

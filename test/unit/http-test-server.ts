@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
-import { Logger } from '../../src/output/log.js';
+import { Logger } from '../../src/core/log.js';
 
 /** A request as the test server saw it. */
 export interface SeenRequest {

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CliError } from '../../src/errors.js';
+import { CliError } from '../../src/core/errors.js';
 import { Journal, type JournalWriter } from '../../src/journal/journal.js';
 
 const dirs: string[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DirEntry } from '../../src/agent/remote-scripts.js';
-import type { MesosResource, MesosSlaves } from '../../src/cluster/mesos-types.js';
+import type { MesosResource, MesosSlaves } from '../../src/model/mesos.js';
 import { classifyVolumeDirs, decodeRoleDir } from '../../src/domain/orphan-data.js';
 import { findOrphanReservations, releaseCalls } from '../../src/domain/orphan-reservations.js';
 import { indexReservations } from '../../src/domain/reservations.js';

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { collectAgentConfig, parseReadPaths, selectAgents, type ConfigReader, type PathContent } from '../../src/inventory/recovery.js';
-import type { MesosAgent } from '../../src/cluster/mesos-types.js';
+import { parseReadPaths } from '../../src/agent/config-reader.js';
+import { collectAgentConfig, type ConfigReader, type PathContent } from '../../src/domain/recovery/collect.js';
+import { selectAgents } from '../../src/operations/recovery/check.js';
+import type { MesosAgent } from '../../src/model/mesos.js';
 
 const UNIT = '/etc/systemd/system/dcos-mesos-slave.service';
 const PUBLIC_UNIT = '/etc/systemd/system/dcos-mesos-slave-public.service';

@@ -159,7 +159,7 @@ describeWithReference('recovery rules', () => {
 describeWithReference('verdicts and the summary', () => {
   it('the worst finding decides; info never counts; --fail-on picks the exit threshold', () => {
     const { facts, findings, drift } = evaluate({ operator: 'MESOS_STRICT=false\n' });
-    const report = agentReport({ identity: { agent: 'S1', host: '127.0.0.168', path: null }, layered: facts.layered, evaluation: { findings, drift }, readFindings: [], unit: null, live: null, notes: [] });
+    const report = agentReport({ identity: { agent: 'S1', host: '127.0.0.168', path: null }, layered: facts.layered, evaluation: { findings, drift }, readFindings: [], unit: null, systemd: { version: 239, rules: '239', source: 'option' }, dcosVersion: null, live: null, notes: [] });
     expect(report.verdict).toBe('warning');
     expect(report.settings?.strict).toMatchObject({ value: 'false', canonical: 'false', location: `${OPERATOR}:1`, source: 'file', default: null });
     expect(report.settings?.recovery_timeout).toMatchObject({ value: '24hrs', canonical: '1days', default: 'dcos' });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { confirmDestruction } from '../../src/safety/confirm.js';
-import { createContext, type Io } from '../../src/context.js';
-import { CliError, ExitCode } from '../../src/errors.js';
+import { createContext, type Io } from '../../src/context/context.js';
+import { CliError, ExitCode } from '../../src/core/errors.js';
 
 function ttyContext(answer: string | null) {
   const stdin = new PassThrough() as PassThrough & { isTTY?: boolean; setRawMode?: (b: boolean) => void };

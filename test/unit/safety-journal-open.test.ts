@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createContext, type ClusterClients, type Io } from '../../src/context.js';
+import { createContext, type ClusterClients, type Io } from '../../src/context/context.js';
 import { journalKey } from '../../src/journal/journal.js';
 import { openJournal, reportUnwrittenRecords } from '../../src/safety/journal-open.js';
 

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CliError } from '../../src/errors.js';
+import { CliError } from '../../src/core/errors.js';
 import { acquireLock, lockPath, redactArgv, type AcquireOptions } from '../../src/safety/lock.js';
 
 const dirs: string[] = [];

@@ -1,11 +1,11 @@
-import type { Ctx } from '../../context.js';
-import { ExitCode, sharedAgentFailureCode, usageError, type ExitCodeValue } from '../../errors.js';
+import type { Ctx } from '../../context/context.js';
+import { ExitCode, sharedAgentFailureCode, usageError, type ExitCodeValue } from '../../core/errors.js';
 import { parseSetOption } from '../../domain/recovery/fix-plan.js';
 import type { SettingName } from '../../domain/recovery/settings.js';
-import type { AgentFixResult } from '../../operations/recovery-fix/apply.js';
-import type { FleetFixPlan } from '../../operations/recovery-fix/plan.js';
-import type { RollResult } from '../../operations/recovery-fix/roll.js';
-import { plannedRestarts } from '../../operations/recovery-fix/candidates.js';
+import type { AgentFixResult } from '../../operations/recovery/fix-apply.js';
+import type { FleetFixPlan } from '../../operations/recovery/fix-plan.js';
+import type { RollResult } from '../../operations/recovery/fix-roll.js';
+import { plannedRestarts } from '../../operations/recovery/fix-candidates.js';
 import { agentLabel, renderFixPlan, renderRestartPlan, renderRoll } from '../../output/recovery-fix.js';
 import { renderTable } from '../../output/table.js';
 import { openJournal, reportUnwrittenRecords } from '../../safety/journal-open.js';
@@ -50,7 +50,7 @@ export async function runFix(ctx: Ctx, options: FixOptions): Promise<ExitCodeVal
   const journalItems = ['recovery-fix', `set:${options.set ?? 'findings'}`, ...(options.agent?.length ? [...options.agent].sort() : ['all'])];
   const journal = openJournal(ctx, clients, 'recovery-fix', journalItems);
   const sshFlags = sshFlagsFrom(options, options.yes === true);
-  const { planFleetFix } = await import('../../operations/recovery-fix/plan.js');
+  const { planFleetFix } = await import('../../operations/recovery/fix-plan.js');
   const fleet = await planFleetFix(clients, () => ctx.agents(sshFlags), { agents: options.agent ?? [], ...(set ? { set } : {}), signal: ctx.signal });
   const views = fleet.agents.map(agentView);
   const restarts = rollOptions ? plannedRestarts(fleet, journal) : [];
@@ -91,7 +91,7 @@ export async function runFix(ctx: Ctx, options: FixOptions): Promise<ExitCodeVal
       question: `Edit ${files} file${files === 1 ? '' : 's'} on ${editing.length} agent${editing.length === 1 ? '' : 's'}${options.restart ? ', then restart them one by one' : ''}.`,
       verb: { present: 'edit', past: 'edited' },
     });
-    const { applyFleetFix } = await import('../../operations/recovery-fix/apply.js');
+    const { applyFleetFix } = await import('../../operations/recovery/fix-apply.js');
     const access = await ctx.agents(sshFlags);
     results = await applyFleetFix(access, editing, {
       journal,

@@ -1,11 +1,11 @@
-import type { ClusterClients, Ctx } from '../../context.js';
-import { usageError } from '../../errors.js';
+import type { ClusterClients, Ctx } from '../../context/context.js';
+import { usageError } from '../../core/errors.js';
 import type { AgentSshFlags } from '../../agent/settings.js';
 import { parseDowntime } from '../../domain/restart-check/verdict.js';
 import type { Journal } from '../../journal/journal.js';
-import type { AgentFixResult } from '../../operations/recovery-fix/apply.js';
-import type { FleetFixPlan } from '../../operations/recovery-fix/plan.js';
-import type { RollCandidate, RollResult } from '../../operations/recovery-fix/roll.js';
+import type { AgentFixResult } from '../../operations/recovery/fix-apply.js';
+import type { FleetFixPlan } from '../../operations/recovery/fix-plan.js';
+import type { RollCandidate, RollResult } from '../../operations/recovery/fix-roll.js';
 
 /** `--restart` of `agent recovery-config --fix`: how many at once, how long to wait. */
 
@@ -50,7 +50,7 @@ export async function runRoll(
     ctx.log.warn(`--restart-timeout ${o.timeoutMs / 1000}s is longer than the master's re-registration window (${windowMs / 1000}s): an agent that late is marked unreachable`);
   }
   if (go.length === 0) ctx.log.info('Nothing to restart.');
-  const { rollRestart } = await import('../../operations/recovery-fix/roll.js');
+  const { rollRestart } = await import('../../operations/recovery/fix-roll.js');
   return rollRestart(clients, () => ctx.agents(o.sshFlags), go, {
     journal,
     parallel: o.parallel,

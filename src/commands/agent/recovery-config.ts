@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import type { Ctx } from '../../context.js';
-import { ExitCode, sharedAgentFailureCode, usageError, type ExitCodeValue } from '../../errors.js';
+import type { Ctx } from '../../context/context.js';
+import { ExitCode, sharedAgentFailureCode, usageError, type ExitCodeValue } from '../../core/errors.js';
 import { summarize, summaryLine, type AgentReport, type ClusterReport, type FailOn, type RecoveryReport } from '../../domain/recovery/report.js';
 import type { SettingName } from '../../domain/recovery/settings.js';
 import { NEWEST_SYSTEMD } from '../../domain/recovery/systemd-version.js';
@@ -77,7 +77,7 @@ export async function run(ctx: Ctx, options: RecoveryConfigOptions): Promise<Exi
   if (options.file && options.file.length > 0) {
     if (options.agent) throw usageError('--file checks local copies; it cannot be combined with --agent');
     const systemd = options.systemd === undefined ? undefined : systemdVersionOption(options.systemd);
-    const { checkLocalPaths } = await import('../../inventory/recovery.js');
+    const { checkLocalPaths } = await import('../../operations/recovery/check.js');
     const agents = await checkLocalPaths(options.file, ctx.io.cwd, systemd);
     report = { agents, cluster: null, summary: summarize(agents, null, failOn) };
   } else {
@@ -85,7 +85,7 @@ export async function run(ctx: Ctx, options: RecoveryConfigOptions): Promise<Exi
       throw usageError('--systemd applies to --file copies only', 'Agents are read with the systemd they report (systemctl --version).');
     }
     const sshFlags = sshFlagsFrom(options);
-    const [clients, { checkClusterRecovery }] = await Promise.all([ctx.cluster(), import('../../inventory/recovery.js')]);
+    const [clients, { checkClusterRecovery }] = await Promise.all([ctx.cluster(), import('../../operations/recovery/check.js')]);
     const progress = await startProgress(ctx);
     try {
       const checked = await checkClusterRecovery(clients, () => ctx.agents(sshFlags), {

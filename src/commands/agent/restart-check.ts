@@ -1,10 +1,10 @@
 import { Command, Option } from 'commander';
-import type { Ctx } from '../../context.js';
-import { ExitCode, sharedAgentFailureCode, usageError, type ExitCodeValue } from '../../errors.js';
+import type { Ctx } from '../../context/context.js';
+import { ExitCode, sharedAgentFailureCode, usageError, type ExitCodeValue } from '../../core/errors.js';
 import type { AppImpact } from '../../domain/restart-check/impact.js';
 import { checkSummaryLine, summarizeCheck, type CheckSummary, type FailOn } from '../../domain/restart-check/summary.js';
 import { parseDowntime } from '../../domain/restart-check/verdict.js';
-import type { AgentCheck, RestartCheck } from '../../inventory/restart-check.js';
+import type { AgentCheck, RestartCheck } from '../../operations/agents/restart-check.js';
 import { renderTable } from '../../output/table.js';
 import { paintWord } from '../../output/colour.js';
 import type { ChalkInstance } from 'chalk';
@@ -58,7 +58,7 @@ async function restartCheckReport(ctx: Ctx, agents: readonly string[], options: 
     downtimeMs = parsed.ms;
   }
   const mode = options.reboot ? 'reboot' : 'restart';
-  const [clients, { checkRestart }] = await Promise.all([ctx.cluster(), import('../../inventory/restart-check.js')]);
+  const [clients, { checkRestart }] = await Promise.all([ctx.cluster(), import('../../operations/agents/restart-check.js')]);
   const { ssh, ...check } = await checkRestart(clients, () => ctx.agents(sshFlagsFrom(options)), { agents, mode, downtimeMs, signal: ctx.signal });
   const report = { ...check, summary: summarizeCheck(mode, check.agents, check.statefulApps, options.failOn) };
   return { report, sshFailure: sharedAgentFailureCode(ssh.failures, ssh.contacted) };

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import type { Ctx } from '../../context.js';
-import { CliError, ExitCode, isCliError, usageError, type ExitCodeValue } from '../../errors.js';
+import type { Ctx } from '../../context/context.js';
+import { CliError, ExitCode, isCliError, usageError, type ExitCodeValue } from '../../core/errors.js';
 import type { AppCheckReport, AppCheckTarget } from '../../domain/app-check/check.js';
 import { parseMarathonVersion, ruleSetFor, type MarathonVersion } from '../../domain/app-check/version.js';
 import { printable } from '../../domain/mesos-ids.js';

@@ -1,7 +1,7 @@
 import { permissionModel } from '../../mock/ssh/permissions.js';
 import { Command, Option } from 'commander';
-import type { Ctx } from '../../context.js';
-import { usageError, type ExitCodeValue } from '../../errors.js';
+import type { Ctx } from '../../context/context.js';
+import { usageError, type ExitCodeValue } from '../../core/errors.js';
 import type { Factory } from '../factory.js';
 
 export interface MockResetOptions {

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import type { Ctx } from '../../context.js';
-import { CliError, usageError, type ExitCodeValue } from '../../errors.js';
+import type { Ctx } from '../../context/context.js';
+import { CliError, usageError, type ExitCodeValue } from '../../core/errors.js';
 import type { Factory } from '../factory.js';
 
 export interface MockServeOptions {

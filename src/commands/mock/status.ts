@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import type { Ctx } from '../../context.js';
-import { notFound, type ExitCodeValue } from '../../errors.js';
+import type { Ctx } from '../../context/context.js';
+import { notFound, type ExitCodeValue } from '../../core/errors.js';
 import { renderTable } from '../../output/table.js';
 import type { Factory } from '../factory.js';
 

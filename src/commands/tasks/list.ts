@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import type { Ctx } from '../../context.js';
-import { ExitCode, type ExitCodeValue } from '../../errors.js';
+import type { Ctx } from '../../context/context.js';
+import { ExitCode, type ExitCodeValue } from '../../core/errors.js';
 import { indexReservations } from '../../domain/reservations.js';
 import {
   isShown,
@@ -15,7 +15,7 @@ import { paintWord } from '../../output/colour.js';
 import { renderTable, shortAgentId, type TableLayout } from '../../output/table.js';
 import type { ChalkInstance } from 'chalk';
 import type { Factory } from '../factory.js';
-import type { MarathonTask } from '../../cluster/marathon-types.js';
+import type { MarathonTask } from '../../model/marathon.js';
 
 export interface TasksListOptions {
   all?: boolean;

@@ -1,12 +1,12 @@
 import { Command } from 'commander';
-import type { Ctx } from '../../context.js';
-import { notFound, sharedAgentFailureCode, usageError, ExitCode, type ExitCodeValue } from '../../errors.js';
+import type { Ctx } from '../../context/context.js';
+import { notFound, sharedAgentFailureCode, usageError, ExitCode, type ExitCodeValue } from '../../core/errors.js';
 import { parseTaskId } from '../../domain/task-id.js';
 import type { StatefulTaskView } from '../../domain/stateful-tasks.js';
 import { isStatefulTask } from '../../domain/waiting.js';
 import type { VolumeDetail } from '../../domain/volume-details.js';
 import { printable } from '../../domain/mesos-ids.js';
-import { inventoryVolumes } from '../../inventory/volumes.js';
+import { inventoryVolumes } from '../../operations/volumes/list.js';
 import type { Factory } from '../factory.js';
 import { agentsProgress } from '../../output/summary.js';
 import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from '../ssh-options.js';
@@ -60,7 +60,7 @@ export async function run(ctx: Ctx, taskId: string, options: TasksShowOptions = 
   let sshFailure: ExitCodeValue | null = null;
   if (options.diskUsage) {
     const access = await ctx.agents(sshFlagsFrom(options));
-    const { measureDiskUsage } = await import('../../inventory/disk-usage.js');
+    const { measureDiskUsage } = await import('../../operations/volumes/disk-usage.js');
     const measured = await measureDiskUsage(access, inventory.details, ctx.signal, (done, total) => ctx.progress(agentsProgress(done, total)));
     ctx.progressDone();
     sshFailure = sharedAgentFailureCode(measured.failures, measured.targeted);

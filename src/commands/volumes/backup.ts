@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import type { Ctx } from '../../context.js';
-import { ExitCode, sharedAgentFailureCode, usageError, type ExitCodeValue } from '../../errors.js';
+import type { Ctx } from '../../context/context.js';
+import { ExitCode, sharedAgentFailureCode, usageError, type ExitCodeValue } from '../../core/errors.js';
 import { refusedSection } from '../../output/plan.js';
 import { renderBackupResults } from '../../output/backups.js';
 import type { Factory } from '../factory.js';

@@ -1,8 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import type { Ctx } from '../../context.js';
-import { CliError, ExitCode, type ExitCodeValue } from '../../errors.js';
+import type { Ctx } from '../../context/context.js';
+import { CliError, ExitCode, type ExitCodeValue } from '../../core/errors.js';
 import { renderBackupList, type ListedBackup } from '../../output/backups.js';
 import type { Factory } from '../factory.js';
 

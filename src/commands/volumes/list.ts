@@ -1,10 +1,10 @@
 import { Command } from 'commander';
-import type { Ctx } from '../../context.js';
-import { ExitCode, sharedAgentFailureCode, type ExitCodeValue } from '../../errors.js';
+import type { Ctx } from '../../context/context.js';
+import { ExitCode, sharedAgentFailureCode, type ExitCodeValue } from '../../core/errors.js';
 import { appFilter, normalizeAppId } from '../../domain/task-id.js';
 import { printable } from '../../domain/mesos-ids.js';
 import type { VolumeDetail } from '../../domain/volume-details.js';
-import { inventoryVolumes } from '../../inventory/volumes.js';
+import { inventoryVolumes } from '../../operations/volumes/list.js';
 import { formatBytes } from '../../output/bytes.js';
 import { paintWord } from '../../output/colour.js';
 import { renderTable, shortAgentId, type TableLayout } from '../../output/table.js';
@@ -68,7 +68,7 @@ export async function run(ctx: Ctx, options: VolumesListOptions): Promise<ExitCo
   let sshFailure: ExitCodeValue | null = null;
   if (options.diskUsage && details.length > 0) {
     const access = await ctx.agents(sshFlagsFrom(options));
-    const { measureDiskUsage } = await import('../../inventory/disk-usage.js');
+    const { measureDiskUsage } = await import('../../operations/volumes/disk-usage.js');
     const measured = await measureDiskUsage(access, details, ctx.signal, (done, total) => ctx.progress(agentsProgress(done, total)));
     ctx.progressDone();
     sshFailure = sharedAgentFailureCode(measured.failures, measured.targeted);

@@ -1,11 +1,11 @@
 import { Command } from 'commander';
-import type { Ctx } from '../../context.js';
-import { ExitCode, sharedAgentFailureCode, type ExitCodeValue } from '../../errors.js';
+import type { Ctx } from '../../context/context.js';
+import { ExitCode, sharedAgentFailureCode, type ExitCodeValue } from '../../core/errors.js';
 import type { OrphanData } from '../../domain/orphan-data.js';
 import type { OrphanReservation } from '../../domain/orphan-reservations.js';
-import type { PurgePlan, PurgeResult } from '../../inventory/orphans-purge.js';
-import type { ReleaseResult } from '../../inventory/orphans-release.js';
-import type { OrphanReport } from '../../inventory/orphans.js';
+import type { PurgePlan, PurgeResult } from '../../operations/orphans/purge.js';
+import type { ReleaseResult } from '../../operations/orphans/release.js';
+import type { OrphanReport } from '../../operations/orphans/find.js';
 import type { PlannedRefusal } from '../../output/plan.js';
 import type { Factory } from '../factory.js';
 import { formatBytes } from '../../output/bytes.js';
@@ -66,7 +66,7 @@ export async function run(ctx: Ctx, options: VolumesOrphansOptions): Promise<Exi
     (await import('../../safety/lock.js')).acquireDestructiveLock(ctx, clients, 'volumes orphans');
   }
   const agents = () => ctx.agents(sshFlagsFrom(options, options.yes === true));
-  const { findOrphans } = await import('../../inventory/orphans.js');
+  const { findOrphans } = await import('../../operations/orphans/find.js');
   const { renderReport, totalsOf } = await import('../../output/orphans.js');
   const { agentsProgress, orphansSummary } = await import('../../output/summary.js');
   const { ssh, ...report } = await findOrphans(clients, agents, ctx.signal, (done, total) => ctx.progress(agentsProgress(done, total)));
@@ -112,7 +112,7 @@ export async function run(ctx: Ctx, options: VolumesOrphansOptions): Promise<Exi
   let released: ReleaseResult[] = [];
   const progress = (m: string) => ctx.log.verbose(m);
   if (plan.data.length > 0) {
-    const { executePurge } = await import('../../inventory/orphans-purge.js');
+    const { executePurge } = await import('../../operations/orphans/purge.js');
     const done: PurgeResult[] = [];
     const show = () => ctx.progress(`removing: ${done.length}/${plan.data.length} directories, ${formatBytes(done.reduce((a, p) => a + p.bytes, 0))} freed`);
     show();
@@ -128,7 +128,7 @@ export async function run(ctx: Ctx, options: VolumesOrphansOptions): Promise<Exi
     ctx.progressDone();
   }
   if (plan.reservations.length > 0) {
-    const { executeRelease } = await import('../../inventory/orphans-release.js');
+    const { executeRelease } = await import('../../operations/orphans/release.js');
     const concurrency = (await agents()).settings.concurrency;
     released = await executeRelease(clients, plan.reservations, { journal: plan.journal, signal: ctx.signal, concurrency, onProgress: progress });
   }
@@ -166,8 +166,8 @@ async function planCleanup(
   const clients = await ctx.cluster();
   const [{ openJournal }, { preflightPurge, purgeItem }, { preflightRelease }] = await Promise.all([
     import('../../safety/journal-open.js'),
-    import('../../inventory/orphans-purge.js'),
-    import('../../inventory/orphans-release.js'),
+    import('../../operations/orphans/purge.js'),
+    import('../../operations/orphans/release.js'),
   ]);
   const data = options.purge ? report.data : [];
   const reservations = options.releaseReservations ? report.reservations : [];

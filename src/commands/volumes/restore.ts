@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { Command } from 'commander';
-import type { Ctx } from '../../context.js';
-import { CliError, ExitCode, sharedAgentFailureCode, usageError, type ExitCodeValue } from '../../errors.js';
+import type { Ctx } from '../../context/context.js';
+import { CliError, ExitCode, sharedAgentFailureCode, usageError, type ExitCodeValue } from '../../core/errors.js';
 import { restoreRefusals } from '../../domain/backup-manifest.js';
 import { printable } from '../../domain/mesos-ids.js';
 import { parseTaskId } from '../../domain/task-id.js';
@@ -81,7 +81,7 @@ export async function run(ctx: Ctx, archive: string, taskId: string, options: Vo
   const partial = ['started', 'failed'].includes(journal.status(taskId, restoreStep.restore(cp)) ?? '') || journal.isDone(taskId, restoreStep.restore(cp));
 
   // 3. Preflight, as for a wipe, on just that volume.
-  const { preflightWipe } = await import('../../inventory/wipe-preflight.js');
+  const { preflightWipe } = await import('../../operations/wipe/preflight.js');
   const access = () => ctx.agents(sshFlagsFrom(options, true));
   const pre = await preflightWipe(clients, access, [{ task: candidate.task, volumes: candidate.volumes.filter((v) => v.containerPath === cp) }], {
     skipData: false,

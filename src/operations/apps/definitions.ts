@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { usageError } from '../../errors.js';
+import { usageError } from '../../core/errors.js';
 import { appsOfDocument, type DocumentApp } from '../../domain/app-check/documents.js';
 import { printable } from '../../domain/mesos-ids.js';
 import { isValidAppId, normalizeAppId } from '../../domain/task-id.js';

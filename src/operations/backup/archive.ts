@@ -1,8 +1,8 @@
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentAccess } from '../../agent/access.js';
-import type { ClusterClients } from '../../context.js';
-import { CliError } from '../../errors.js';
+import type { ClusterClients } from '../../context/context.js';
+import { CliError } from '../../core/errors.js';
 import {
   MANIFEST_FORMAT,
   MANIFEST_FORMAT_VERSION,
@@ -14,7 +14,7 @@ import {
 } from '../../domain/backup-manifest.js';
 import { instanceOf } from '../../domain/wipe-recheck.js';
 import { measureArchive, sha256Of } from '../../safety/tar-verify.js';
-import { packageVersion } from '../../version.js';
+import { packageVersion } from '../../core/version.js';
 
 /** One volume to archive: where it is and what it belongs to (all recorded in the manifest). */
 export interface VolumeToArchive {

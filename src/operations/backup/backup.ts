@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import type { AgentAccess } from '../../agent/access.js';
 import { fanOut } from '../../agent/fanout.js';
-import type { ClusterClients } from '../../context.js';
-import { isCliError, type CliError } from '../../errors.js';
+import type { ClusterClients } from '../../context/context.js';
+import { isCliError, type CliError } from '../../core/errors.js';
 import { remoteRefusals, taskPlan, volumeRefusals, type Refusal, type RemoteVolumeFacts, type TaskWipePlan, type WipeCandidate } from '../../domain/wipe-plan.js';
-import { preflightWipe } from '../../inventory/wipe-preflight.js';
-import { recheckPlan } from '../../inventory/wipe-recheck.js';
+import { preflightWipe } from '../wipe/preflight.js';
+import { recheckPlan } from '../wipe/recheck.js';
 import { archiveVolume, clusterVersions, type ClusterVersions } from './archive.js';
 
 /** A task whose volumes will be archived; `live`: it runs, the copy is crash-consistent at best. */

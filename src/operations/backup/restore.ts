@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import type { AgentAccess } from '../../agent/access.js';
-import type { ClusterClients } from '../../context.js';
-import { CliError, isCliError } from '../../errors.js';
+import type { ClusterClients } from '../../context/context.js';
+import { CliError, isCliError } from '../../core/errors.js';
 import { restoredMismatch, type BackupManifest } from '../../domain/backup-manifest.js';
 import type { TaskWipePlan, VolumeWipePlan } from '../../domain/wipe-plan.js';
 import type { Journal } from '../../journal/journal.js';
-import { recheckPlan } from '../../inventory/wipe-recheck.js';
+import { recheckPlan } from '../wipe/recheck.js';
 import { archiveVolume, clusterVersions, LONG_STEP_MS } from './archive.js';
 
 /** Journal steps of a restore, per container path. */

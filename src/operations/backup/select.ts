@@ -1,10 +1,10 @@
-import type { ClusterClients } from '../../context.js';
-import { notFound, usageError } from '../../errors.js';
+import type { ClusterClients } from '../../context/context.js';
+import { notFound, usageError } from '../../core/errors.js';
 import { printable } from '../../domain/mesos-ids.js';
 import { isValidAppId, normalizeAppId, parseTaskId } from '../../domain/task-id.js';
 import type { WipeCandidate } from '../../domain/wipe-plan.js';
-import { inventoryVolumes } from '../../inventory/volumes.js';
-import { mapSettledLimit } from '../../util/map-limit.js';
+import { inventoryVolumes } from '../volumes/list.js';
+import { mapSettledLimit } from '../../core/map-limit.js';
 
 export interface TaskSelection {
   taskIds: string[];

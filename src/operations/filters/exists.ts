@@ -1,5 +1,5 @@
-import type { ClusterClients } from '../../context.js';
-import { notFound } from '../../errors.js';
+import type { ClusterClients } from '../../context/context.js';
+import { notFound } from '../../core/errors.js';
 import { printable } from '../../domain/mesos-ids.js';
 import { appFilter, normalizeAppId } from '../../domain/task-id.js';
 

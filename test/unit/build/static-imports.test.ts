@@ -1,17 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { repoRoot, staticImports } from '../../helpers/imports.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-
-/** Static (non-type) imports of a source file: what loading it loads, before any dynamic import(). */
-function staticImports(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  const specs: string[] = [];
-  for (const m of text.matchAll(/^\s*(?:import|export)\s+(?!type\b)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm)) specs.push(m[1] as string);
-  return specs;
-}
+const root = repoRoot;
 
 /** Every package and source file reached from `entry` through static imports. */
 function reachable(entry: string): { files: Set<string>; packages: Set<string> } {

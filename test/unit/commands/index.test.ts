@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { Help } from 'commander';
 import { describe, expect, it } from 'vitest';
-import type { Io } from '../../../src/io.js';
+import type { Io } from '../../../src/core/io.js';
 import { buildProgram } from '../../../src/cli.js';
 import { createFactory } from '../../../src/commands/factory.js';
 import { standaloneEntries } from '../../../src/commands/index.js';

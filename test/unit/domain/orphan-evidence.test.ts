@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MesosAgent, MesosResource } from '../../../src/cluster/mesos-types.js';
+import type { MesosAgent, MesosResource } from '../../../src/model/mesos.js';
 import { agentListingGap, marathonClaims, notOrphan } from '../../../src/domain/orphan-evidence.js';
 
 const WORK_DIR = '/var/lib/mesos/slave';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MarathonTask } from '../../../src/cluster/marathon-types.js';
+import type { MarathonTask } from '../../../src/model/marathon.js';
 import { isShown } from '../../../src/domain/stateful-tasks.js';
 
 const volume = { containerPath: 'data', persistenceId: 'db#data#1' };

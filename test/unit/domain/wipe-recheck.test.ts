@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MarathonApp, MarathonTask } from '../../../src/cluster/marathon-types.js';
-import type { MesosAgentState } from '../../../src/cluster/mesos-types.js';
+import type { MarathonApp, MarathonTask } from '../../../src/model/marathon.js';
+import type { MesosAgentState } from '../../../src/model/mesos.js';
 import {
   agentUsers,
   instanceOf,

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import type { Ctx } from '../../../context.js';
-import { CliError, ExitCode, type ExitCodeValue } from '../../../errors.js';
+import type { Ctx } from '../../../context/context.js';
+import { CliError, ExitCode, type ExitCodeValue } from '../../../core/errors.js';
 import { describeMachine, sameMachine, transitionProblem } from '../../../domain/maintenance.js';
 import type { AppImpact } from '../../../domain/restart-check/impact.js';
-import type { MachineTarget } from '../../../inventory/maintenance.js';
+import type { MachineTarget } from '../../../operations/agents/maintenance.js';
 import { openJournal, reportUnwrittenRecords } from '../../../safety/journal-open.js';
 import { acquireDestructiveLock } from '../../../safety/lock.js';
 import { machineLines, requestLine } from '../../../output/maintenance.js';
@@ -53,7 +53,7 @@ export interface DownPlan {
 }
 
 export async function run(ctx: Ctx, agents: string[], options: DownOptions): Promise<ExitCodeValue> {
-  const [clients, { readMaintenance, resolveMachines }] = await Promise.all([ctx.cluster(), import('../../../inventory/maintenance.js')]);
+  const [clients, { readMaintenance, resolveMachines }] = await Promise.all([ctx.cluster(), import('../../../operations/agents/maintenance.js')]);
   const targets = resolveMachines(await readMaintenance(clients), agents);
   // One destructive run at a time per cluster (not for --dry-run), taken before any check.
   if (!options.dryRun) acquireDestructiveLock(ctx, clients, 'maintenance down');
@@ -68,7 +68,7 @@ export async function run(ctx: Ctx, agents: string[], options: DownOptions): Pro
 
   // What dies: the reboot question, asked of the agents on these machines.
   const agentIds = toDown.flatMap((t) => t.agents.map((a) => a.id));
-  const { checkRestart } = await import('../../../inventory/restart-check.js');
+  const { checkRestart } = await import('../../../operations/agents/restart-check.js');
   // A reboot check needs no SSH: nothing survives, whatever the agent's recovery settings.
   const noSsh = () => Promise.reject(new Error('not needed for a reboot check'));
   const impact = agentIds.length > 0 ? await checkRestart(clients, noSsh, { agents: agentIds, mode: 'reboot', downtimeMs: null, signal: ctx.signal }) : null;

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import type { Ctx } from '../../../context.js';
-import { CliError, ExitCode, usageError, type ExitCodeValue } from '../../../errors.js';
+import type { Ctx } from '../../../context/context.js';
+import { CliError, ExitCode, usageError, type ExitCodeValue } from '../../../core/errors.js';
 import { describeMachine, parseStart, windowOf, withoutMachines, withWindow } from '../../../domain/maintenance.js';
 import { parseDowntime } from '../../../domain/restart-check/verdict.js';
 import { describeWindow, machineLines, requestLine } from '../../../output/maintenance.js';
@@ -51,7 +51,7 @@ export async function run(ctx: Ctx, agents: string[], options: ScheduleOptions):
     if ('problem' in s) throw usageError(`--start: ${s.problem}`);
     startSeconds = s.seconds;
   }
-  const [clients, { readMaintenance, resolveMachines }] = await Promise.all([ctx.cluster(), import('../../../inventory/maintenance.js')]);
+  const [clients, { readMaintenance, resolveMachines }] = await Promise.all([ctx.cluster(), import('../../../operations/agents/maintenance.js')]);
   const view = await readMaintenance(clients);
   const targets = resolveMachines(view, agents);
   const machines = targets.map((t) => t.machine);

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import type { Ctx } from '../../../context.js';
-import { ExitCode, type ExitCodeValue } from '../../../errors.js';
-import type { MachineId, MesosMasterState } from '../../../cluster/mesos-types.js';
-import type { MarathonApp } from '../../../cluster/marathon-types.js';
+import type { Ctx } from '../../../context/context.js';
+import { ExitCode, type ExitCodeValue } from '../../../core/errors.js';
+import type { MachineId, MesosMasterState } from '../../../model/mesos.js';
+import type { MarathonApp } from '../../../model/marathon.js';
 import { describeMachine, machineOfAgent, maintenanceMachines, modeOf, sameMachine, windowOf, type MachineMode } from '../../../domain/maintenance.js';
 import { isLaunched, isStatefulTask } from '../../../domain/waiting.js';
 import { describeWindow } from '../../../output/maintenance.js';
@@ -46,7 +46,7 @@ export interface MachineStatus {
 }
 
 export async function run(ctx: Ctx): Promise<ExitCodeValue> {
-  const [clients, { readMaintenance }] = await Promise.all([ctx.cluster(), import('../../../inventory/maintenance.js')]);
+  const [clients, { readMaintenance }] = await Promise.all([ctx.cluster(), import('../../../operations/agents/maintenance.js')]);
   const notes: string[] = [];
   const [view, master, apps] = await Promise.all([
     readMaintenance(clients),

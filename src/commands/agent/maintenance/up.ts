@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import type { Ctx } from '../../../context.js';
-import { ExitCode, type ExitCodeValue } from '../../../errors.js';
+import type { Ctx } from '../../../context/context.js';
+import { ExitCode, type ExitCodeValue } from '../../../core/errors.js';
 import { describeMachine, machineOfAgent, sameMachine, transitionProblem, windowOf } from '../../../domain/maintenance.js';
 import { isLaunched, isStatefulTask } from '../../../domain/waiting.js';
 import { openJournal, reportUnwrittenRecords } from '../../../safety/journal-open.js';
@@ -34,7 +34,7 @@ Examples:
 }
 
 export async function run(ctx: Ctx, machines: string[], options: UpOptions): Promise<ExitCodeValue> {
-  const [clients, { readMaintenance, resolveMachines }] = await Promise.all([ctx.cluster(), import('../../../inventory/maintenance.js')]);
+  const [clients, { readMaintenance, resolveMachines }] = await Promise.all([ctx.cluster(), import('../../../operations/agents/maintenance.js')]);
   const targets = resolveMachines(await readMaintenance(clients), machines);
   const refused = targets.flatMap((t) => {
     const problem = transitionProblem('up', t.machine, t.mode);
