@@ -75,3 +75,40 @@ function asCliError(agent: AgentTarget, e: unknown): CliError {
   const message = e instanceof Error ? e.message : String(e);
   return new CliError('error', `agent ${agentLabel(agent)}: ${message}`, { cause: e });
 }
+
+export interface AgentGroup<I, T> {
+  agent: AgentTarget;
+  /** The items on this agent, in input order. */
+  items: I[];
+  outcome: AgentOutcome<T>;
+}
+
+/**
+ * Groups items by the agent they live on (an agent id, else its host), then fans out one task per agent
+ * with that agent's items, so each agent gets one ssh round for all of them. Items whose `agentOf` is null
+ * are left out. Groups come back in the order their first item had.
+ */
+export async function fanOutByAgent<I, T>(
+  items: readonly I[],
+  agentOf: (item: I) => AgentTarget | null,
+  task: (agent: AgentTarget, items: I[], signal: AbortSignal) => Promise<T>,
+  options: FanOutOptions,
+): Promise<AgentGroup<I, T>[]> {
+  const groups = new Map<string, { agent: AgentTarget; items: I[] }>();
+  for (const item of items) {
+    const agent = agentOf(item);
+    if (agent === null) continue;
+    const key = agent.id !== undefined ? `id:${agent.id}` : `host:${agent.host}`;
+    const group = groups.get(key);
+    if (group) group.items.push(item);
+    else groups.set(key, { agent, items: [item] });
+  }
+  const list = [...groups.values()];
+  const itemsOf = new Map(list.map((g) => [g.agent, g.items]));
+  const outcomes = await fanOut(
+    list.map((g) => g.agent),
+    (agent, signal) => task(agent, itemsOf.get(agent) ?? [], signal),
+    options,
+  );
+  return list.map((g, i) => ({ ...g, outcome: outcomes[i] as AgentOutcome<T> }));
+}

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { AgentAccess } from '../../agent/access.js';
-import { fanOut } from '../../agent/fanout.js';
+import { fanOutByAgent } from '../../agent/fanout.js';
 import type { ClusterClients } from '../../context/context.js';
 import { isCliError, type CliError } from '../../core/errors.js';
 import { remoteRefusals, taskPlan, volumeRefusals, type Refusal, type RemoteVolumeFacts, type TaskWipePlan, type WipeCandidate } from '../../domain/wipe-plan.js';
@@ -86,26 +86,34 @@ async function preflightLive(
     if (reasons.length > 0) refusals.push({ app: c.task.app, task: c.task.task, reasons });
     return reasons.length === 0;
   });
-  const targets = ok.map((c) => agents.target({ id: c.task.agentId, host: c.task.host ?? '' }));
-  const outcomes = await fanOut(
-    targets,
-    async (target, s) => {
-      const c = ok[targets.indexOf(target)] as WipeCandidate;
-      const paths = c.volumes.map((v) => v.hostPath ?? '');
+  // Every volume path of an agent in one ssh call.
+  const groups = await fanOutByAgent(
+    ok,
+    (c) => agents.target({ id: c.task.agentId, host: c.task.host ?? '' }),
+    async (target, group, s) => {
+      const paths = group.flatMap((c) => c.volumes.map((v) => v.hostPath ?? ''));
       const inspected = await agents.fs.inspect(target, paths, { signal: s });
       return new Map<string, RemoteVolumeFacts>(paths.map((p, i) => [p, inspected[i] ?? { stat: null }]));
     },
     { concurrency: agents.settings.concurrency, perAgentTimeoutMs: agents.settings.perAgentTimeoutMs, signal },
   );
+  // Plans and refusals in the order the tasks were given, whatever agent each is on.
+  const verdicts = new Map<WipeCandidate, { plan: TaskWipePlan } | { refusal: Refusal }>();
+  for (const { items, outcome } of groups) {
+    for (const c of items) {
+      const reasons = outcome.ok
+        ? c.volumes.flatMap((v) => remoteRefusals(v, outcome.value.get(v.hostPath ?? '') ?? { stat: null }, false, true))
+        : [`preflight on the agent failed: ${outcome.error.message}`];
+      verdicts.set(c, reasons.length > 0 || !outcome.ok ? { refusal: { app: c.task.app, task: c.task.task, reasons } } : { plan: taskPlan(c, false, outcome.value) });
+    }
+  }
   const plans: TaskWipePlan[] = [];
-  outcomes.forEach((outcome, i) => {
-    const c = ok[i] as WipeCandidate;
-    if (!outcome.ok) return void refusals.push({ app: c.task.app, task: c.task.task, reasons: [`preflight on the agent failed: ${outcome.error.message}`] });
-    const reasons = c.volumes.flatMap((v) => remoteRefusals(v, outcome.value.get(v.hostPath ?? '') ?? { stat: null }, false, true));
-    if (reasons.length > 0) refusals.push({ app: c.task.app, task: c.task.task, reasons });
-    else plans.push(taskPlan(c, false, outcome.value));
-  });
-  return { plans, refusals, contacted: targets.length, failures: outcomes.flatMap((o) => (o.ok ? [] : [o.error])) };
+  for (const c of ok) {
+    const v = verdicts.get(c);
+    if (v && 'plan' in v) plans.push(v.plan);
+    else if (v) refusals.push(v.refusal);
+  }
+  return { plans, refusals, contacted: groups.length, failures: groups.flatMap(({ outcome }) => (outcome.ok ? [] : [outcome.error])) };
 }
 
 /**

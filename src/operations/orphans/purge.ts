@@ -1,5 +1,5 @@
 import type { AgentAccess } from '../../agent/access.js';
-import { fanOut } from '../../agent/fanout.js';
+import { fanOutByAgent } from '../../agent/fanout.js';
 import { FenceRefusal } from '../../agent/operations.js';
 import type { AgentTarget } from '../../agent/settings.js';
 import { SudoRefusedError } from '../../agent/ssh-errors.js';
@@ -115,40 +115,38 @@ export async function preflightPurge(
 ): Promise<{ plans: PurgePlan[]; refusals: PlannedRefusal[] }> {
   const agentIds = [...new Set(orphans.map((o) => o.agentId))];
   const fresh = await readFresh(clients, agentIds);
-  const targets = agentIds.map((id) => agents.target({ id, host: orphans.find((o) => o.agentId === id)?.hostname ?? '' }));
-  const outcomes = await fanOut(
-    targets,
-    async (target, signal) => agents.fs.inspect(target, orphans.filter((o) => o.agentId === target.id).map((o) => o.path), { signal }),
+  const groups = await fanOutByAgent(
+    orphans,
+    (o) => agents.target({ id: o.agentId, host: o.hostname }),
+    async (target, group, signal) => agents.fs.inspect(target, group.map((o) => o.path), { signal }),
     { concurrency: agents.settings.concurrency, perAgentTimeoutMs: agents.settings.perAgentTimeoutMs, signal: options.signal },
   );
   const plans: PurgePlan[] = [];
   const refusals: PlannedRefusal[] = [];
-  for (const outcome of outcomes) if (!outcome.ok && outcome.error instanceof SudoRefusedError) throw outcome.error; // exit 6, nothing touched
-  outcomes.forEach((outcome, i) => {
-    const agentId = agentIds[i] as string;
-    orphans
-      .filter((o) => o.agentId === agentId)
-      .forEach((o, j) => {
-        const reasons = [...fresh.problems];
-        if (!outcome.ok) reasons.push(`preflight on the agent failed: ${outcome.error.message}`);
-        else {
-          reasons.push(...recheckReasons(o, fresh.byAgent.get(agentId) as FreshEvidence));
-          const facts = outcome.value[j] ?? { stat: null };
-          const journaled = options.journal.isDone(purgeItem(o), REMOVE);
-          const remote = remotePathProblem(o.path, facts, { mountRoot: false, alreadyDeleted: journaled && facts.stat === null, removeDirectory: true });
-          if (remote) reasons.push(remote);
-          else if (reasons.length === 0) {
-            const stat = facts.stat;
-            plans.push({
-              ...o,
-              ...(facts.size ? { bytes: facts.size.bytes, entries: facts.size.entries } : {}),
-              deviceInode: stat?.device !== undefined && stat.inode !== undefined ? `${stat.device}:${stat.inode}` : null,
-              again: journaled && stat !== null,
-            });
-          }
+  for (const { outcome } of groups) if (!outcome.ok && outcome.error instanceof SudoRefusedError) throw outcome.error; // exit 6, nothing touched
+  groups.forEach(({ items, outcome }) => {
+    const agentId = items[0]?.agentId as string;
+    items.forEach((o, j) => {
+      const reasons = [...fresh.problems];
+      if (!outcome.ok) reasons.push(`preflight on the agent failed: ${outcome.error.message}`);
+      else {
+        reasons.push(...recheckReasons(o, fresh.byAgent.get(agentId) as FreshEvidence));
+        const facts = outcome.value[j] ?? { stat: null };
+        const journaled = options.journal.isDone(purgeItem(o), REMOVE);
+        const remote = remotePathProblem(o.path, facts, { mountRoot: false, alreadyDeleted: journaled && facts.stat === null, removeDirectory: true });
+        if (remote) reasons.push(remote);
+        else if (reasons.length === 0) {
+          const stat = facts.stat;
+          plans.push({
+            ...o,
+            ...(facts.size ? { bytes: facts.size.bytes, entries: facts.size.entries } : {}),
+            deviceInode: stat?.device !== undefined && stat.inode !== undefined ? `${stat.device}:${stat.inode}` : null,
+            again: journaled && stat !== null,
+          });
         }
-        if (reasons.length > 0) refusals.push({ item: `${o.hostname} ${o.path}`, reasons: [...new Set(reasons)] });
-      });
+      }
+      if (reasons.length > 0) refusals.push({ item: `${o.hostname} ${o.path}`, reasons: [...new Set(reasons)] });
+    });
   });
   return { plans, refusals };
 }

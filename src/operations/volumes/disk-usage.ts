@@ -1,5 +1,5 @@
 import type { AgentAccess } from '../../agent/access.js';
-import { fanOut } from '../../agent/fanout.js';
+import { fanOutByAgent } from '../../agent/fanout.js';
 import type { VolumeDetail } from '../../domain/volume-details.js';
 import { isCliError, type CliError } from '../../core/errors.js';
 
@@ -19,19 +19,14 @@ export async function measureDiskUsage(
   signal?: AbortSignal,
   onAgentsScanned?: (done: number, total: number) => void,
 ): Promise<DiskUsageRun> {
-  const byAgent = new Map<string, VolumeDetail[]>();
-  for (const d of details) {
-    if (d.hostPath === null || d.agentId === null || d.host === null) continue;
-    byAgent.set(d.agentId, [...(byAgent.get(d.agentId) ?? []), d]);
-  }
-  const groups = [...byAgent.values()];
-  const targets = groups.map((g) => access.target({ id: g[0]?.agentId ?? null, host: g[0]?.host ?? '' }));
+  const measurable = details.filter((d) => d.hostPath !== null && d.agentId !== null && d.host !== null);
+  const agentCount = new Set(measurable.map((d) => d.agentId)).size;
   let scanned = 0;
-  onAgentsScanned?.(0, targets.length);
-  const outcomes = await fanOut(
-    targets,
-    async (agent, agentSignal) => {
-      const group = groups[targets.indexOf(agent)] ?? [];
+  onAgentsScanned?.(0, agentCount);
+  const groups = await fanOutByAgent(
+    measurable,
+    (d) => access.target({ id: d.agentId, host: d.host ?? '' }),
+    async (agent, group, agentSignal) => {
       let measured = 0;
       let firstError: CliError | null = null;
       for (const d of group) {
@@ -50,12 +45,12 @@ export async function measureDiskUsage(
       concurrency: access.settings.concurrency,
       perAgentTimeoutMs: access.settings.perAgentTimeoutMs,
       ...(signal ? { signal } : {}),
-      onSettled: () => onAgentsScanned?.(++scanned, targets.length),
+      onSettled: () => onAgentsScanned?.(++scanned, agentCount),
     },
   );
-  outcomes.forEach((o, i) => {
-    if (!o.ok) for (const d of groups[i] ?? []) if (d.sizeOnDisk === null) d.notes.push(`size on disk unknown: ${o.error.message}`);
-  });
-  const failures = outcomes.flatMap((o) => (o.ok ? (o.value ? [o.value] : []) : [o.error]));
-  return { targeted: targets.length, failures };
+  for (const { items, outcome } of groups) {
+    if (!outcome.ok) for (const d of items) if (d.sizeOnDisk === null) d.notes.push(`size on disk unknown: ${outcome.error.message}`);
+  }
+  const failures = groups.flatMap(({ outcome }) => (outcome.ok ? (outcome.value ? [outcome.value] : []) : [outcome.error]));
+  return { targeted: groups.length, failures };
 }

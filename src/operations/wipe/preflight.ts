@@ -1,5 +1,5 @@
 import type { AgentAccess } from '../../agent/access.js';
-import { fanOut } from '../../agent/fanout.js';
+import { fanOutByAgent } from '../../agent/fanout.js';
 import type { AgentTarget } from '../../agent/settings.js';
 import { SudoRefusedError } from '../../agent/ssh-errors.js';
 import type { ClusterClients } from '../../context/context.js';
@@ -83,14 +83,10 @@ export async function preflightWipe(
   }
 
   const agents = await access();
-  const byAgent = new Map<string, WipeCandidate[]>();
-  for (const c of passed) byAgent.set(c.task.agentId ?? '', [...(byAgent.get(c.task.agentId ?? '') ?? []), c]);
-  const groups = [...byAgent.values()];
-  const targets: AgentTarget[] = groups.map((g) => agents.target({ id: g[0]?.task.agentId ?? null, host: g[0]?.task.host ?? '' }));
-  const outcomes = await fanOut(
-    targets,
-    async (target, signal) => {
-      const group = groups[targets.indexOf(target)] ?? [];
+  const groups = await fanOutByAgent(
+    passed,
+    (c) => agents.target({ id: c.task.agentId ?? null, host: c.task.host ?? '' }),
+    async (target, group, signal) => {
       // Every volume path of this agent in one ssh call.
       const paths = group.flatMap((c) => c.volumes.flatMap((v) => (v.hostPath === null ? [] : [v.hostPath])));
       const inspected = await agents.fs.inspect(target, paths, { signal });
@@ -100,8 +96,8 @@ export async function preflightWipe(
   );
 
   const plans: TaskWipePlan[] = [];
-  outcomes.forEach((outcome, i) => {
-    for (const c of groups[i] ?? []) {
+  for (const { items, outcome } of groups) {
+    for (const c of items) {
       if (!outcome.ok && outcome.error instanceof SudoRefusedError) throw outcome.error; // exit 6, nothing touched
       if (!outcome.ok) {
         refusals.push({ app: c.task.app, task: c.task.task, reasons: [`preflight on the agent failed: ${outcome.error.message}`] });
@@ -116,7 +112,7 @@ export async function preflightWipe(
       if (reasons.length > 0) refusals.push({ app: c.task.app, task: c.task.task, reasons });
       else plans.push(taskPlan(c, false, outcome.value, deletedBefore, seen(c)));
     }
-  });
-  const failures = outcomes.flatMap((o) => (o.ok ? [] : [o.error]));
-  return { plans, refusals, contacted: targets.length, failures };
+  }
+  const failures = groups.flatMap(({ outcome }) => (outcome.ok ? [] : [outcome.error]));
+  return { plans, refusals, contacted: groups.length, failures };
 }
