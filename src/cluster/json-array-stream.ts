@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+
 /**
  * Reads one array of a JSON document (`{"tasks":[…], …}`) element by element from a byte stream,
  * keeping only what `select` makes of the elements it wants. Big answers (Marathon's /v2/tasks on a 50,000-task
@@ -15,7 +17,11 @@ const COLON = 0x3a;
 
 export class JsonStreamError extends Error {}
 
-const BATCH_BYTES = 1024 * 1024;
+/**
+ * Small batches: what one JSON.parse makes of a batch is garbage a moment later, and V8 sizes its young
+ * generation to the garbage rate; 64 KiB parses as fast per byte as 1 MiB did and keeps ~15 MiB less alive.
+ */
+const BATCH_BYTES = 64 * 1024;
 const OPEN_BATCH = Buffer.from('[');
 const CLOSE_BATCH = Buffer.from(']');
 const COMMA = Buffer.from(',');
@@ -32,6 +38,7 @@ export async function collectJsonArray<T = unknown>(
   /** What to keep of an element (e.g. a compact copy), or undefined to drop it. */
   select: (element: unknown) => T | undefined,
 ): Promise<T[]> {
+  keepYoungGenerationSmall();
   const kept: T[] = [];
   let depth = 0;
   let inString = false;
@@ -174,4 +181,18 @@ function decodeJsonString(bytes: number[]): string {
   } catch {
     return raw;
   }
+}
+
+let youngGenerationCapped = false;
+
+/**
+ * A stream of short-lived batches makes V8 grow its young generation (up to 3 × 16 MiB), most of it
+ * garbage waiting for the next scavenge: on 5,000 tasks that is ~8 MiB of the process's peak, on 50,000
+ * ~12 MiB. Keeping its semi-spaces at their starting size costs no time here (measured in `npm run bench`).
+ * The flag is read each time V8 resizes the young generation, so setting it now still applies.
+ */
+function keepYoungGenerationSmall(): void {
+  if (youngGenerationCapped) return;
+  youngGenerationCapped = true;
+  setFlagsFromString('--semi-space-growth-factor=1');
 }
