@@ -65,8 +65,11 @@ Use "stateful-ops <command> --help" for more information about a command.`,
     },
   });
   let argv = rewriteHelp(program, givenArgv);
-  const word = commandWord(program, argv.slice(2));
-  await registerCommands(program, factory, word);
+  const args = argv.slice(2);
+  const at = commandIndex(program, args);
+  const word = at < 0 ? undefined : args[at];
+  const nounHelpOnly = at >= 0 && args.slice(at + 1).every((a) => a === '--help' || a === '-h');
+  await registerCommands(program, factory, word, nounHelpOnly);
   handleUnknownWords(program, ['help']);
   // `help nosuch`: the unknown word is reported as such, not answered with the top-level help.
   if (argv !== givenArgv && word !== undefined && !program.commands.some((c) => c.name() === word)) argv = argv.slice(0, -1);
@@ -81,12 +84,7 @@ Use "stateful-ops <command> --help" for more information about a command.`,
   return { program, factory, argv };
 }
 
-/** The first word that is not a global option or its value: the noun (or single command) asked for. */
-function commandWord(program: Command, args: string[]): string | undefined {
-  const at = commandIndex(program, args);
-  return at < 0 ? undefined : args[at];
-}
-
+/** Where the first word that is not a global option or its value is: the noun (or single command) asked for; -1: none. */
 function commandIndex(program: Command, args: string[]): number {
   const takesValue = new Set(program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short]));
   for (let i = 0; i < args.length; i++) {

@@ -10,8 +10,15 @@ type Define = (f: Factory) => Command;
  * its definition), so that help does not load it.
  */
 type Entry =
-  | { name: string; description: string; verbs: () => Promise<Define[]> }
+  | { name: string; description: string; verbs: () => Promise<Define[]>; verbLines: VerbLine[] }
   | { name: string; description: string; term: string; define: () => Promise<Define> };
+
+/** A verb's line in its noun's help (`tasks --help`), shown without loading the verb; a test holds it to the definition. */
+interface VerbLine {
+  name: string;
+  term: string;
+  description: string;
+}
 
 /** Each loader imports a command's module (and what it imports) only when that command is asked for. */
 const entries: Entry[] = [
@@ -22,6 +29,10 @@ const entries: Entry[] = [
       const [list, show] = await Promise.all([import('./tasks/list.js'), import('./tasks/show.js')]);
       return [list.newCmdTasksList, show.newCmdTasksShow];
     },
+    verbLines: [
+      { name: 'list', term: 'list [options]', description: 'List waiting stateful tasks (reservations and volumes held, nothing running)' },
+      { name: 'show', term: 'show [options] <task-id>', description: 'Show one stateful task: its agent, state and every persistent volume with its host path' },
+    ],
   },
   {
     name: 'volumes',
@@ -36,6 +47,21 @@ const entries: Entry[] = [
       ]);
       return [list.newCmdVolumesList, orphans.newCmdVolumesOrphans, backup.newCmdVolumesBackup, restore.newCmdVolumesRestore, backups.newCmdVolumesBackups];
     },
+    verbLines: [
+      { name: 'list', term: 'list [options]', description: 'List persistent volumes of stateful tasks with their host paths on the agents' },
+      { name: 'orphans', term: 'orphans [options]', description: 'Find volume data and reservations nothing uses any more; optionally delete / release them' },
+      {
+        name: 'backup',
+        term: 'backup [options] [task-id...]',
+        description: "Archive waiting tasks' persistent volumes (tar over SSH) into a local directory, each with a verified manifest",
+      },
+      {
+        name: 'restore',
+        term: 'restore [options] <archive> <task-id>',
+        description: "Write a volume archive into a waiting task's empty volume (same app and container path, any agent)",
+      },
+      { name: 'backups', term: 'backups [options] <dir>', description: 'List the volume archives in a directory with their manifests; --verify reads each archive back' },
+    ],
   },
   {
     name: 'agent',
@@ -58,11 +84,31 @@ const entries: Entry[] = [
         ]);
       return [recovery.newCmdAgentRecoveryConfig, restart.newCmdAgentRestartCheck, maintenance];
     },
+    verbLines: [
+      {
+        name: 'recovery-config',
+        term: 'recovery-config [options]',
+        description: "Check every agent's recovery settings (strict, recover, recovery_timeout, KillMode…): effective values, origins, drift, rules",
+      },
+      {
+        name: 'restart-check',
+        term: 'restart-check [options] <agent...>',
+        description: 'What a mesos-agent restart (or, with --reboot, a reboot of the host) does to every task on the agents',
+      },
+      { name: 'maintenance', term: 'maintenance', description: 'Mesos maintenance: schedule machines, drain, bring them down and up' },
+    ],
   },
   {
     name: 'apps',
     description: 'Check stateful app definitions',
     verbs: async () => [(await import('./apps/check.js')).newCmdAppsCheck],
+    verbLines: [
+      {
+        name: 'check',
+        term: 'check [options] <app...>',
+        description: "Lint app definitions with persistent volumes (files, directories, stdin, deployed apps) against your Marathon version's rules",
+      },
+    ],
   },
   {
     name: 'wipe',
@@ -87,6 +133,11 @@ const entries: Entry[] = [
       ]);
       return [reset.newCmdMockReset, serve.newCmdMockServe, status.newCmdMockStatus];
     },
+    verbLines: [
+      { name: 'reset', term: 'reset [options]', description: 'Replace the mock cluster with a fresh scenario (state, agent sandboxes, keys)' },
+      { name: 'serve', term: 'serve [options]', description: 'Serve the mock cluster over HTTP until interrupted (prints the base URL on stdout)' },
+      { name: 'status', term: 'status', description: 'Show what the mock cluster holds: Marathon version, apps, tasks, agents, auth' },
+    ],
   },
 ];
 
@@ -127,25 +178,37 @@ export function subcommandTerm(cmd: Command, derived: (cmd: Command) => string):
   return helpTerms.get(cmd) ?? derived(cmd);
 }
 
+/** A command shown in help by its line alone, its definition not loaded. */
+function placeholder(name: string, term: string, description: string): Command {
+  const cmd = new Command(name).description(description);
+  helpTerms.set(cmd, term);
+  return cmd;
+}
+
 /**
  * Registers every command. Only the command line's own word gets its definition: the others appear by
  * name and description (all the top-level help shows of them), so `tasks list` never loads `wipe` and
- * `--help` loads no command at all.
+ * `--help` loads no command at all. `nounHelpOnly`: the noun is followed by nothing but `--help` (its
+ * help lists its verbs by their lines, none loaded).
  */
-export async function registerCommands(program: Command, f: Factory, word: string | undefined): Promise<void> {
+export async function registerCommands(program: Command, f: Factory, word: string | undefined, nounHelpOnly = false): Promise<void> {
   // Completion scripts are generated from the whole tree: every command gets its definition.
   const all = word === 'completion';
   const commands = await Promise.all(
     entries.map(async (e): Promise<Command> => {
-      if ('verbs' in e) return group(e.name, e.description, all || e.name === word ? (await e.verbs()).map((define) => define(f)) : []);
+      if ('verbs' in e) {
+        if (!all && e.name === word && nounHelpOnly) return group(e.name, e.description, e.verbLines.map((v) => placeholder(v.name, v.term, v.description)));
+        return group(e.name, e.description, all || e.name === word ? (await e.verbs()).map((define) => define(f)) : []);
+      }
       if (all || e.name === word) return (await e.define())(f);
-      const placeholder = new Command(e.name).description(e.description);
-      helpTerms.set(placeholder, e.term);
-      return placeholder;
+      return placeholder(e.name, e.term, e.description);
     }),
   );
   for (const cmd of commands) program.addCommand(cmd);
 }
+
+/** The nouns with their verbs' help lines and loaders, for the test that holds the lines to the definitions. */
+export const nounEntries = () => entries.filter((e): e is Extract<Entry, { verbs: unknown }> => 'verbs' in e);
 
 /** The entries of commands of their own, for the test that holds their help lines to their definitions. */
 export const standaloneEntries = () => entries.filter((e): e is Extract<Entry, { term: string }> => 'term' in e);
