@@ -19,6 +19,7 @@ import {
 } from '../../domain/restart-check/verdict.js';
 import { classifyStatefulTask, isStatefulTask, type AgentPresence } from '../../domain/waiting.js';
 import { checkClusterRecovery, refuseUnknownAgents, selectAgents } from '../recovery/check.js';
+import { isTerminalMesosState } from '../../domain/wipe-recheck.js';
 
 /**
  * The I/O of `agent restart-check`: the master's /state (frameworks, their checkpointing and tasks),
@@ -188,8 +189,8 @@ function tasksOn(
   return [...found.values()].sort((a, b) => (a.task < b.task ? -1 : 1));
 }
 
-const TERMINAL = new Set(['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_LOST', 'TASK_DROPPED', 'TASK_GONE', 'TASK_GONE_BY_OPERATOR']);
-const isActive = (state: string | undefined) => state === undefined || !TERMINAL.has(state);
+/** A task the agent lists without a state is counted as running: what cannot be told is never "gone". */
+const isActive = (state: string | undefined) => !isTerminalMesosState(state);
 
 function residentApps(apps: MarathonApp[], presence: Map<string, AgentPresence>, listed: MesosAgent[]): ResidentApp[] {
   const hostOf = new Map(listed.map((a) => [a.id, a.hostname]));
