@@ -4,7 +4,7 @@ import { mockClusterConfig } from '../../src/config/resolve.js';
 import { CliError, ExitCode } from '../../src/core/errors.js';
 import { resetMock } from '../../src/mock/scenario.js';
 import { startMockServer } from '../../src/mock/server.js';
-import { captureLog } from '../unit/http-test-server.js';
+import { captureLog } from '../helpers/http-test-server.js';
 import { tempDir } from '../helpers/cli.js';
 
 // The Mesos client's maintenance calls against the mock master over real HTTP: shapes decoded, the
