@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
-import { confirmDestruction } from '../../../src/safety/confirm.js';
+import { confirmDestruction, expectedConfirmation } from '../../../src/safety/confirm.js';
 import { createContext, type Io } from '../../../src/context/context.js';
 import { CliError, ExitCode } from '../../../src/core/errors.js';
 
@@ -69,5 +69,13 @@ describe('confirmDestruction', () => {
     const pending = confirmDestruction({ ...ctx, signal: interrupt.signal }, request).catch((x: unknown) => x);
     interrupt.abort();
     expect(((await pending) as CliError).exitCode).toBe(ExitCode.INTERRUPTED);
+  });
+});
+
+describe('expectedConfirmation: what the operator types back', () => {
+  it('the name of the one thing destroyed, else the count', () => {
+    expect(expectedConfirmation(1, '/postgres')).toBe('/postgres');
+    expect(expectedConfirmation(3, '/postgres')).toBe('3');
+    expect(expectedConfirmation(1)).toBe('1');
   });
 });

@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseReadPaths } from '../../../../src/agent/config-reader.js';
 import { collectAgentConfig, type ConfigReader, type PathContent } from '../../../../src/domain/recovery/collect.js';
-import { selectAgents } from '../../../../src/operations/recovery/check.js';
-import type { MesosAgent } from '../../../../src/model/mesos.js';
 
 const UNIT = '/etc/systemd/system/dcos-mesos-slave.service';
 const PUBLIC_UNIT = '/etc/systemd/system/dcos-mesos-slave-public.service';
@@ -81,37 +78,5 @@ describe('reading an agent configuration in rounds', () => {
     expect(collected.envFiles.find((f) => f.path === '/var/lib/dcos/mesos-slave-common')?.text).toBe('MESOS_STRICT=false\n');
     const offline = await collectAgentConfig(agentFiles({}).reader, { offline: true });
     expect(offline.readFindings[0]).toMatchObject({ rule: 'unit-not-found', severity: 'info' });
-  });
-});
-
-describe('the batched remote read', () => {
-  it('decodes one record per path, in order', () => {
-    const b64 = (s: string) => Buffer.from(s).toString('base64');
-    const out = `V systemd 219\nF ${b64('A=1\n')}\nD ${b64('b.conf\0a.conf\0')}\nA\nE\nF \n`;
-    const parsed = parseReadPaths(out, ['/f', '/d', '/a', '/e', '/empty']);
-    expect(parsed.systemctlVersion).toBe('systemd 219');
-    expect(parsed.contents).toEqual(
-      new Map<string, PathContent>([
-        ['/f', { kind: 'file', text: 'A=1\n' }],
-        ['/d', { kind: 'directory', names: ['a.conf', 'b.conf'] }],
-        ['/a', { kind: 'absent' }],
-        ['/e', { kind: 'unreadable', reason: 'permission denied, try --sudo' }],
-        ['/empty', { kind: 'file', text: '' }],
-      ]),
-    );
-    expect(() => parseReadPaths('V \nA\n', ['/x', '/y'])).toThrow(/1 records for 2 paths/);
-    expect(parseReadPaths('V \nA\n', ['/x']).systemctlVersion).toBeNull();
-    expect(() => parseReadPaths('A\n', ['/x'])).toThrow(/no systemctl --version line/);
-  });
-});
-
-describe('choosing agents', () => {
-  const listed = [
-    { id: 'a-S0', hostname: '127.0.0.167' },
-    { id: 'a-S1', hostname: '127.0.0.168' },
-  ] as MesosAgent[];
-  it('keeps the master order, matches ids or hostnames, and keeps unknown values apart', () => {
-    expect(selectAgents(listed, [])).toEqual({ known: listed, unknown: [] });
-    expect(selectAgents(listed, ['127.0.0.168', 'a-S0', 'a-S0', '127.0.0.169'])).toEqual({ known: listed, unknown: ['127.0.0.169'] });
   });
 });

@@ -1,47 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mesosDurationProblem, parseMesosDuration } from '../../../../src/domain/recovery/duration.js';
 import { parseSettingValue, sameSettingValue, settingOfEnvName } from '../../../../src/domain/recovery/settings.js';
-import { parseSystemdTimeSpanMs } from '../../../../src/domain/recovery/systemd-time.js';
 
-const SEC = 1e9;
-
-describe('Mesos durations', () => {
-  it('accepts <number><unit> with fractions', () => {
-    expect(parseMesosDuration('15mins')).toBe(900 * SEC);
-    expect(parseMesosDuration('1.5mins')).toBe(90 * SEC);
-    expect(parseMesosDuration('.5mins')).toBe(30 * SEC);
-    expect(parseMesosDuration('1.mins')).toBe(60 * SEC);
-    expect(parseMesosDuration('24hrs')).toBe(86400 * SEC);
-    expect(parseMesosDuration('2weeks')).toBe(14 * 86400 * SEC);
-    expect(parseMesosDuration('10ms')).toBe(10e6);
-  });
-
-  it('refuses what stout refuses, saying why', () => {
-    const refused: [string, RegExp][] = [
-      ['15', /no unit/],
-      ['900', /no unit/],
-      ['15 mins', /unknown unit ' mins'/],
-      ['15MINS', /unknown unit 'MINS'/],
-      ['15min', /unknown unit 'min'/],
-      ['15m', /unknown unit/],
-      ['15s', /unknown unit/],
-      ['15sec', /unknown unit/],
-      ['-5secs', /must start with a number/],
-      [' 15mins', /must start with a number/],
-      ['15mins ', /unknown unit 'mins '/],
-      ['1e3secs', /unknown unit 'e3secs'/],
-      ['0x10secs', /unknown unit 'x10secs'/],
-      ['1..5mins', /'1..5' is not a number/],
-      ['', /empty/],
-      ['2days # raised', /unknown unit 'days # raised'/],
-      ['100000000weeks', /too large/],
-    ];
-    for (const [text, reason] of refused) {
-      expect(parseMesosDuration(text), text).toBeUndefined();
-      expect(mesosDurationProblem(text), text).toMatch(reason);
-    }
-  });
-
+describe('Mesos durations as settings', () => {
   it('executor_reregistration_timeout may not exceed 15secs', () => {
     expect(parseSettingValue('executor_reregistration_timeout', '15secs')).toMatchObject({ ok: true });
     expect(parseSettingValue('executor_reregistration_timeout', '16secs')).toMatchObject({ ok: false, problem: "'16secs' is above the 15secs Mesos allows for executor_reregistration_timeout" });
@@ -85,27 +45,5 @@ describe('Mesos booleans and enums', () => {
     expect(settingOfEnvName('mesos_recovery_timeout')).toBeUndefined();
     expect(settingOfEnvName('MESOS_CHECKPOINT')).toBeUndefined();
     expect(settingOfEnvName('MESOS_STRICT')).toBe('strict');
-  });
-});
-
-describe('systemd time spans (RestartSec=)', () => {
-  it('reads bare seconds, units and compound spans', () => {
-    const cases: [string, number][] = [
-      ['5', 5000],
-      ['5s', 5000],
-      ['6min', 360_000],
-      ['1min 30s', 90_000],
-      ['1min30s', 90_000],
-      ['100ms', 100],
-      ['2h', 7_200_000],
-      ['1.5s', 1500],
-      [' 10 sec ', 10_000],
-    ];
-    for (const [text, ms] of cases) expect(parseSystemdTimeSpanMs(text), text).toBe(ms);
-    expect(parseSystemdTimeSpanMs('infinity')).toBe(Infinity);
-  });
-
-  it('rejects what systemd rejects', () => {
-    for (const bad of ['', 'abc', '5 parsecs', '-5', '5s!', '5secs', '6mins', '3.', '.5s']) expect(parseSystemdTimeSpanMs(bad), bad).toBeUndefined();
   });
 });

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { residentImpact, type ResidentApp } from '../../../../src/domain/restart-check/impact.js';
-import { checkSummaryLine, summarizeCheck } from '../../../../src/domain/restart-check/summary.js';
 import {
   agentVerdict,
   effectiveDowntimeMs,
@@ -101,47 +99,5 @@ describe('downtime', () => {
     expect(effectiveDowntimeMs(null, 360_000)).toBe(360_000);
     expect(effectiveDowntimeMs(1_000, 5_000)).toBe(5_000);
     expect(effectiveDowntimeMs(60_000, null)).toBe(60_000);
-  });
-});
-
-describe('residentImpact', () => {
-  const instance = (taskId: string, agentId: string | null, state: 'running' | 'waiting' | 'agent-lost', healthy: boolean | null = null) => ({
-    task: taskId, agentId, host: agentId, state, healthy, persistenceIds: [`${taskId}#v`],
-  });
-  const apps: ResidentApp[] = [
-    { app: '/postgres', instances: 2, tasks: [instance('p1', 'S0', 'running'), instance('p2', 'S1', 'waiting'), instance('p3', 'S2', 'agent-lost')] },
-    { app: '/kafka', instances: 1, tasks: [instance('k1', 'S4', 'running')] },
-    { app: '/cassandra', instances: 2, tasks: [instance('c1', 'S0', 'running'), instance('c2', 'S3', 'running', true), instance('c3', 'S5', 'running', false)] },
-    { app: '/mysql', instances: 0, tasks: [instance('m1', 'S3', 'waiting')] },
-  ];
-
-  it('names apps losing their last running instance, and data with no other copy', () => {
-    const impact = residentImpact(apps, new Set(['S0', 'S4']), new Set(['p1', 'k1', 'c1']));
-    expect(impact.map((a) => [a.app, a.healthyElsewhere, a.instancesElsewhere, a.losesLastInstance, a.onlyCopy])).toEqual([
-      ['/cassandra', 1, 2, false, false],
-      ['/kafka', 0, 0, true, true],
-      ['/postgres', 0, 2, true, false],
-    ]);
-  });
-
-  it('an instance that survives the restart keeps the app available; waiting instances are not "lost"', () => {
-    expect(residentImpact(apps, new Set(['S0']), new Set())[1]).toMatchObject({ app: '/postgres', losesLastInstance: false });
-    expect(residentImpact(apps, new Set(['S3']), new Set())).toEqual([
-      expect.objectContaining({ app: '/cassandra', losesLastInstance: false }),
-      expect.objectContaining({ app: '/mysql', losesLastInstance: false, onlyCopy: false }),
-    ]);
-  });
-});
-
-describe('summarizeCheck', () => {
-  const agents = [{ verdict: 'killed' as const, tasks: [{ verdict: 'killed' as const, marathon: { resident: true } }, { verdict: 'at-risk' as const, marathon: null }] }];
-  it('a restart that kills is an error; a reboot is an error only when an app loses its last instance', () => {
-    expect(summarizeCheck('restart', agents, [], 'error')).toMatchObject({ level: 'error', failed: true });
-    expect(summarizeCheck('reboot', agents, [], 'error')).toMatchObject({ level: 'warning', failed: false });
-    expect(summarizeCheck('reboot', agents, [], 'warning')).toMatchObject({ level: 'warning', failed: true });
-    const losing = [{ app: '/x', instances: 1, here: [], healthyElsewhere: 0, instancesElsewhere: 0, losesLastInstance: true, onlyCopy: true }];
-    const s = summarizeCheck('reboot', agents, losing, 'error');
-    expect(s).toMatchObject({ level: 'error', failed: true, appsLosingLastInstance: 1 });
-    expect(checkSummaryLine(s)).toBe('1 agent: 1 killed; 2 tasks: 1 at-risk, 1 killed; 1 stateful app loses its last running instance');
   });
 });
