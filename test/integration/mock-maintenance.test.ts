@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { resetMock } from '../../src/mock/scenario.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { tempDir } from '../helpers/cli.js';
+import { S } from '../helpers/mock-dirs.js';
 
 // The mock master's maintenance endpoints over real HTTP, with Mesos's answers (src/master/http.cpp,
 // src/master/maintenance.cpp): the JSON form of maintenance.proto, 400s in plain text, 405 with Allow.
-const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
 const M = (host: string) => ({ hostname: host, ip: host });
 const S0 = M('127.0.0.167');
 const S5 = M('127.0.0.172');

@@ -8,9 +8,9 @@ import { resetMock } from '../../src/mock/scenario.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { MockStore } from '../../src/mock/store.js';
 import { tempDir } from '../helpers/cli.js';
+import { S } from '../helpers/mock-dirs.js';
 
 // The mock master's v1 operator API over real HTTP: what `volumes orphans --release-reservations` sends.
-const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
 const ROLES = '/var/lib/mesos/slave/volumes/roles/slave_public';
 const ORPHAN_LABEL = 'db_mysql.instance-6a1e3b52-0a4f-11ec-9a03-0242ac130003';
 const ORPHAN_VOLUME = 'db_mysql#data#6a1e3b51-0a4f-11ec-9a03-0242ac130003';

@@ -5,8 +5,8 @@ import { writeSandboxes } from '../../src/mock/sandbox.js';
 import { resetMock } from '../../src/mock/scenario.js';
 import { readStateFile, writeStateFile } from '../../src/mock/store.js';
 import type { RecoveryReport } from '../../src/domain/recovery/report.js';
+import { S } from '../helpers/mock-dirs.js';
 
-const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
 const OPERATOR = '/var/lib/dcos/mesos-slave-common';
 const DROP_IN = '/etc/systemd/system/dcos-mesos-slave-public.service.d/recovery.conf';
 const AGENT_ENV = '/etc/mesosphere/mesos/agent.env';

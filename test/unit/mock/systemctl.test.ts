@@ -7,8 +7,8 @@ import { isRestarting } from '../../../src/mock/render-mesos.js';
 import { resetMock } from '../../../src/mock/scenario.js';
 import { readStateFile } from '../../../src/mock/store.js';
 import { systemctl } from '../../../src/mock/systemd/restart.js';
+import { S } from '../../helpers/mock-dirs.js';
 
-const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
 const ROOT = { USER: 'root' };
 const cleanups: (() => void)[] = [];
 afterAll(() => cleanups.forEach((c) => c()));
