@@ -27,3 +27,33 @@ describe('what the agent-side user may not do, before anything is touched', () =
     expect(remotePathProblem('/v', { stat: dir, access: { user: 'centos', blocked: [] } }, expect0)).toBeUndefined();
   });
 });
+
+describe('which paths a destructive command may touch', () => {
+  const rootDisk = { mountRoot: false, alreadyDeleted: false };
+  const mountDisk = { mountRoot: true, alreadyDeleted: false };
+
+  it('a path that is gone is refused, unless this operation already deleted it (a re-run)', () => {
+    expect(remotePathProblem('/v', { stat: null }, rootDisk)).toBe('/v does not exist on the agent');
+    expect(remotePathProblem('/v', { stat: null }, { ...rootDisk, alreadyDeleted: true })).toBeUndefined();
+  });
+
+  it('only a real directory: never a file, never through a symbolic link', () => {
+    expect(remotePathProblem('/v', { stat: { ...dir, type: 'file' } }, rootDisk)).toBe('/v is not a directory');
+    expect(remotePathProblem('/v', { stat: { ...dir, type: 'file', isSymlink: true } }, rootDisk)).toBe('/v is a symbolic link; refusing to follow it');
+  });
+
+  it('a root-disk volume must not be a mount point; a MOUNT disk root must be one (else the disk is not mounted)', () => {
+    expect(remotePathProblem('/v', { stat: { ...dir, isMountPoint: true } }, rootDisk)).toMatch(/is a mount point of another filesystem/);
+    expect(remotePathProblem('/dcos/volume0', { stat: dir }, mountDisk)).toMatch(/^\/dcos\/volume0 should be a MOUNT disk's mount point but is a plain directory/);
+    expect(remotePathProblem('/dcos/volume0', { stat: { ...dir, isMountPoint: true } }, mountDisk)).toBeUndefined();
+  });
+
+  it('a path with control characters is shown escaped, on one line', () => {
+    expect(remotePathProblem('/v\nx', { stat: null }, rootDisk)).toBe('/v\\nx does not exist on the agent');
+  });
+
+  it('names at most three owners', () => {
+    const blocked = [5, 1, 3, 2].map((ownerUid) => ({ kind: 'directory' as const, ownerUid, count: 1 }));
+    expect(accessProblem({ user: 'centos', blocked }, {})).toBe('4 entries owned by uid 1, 2, 3, … are not deletable as centos: use --sudo');
+  });
+});
