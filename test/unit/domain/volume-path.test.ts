@@ -22,20 +22,6 @@ describeWithReference('host paths built from the master /slaves fixture', () => 
       { path: '/var/lib/mesos/slave/volumes/roles/dev backend/pv-1', mountRoot: false },
     ]);
   });
-
-  it('reads labels, in-use state and the refined role', () => {
-    const index = reservations();
-    const [pg, kafka, pv] = index.allVolumes();
-    expect(pg?.taskLabel).toBe('postgres.53ab8733-fd96-11e5-8e70-76a1c19f8c3d');
-    expect(pg?.frameworkId).toBe('d935ca7e-e29d-4503-94e7-25fe9f16847c-0001');
-    expect(pg?.inUse).toBe(true);
-    expect(kafka?.inUse).toBe(false);
-    expect(pv?.role).toBe('dev/backend');
-    expect(pv?.frameworkId).toBeUndefined();
-    expect(index.presenceOf('d935ca7e-e29d-4503-94e7-25fe9f16847c-S1')).toBe('active');
-    expect(index.presenceOf('d935ca7e-e29d-4503-94e7-25fe9f16847c-S9')).toBe('gone');
-    expect(index.hasReservation('d935ca7e-e29d-4503-94e7-25fe9f16847c-S1', ['kafka_broker.7b1c1e53-0a4f-11ec-9a03-0242ac130003'])).toBe(true);
-  });
 });
 
 describe('buildVolumeHostPath', () => {
