@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { volumeRules } from '../../../../src/domain/app-check/volumes.js';
-import { parseMarathonVersion, type MarathonVersion } from '../../../../src/domain/app-check/version.js';
+import { marathonVersion } from '../../../helpers/app-check.js';
 
-const version = (text: string): MarathonVersion => {
-  const parsed = parseMarathonVersion(text);
-  if (!parsed) throw new Error(`bad version ${text}`);
-  return parsed;
-};
-const V110 = version('1.10.26');
-const V11 = version('1.1.7');
+const V110 = marathonVersion('1.10.26');
+const V11 = marathonVersion('1.1.7');
 const appWith = (...volumes: unknown[]) => ({ id: '/db/pg', container: { type: 'DOCKER', volumes } });
 const persistentVolume = (persistent: unknown, containerPath = 'data') => ({ containerPath, mode: 'RW', persistent });
 
