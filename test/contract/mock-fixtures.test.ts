@@ -5,10 +5,9 @@ import { indexCluster, renderMasterAgent } from '../../src/mock/render-mesos.js'
 import { defaultScenario } from '../../src/mock/scenario-default.js';
 import type { MarathonFlavour } from '../../src/mock/types.js';
 import { describeWithReference, referenceJson } from '../helpers/reference.js';
+import { S } from '../helpers/mock-dirs.js';
 
 const reference = (path: string): unknown => referenceJson(path);
-
-const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
 
 type Obj = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +61,32 @@ export function tempDir(prefix = 'stateful-ops-test-'): { dir: string; cleanup: 
 
 /** CLI args for running against the embedded mock in `dir`. */
 export const mockArgs = (dir: string) => ['--mock', '--mock-dir', dir];
+
+/**
+ * The built CLI against the embedded mock, with extra environment when given. `dir` is asked at each run:
+ * most files make a fresh mock directory per test.
+ */
+export const mockCli =
+  (dir: () => string) =>
+  (args: string[], env?: Record<string, string>): Promise<CliResult> =>
+    runCli([...mockArgs(dir()), ...args], env ? { env } : {});
+
+/** One line of a destructive run's journal, as the tests read it. */
+export interface JournalRecord {
+  item: string;
+  step: string;
+  status: string;
+  detail?: Record<string, unknown>;
+}
+
+/** Every record of every journal the CLI wrote under state directory `dir`; none before the first run. A line that is not JSON throws. */
+export function journalRecords(dir: string): JournalRecord[] {
+  const journalDir = join(dir, 'journal');
+  if (!existsSync(journalDir)) return [];
+  return readdirSync(journalDir).flatMap((f) =>
+    readFileSync(join(journalDir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as JournalRecord),
+  );
+}
 
 /** A loopback port with nothing listening: bind an ephemeral port, then release it. */
 export async function closedLoopbackPort(): Promise<number> {

@@ -35,3 +35,6 @@ export function spawnMockCli(dir: string, args: string[], env: Record<string, st
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   return { child, output, exited };
 }
+
+/** The id of agent n of the mock's scenarios, as Mesos prints it: S(1) is `…-S1`, on 127.0.0.168. */
+export const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;

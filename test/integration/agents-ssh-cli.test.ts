@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
+import { mockCli, tempDir } from '../helpers/cli.js';
 import { ExitCode } from '../../src/core/errors.js';
 
 const WAITING = 'postgres.instance-53ab8733-fd96-11e5-8e70-76a1c19f8c3d._app.1';
@@ -20,7 +20,7 @@ function duBytes(dir: string): number {
 
 describe('agent access over real SSH with --mock', () => {
   const { dir, cleanup } = tempDir();
-  const cli = (args: string[], env?: Record<string, string>) => runCli([...mockArgs(dir), ...args], env ? { env } : {});
+  const cli = mockCli(() => dir);
   beforeAll(async () => expect((await cli(['mock', 'reset'])).code).toBe(0));
   afterAll(cleanup);
 

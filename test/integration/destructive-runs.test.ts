@@ -1,25 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliPath, mockArgs, runCli, tempDir } from '../helpers/cli.js';
+import { journalRecords, mockCli, tempDir } from '../helpers/cli.js';
+import { spawnMockCli } from '../helpers/mock-dirs.js';
 import { ExitCode } from '../../src/core/errors.js';
 
 const WAITING = 'postgres.instance-53ab8733-fd96-11e5-8e70-76a1c19f8c3d._app.1';
 const APP = '/bench/group-000/app-00000';
-
-/** A CLI run in the background, with its output so far, so a test can act while it runs. */
-function startCli(dir: string, args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [cliPath, ...mockArgs(dir), ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: dir, NO_COLOR: '1', STATEFUL_OPS_SSH_SUDO: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const out = { stdout: '', stderr: '' };
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (out.stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (out.stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { child, out, exited };
-}
 
 async function until(what: string, check: () => boolean): Promise<void> {
   for (let i = 0; i < 600; i++) {
@@ -39,11 +26,11 @@ interface Line {
 describe('destructive runs against one mock: lock, journal problems, Ctrl-C twice', () => {
   let dir: string;
   let cleanup: () => void;
-  const cli = (args: string[], env?: Record<string, string>) => runCli([...mockArgs(dir), ...args], env ? { env } : {});
+  const cli = mockCli(() => dir);
   const locks = () => (existsSync(join(dir, 'locks')) ? readdirSync(join(dir, 'locks')) : []);
   const journalFiles = () => (existsSync(join(dir, 'journal')) ? readdirSync(join(dir, 'journal')).map((f) => join(dir, 'journal', f)) : []);
   /** Every line of every journal parses: JSON.parse throws otherwise. */
-  const journalLines = (): Line[] => journalFiles().flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line));
+  const journalLines = () => journalRecords(dir);
 
   beforeEach(() => {
     ({ dir, cleanup } = tempDir());
@@ -53,7 +40,7 @@ describe('destructive runs against one mock: lock, journal problems, Ctrl-C twic
   it('a second wipe (or purge) on the same cluster refuses at once with exit 4 naming the holder; --dry-run is not locked', async () => {
     expect((await cli(['mock', 'reset'])).code).toBe(0);
     // A slow agent: the first wipe holds the lock for many seconds (each SSH command waits 8 s).
-    const first = startCli(dir, ['wipe', '--yes', WAITING], { STATEFUL_OPS_MOCK_SSH_FAULTS: 'S1:latency=8000' });
+    const first = spawnMockCli(dir, ['wipe', '--yes', WAITING], { STATEFUL_OPS_MOCK_SSH_FAULTS: 'S1:latency=8000' });
     await until('the first wipe to take the lock', () => locks().length === 1);
 
     const [second, purge, dryRun] = await Promise.all([
@@ -69,8 +56,8 @@ describe('destructive runs against one mock: lock, journal problems, Ctrl-C twic
     expect(dryRun.code, dryRun.stderr).toBe(ExitCode.OK);
 
     // Naming the first run's pid proves the refusals came while it held the lock; it then finishes.
-    expect(await first.exited, first.out.stderr).toBe(ExitCode.OK);
-    expect(first.out.stdout).toMatch(/ wiped$/m);
+    expect(await first.exited, first.output.stderr).toBe(ExitCode.OK);
+    expect(first.output.stdout).toMatch(/ wiped$/m);
     expect(locks()).toEqual([]);
     // Both runs had SSH sessions on this mock: neither left its generated files behind.
     expect(readdirSync(join(dir, 'ssh')).filter((f) => f.startsWith('run-'))).toEqual([]);
@@ -118,14 +105,14 @@ describe('destructive runs against one mock: lock, journal problems, Ctrl-C twic
 
   it('Ctrl-C twice: remote commands in flight are killed, the journal stays consistent, what was done is printed, exit 130; a re-run finishes', async () => {
     expect((await cli(['mock', 'reset', '--apps', '1', '--tasks-per-app', '8', '--waiting-ratio', '1', '--agents', '2'])).code).toBe(0);
-    const run = startCli(dir, ['wipe', '--app', APP, '--all-waiting', '--yes'], { STATEFUL_OPS_MOCK_SSH_FAULTS: 'S1:latency=1500' });
+    const run = spawnMockCli(dir, ['wipe', '--app', APP, '--all-waiting', '--yes'], { STATEFUL_OPS_MOCK_SSH_FAULTS: 'S1:latency=1500' });
     const slowDeleteStarted = () => journalLines().some((e) => e.step.startsWith('delete') && e.status === 'started' && JSON.stringify(e.detail).includes('-S1"'));
     await until('a delete on the slow agent S1 to start', slowDeleteStarted);
     run.child.kill('SIGINT');
-    await until('the first Ctrl-C to be seen', () => run.out.stderr.includes('interrupted: finishing the current step'));
+    await until('the first Ctrl-C to be seen', () => run.output.stderr.includes('interrupted: finishing the current step'));
     run.child.kill('SIGINT');
-    expect(await run.exited, run.out.stdout + run.out.stderr).toBe(ExitCode.INTERRUPTED);
-    expect(run.out.stderr.match(/stopping now/g)).toHaveLength(1);
+    expect(await run.exited, run.output.stdout + run.output.stderr).toBe(ExitCode.INTERRUPTED);
+    expect(run.output.stderr.match(/stopping now/g)).toHaveLength(1);
 
     // Every journal line parses, and every started step has an end: the killed one is failed, outcome unknown.
     const lines = journalLines();
@@ -136,7 +123,7 @@ describe('destructive runs against one mock: lock, journal problems, Ctrl-C twic
     expect(killed.length).toBeGreaterThan(0);
     for (const e of killed) expect(e.detail?.error).toMatch(/^interrupted, outcome unknown: re-run to re-inspect/);
     // The results table names what was done and what was not.
-    const table = run.out.stdout.slice(run.out.stdout.indexOf('TASK   '));
+    const table = run.output.stdout.slice(run.output.stdout.indexOf('TASK   '));
     for (const e of killed) expect(table).toMatch(new RegExp(`^${e.item.replaceAll('.', '\\.')} .* failed: interrupted, outcome unknown: re-run to re-inspect`, 'm'));
     expect(table).toMatch(/interrupted: not started$/m);
     expect(locks()).toEqual([]);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/core/errors.js';
 import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
 import { runCliOnTty, ttyAvailable, TTY_SKIP_REASON } from '../helpers/tty.js';
+import { S } from '../helpers/mock-dirs.js';
 
 /**
  * The exit-code contract (README "Exit codes"), one table: every command under each failure class that
@@ -15,7 +16,6 @@ import { runCliOnTty, ttyAvailable, TTY_SKIP_REASON } from '../helpers/tty.js';
  */
 const TASK = 'postgres.instance-53ab8733-fd96-11e5-8e70-76a1c19f8c3d._app.1';
 const NO_TASK = 'postgres.instance-00000000-fd96-11e5-8e70-76a1c19f8c3d._app.1';
-const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
 /** Where `volumes backup` would write: nothing is written when every agent fails or the task is unknown. */
 const BACKUPS = join(tmpdir(), 'so-exit-codes-backups');
 

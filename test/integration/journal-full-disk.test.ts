@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/core/errors.js';
-import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
+import { mockCli, tempDir } from '../helpers/cli.js';
 import { snapshot } from '../helpers/sandbox.js';
 
 const WAITING = 'postgres.instance-53ab8733-fd96-11e5-8e70-76a1c19f8c3d._app.1';
@@ -44,7 +44,7 @@ describe.skipIf(unavailable !== undefined)(`a journal on a full disk (64 KiB tmp
   let cleanup: () => void;
   let journalDir: string;
   let mounted = false;
-  const cli = (args: string[]) => runCli([...mockArgs(dir), ...args]);
+  const cli = mockCli(() => dir);
 
   beforeAll(async () => {
     ({ dir, cleanup } = tempDir());

@@ -2,11 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mockArgs, runCli } from '../helpers/cli.js';
-import { defaultMockDirs } from '../helpers/mock-dirs.js';
+import { defaultMockDirs, S } from '../helpers/mock-dirs.js';
 import { ExitCode } from '../../src/core/errors.js';
 import { readStateFile } from '../../src/mock/store.js';
 
-const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
 const POSTGRES_S0 = 'postgres.instance-4f2a1c11-fd96-11e5-8e70-76a1c19f8c3d._app.2';
 const newMockDir = defaultMockDirs();
 

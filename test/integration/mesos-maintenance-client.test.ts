@@ -2,23 +2,20 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connect } from '../../src/cluster/connect.js';
 import { mockClusterConfig } from '../../src/config/resolve.js';
 import { CliError, ExitCode } from '../../src/core/errors.js';
-import { resetMock } from '../../src/mock/scenario.js';
 import { startMockServer } from '../../src/mock/server.js';
-import { captureLog } from '../unit/http-test-server.js';
-import { tempDir } from '../helpers/cli.js';
+import { captureLog } from '../helpers/http-test-server.js';
+import { defaultMockDirs } from '../helpers/mock-dirs.js';
 
 // The Mesos client's maintenance calls against the mock master over real HTTP: shapes decoded, the
 // master's 400 reason quoted in one line, POSTs never retried.
-const cleanups: (() => Promise<void> | void)[] = [];
+const newMockDir = defaultMockDirs();
+const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
 async function client() {
-  const { dir, cleanup } = tempDir('stateful-ops-mclient-');
-  cleanups.push(cleanup);
-  resetMock({ stateDir: dir, scenario: 'default', flavour: '1.10', requireAuth: false });
-  const server = await startMockServer({ stateDir: dir, log: () => undefined });
+  const server = await startMockServer({ stateDir: newMockDir(), log: () => undefined });
   cleanups.push(() => server.close());
   const c = await connect(mockClusterConfig(server.url, undefined, {}), captureLog().log);
   cleanups.push(() => c.close());

@@ -1,11 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { resetMock } from '../../src/mock/scenario.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
-import { tempDir } from '../helpers/cli.js';
+import { defaultMockDirs, S } from '../helpers/mock-dirs.js';
 
 // The mock master's maintenance endpoints over real HTTP, with Mesos's answers (src/master/http.cpp,
 // src/master/maintenance.cpp): the JSON form of maintenance.proto, 400s in plain text, 405 with Allow.
-const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
 const M = (host: string) => ({ hostname: host, ip: host });
 const S0 = M('127.0.0.167');
 const S5 = M('127.0.0.172');
@@ -18,19 +16,16 @@ const window = (machines: unknown[], duration: number | undefined = HOUR_NS) => 
 
 type MarathonTaskDoc = { id: string; slaveId: string; state?: string; stagedAt?: string };
 
-const open: { server: MockServer; cleanup: () => void }[] = [];
+const newMockDir = defaultMockDirs();
+const servers: MockServer[] = [];
 afterEach(async () => {
-  for (const c of open.splice(0)) {
-    await c.server.close();
-    c.cleanup();
-  }
+  for (const server of servers.splice(0)) await server.close();
 });
 
 async function master() {
-  const { dir, cleanup } = tempDir('stateful-ops-maintenance-');
-  resetMock({ stateDir: dir, scenario: 'default', flavour: '1.10', requireAuth: false });
+  const dir = newMockDir();
   const server = await startMockServer({ stateDir: dir, log: () => undefined });
-  open.push({ server, cleanup });
+  servers.push(server);
   const call = async (method: string, path: string, body?: unknown) => {
     const init: RequestInit = { method };
     if (body !== undefined) init.body = new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body));
@@ -118,7 +113,7 @@ describe('mock machine modes: UP → DRAINING → DOWN → UP', () => {
     expect((await m.call('POST', 'machine/down', [S0])).status).toBe(200);
     expect(await m.json('maintenance/status')).toEqual({ draining_machines: [{ id: S5 }], down_machines: [S0] });
     expect(await m.agentIds()).not.toContain(S(0));
-    expect((await fetch(`${open[0]?.server.url}/agent/${S(0)}/state`)).status).toBe(404);
+    expect((await fetch(`${servers[0]?.url}/agent/${S(0)}/state`)).status).toBe(404);
     const after = await m.tasks();
     const waiting = after.find((t) => t.id === postgresOnS0?.id);
     // Partition-aware Marathon gets TASK_GONE_BY_OPERATOR: the resident task keeps its reservation and waits.

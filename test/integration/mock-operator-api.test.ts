@@ -4,13 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MesosResource } from '../../src/model/mesos.js';
 import { releaseCalls } from '../../src/domain/orphan-reservations.js';
 import { agentRoot } from '../../src/mock/paths.js';
-import { resetMock } from '../../src/mock/scenario.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
 import { MockStore } from '../../src/mock/store.js';
-import { tempDir } from '../helpers/cli.js';
+import { defaultMockDirs, S } from '../helpers/mock-dirs.js';
 
 // The mock master's v1 operator API over real HTTP: what `volumes orphans --release-reservations` sends.
-const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
 const ROLES = '/var/lib/mesos/slave/volumes/roles/slave_public';
 const ORPHAN_LABEL = 'db_mysql.instance-6a1e3b52-0a4f-11ec-9a03-0242ac130003';
 const ORPHAN_VOLUME = 'db_mysql#data#6a1e3b51-0a4f-11ec-9a03-0242ac130003';
@@ -18,19 +16,16 @@ const RUNNING_VOLUME = 'postgres#pgdata#4f2a1c10-fd96-11e5-8e70-76a1c19f8c3d';
 
 type Agent = { id: string; reserved_resources_full: Record<string, MesosResource[]> };
 
-const open: { server: MockServer; cleanup: () => void }[] = [];
+const newMockDir = defaultMockDirs();
+const servers: MockServer[] = [];
 afterEach(async () => {
-  for (const c of open.splice(0)) {
-    await c.server.close();
-    c.cleanup();
-  }
+  for (const server of servers.splice(0)) await server.close();
 });
 
 async function cluster() {
-  const { dir, cleanup } = tempDir('stateful-ops-operator-');
-  resetMock({ stateDir: dir, scenario: 'default', flavour: '1.10', requireAuth: false });
+  const dir = newMockDir();
   const server = await startMockServer({ stateDir: dir, log: () => undefined });
-  open.push({ server, cleanup });
+  servers.push(server);
   const post = async (body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) => {
     // Bytes, not a string: fetch would add a text/plain content type of its own.
     const bytes = new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body));

@@ -9,8 +9,8 @@ import { readStateFile } from '../../src/mock/store.js';
 import type { MarathonFlavour } from '../../src/mock/types.js';
 import { tempDir } from '../helpers/cli.js';
 import { itWithReference, referenceJson } from '../helpers/reference.js';
+import { S } from '../helpers/mock-dirs.js';
 
-const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
 const WAITING_UUID = '53ab8733-fd96-11e5-8e70-76a1c19f8c3d';
 const WAITING_PID = 'postgres#pgdata#53ab8732-fd96-11e5-8e70-76a1c19f8c3d';
 const RUNNING_UUID = '4f2a1c11-fd96-11e5-8e70-76a1c19f8c3d';

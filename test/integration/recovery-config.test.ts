@@ -1,27 +1,23 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { mockArgs, runCli } from '../helpers/cli.js';
 import { ExitCode } from '../../src/core/errors.js';
 import { writeSandboxes } from '../../src/mock/sandbox.js';
-import { resetMock } from '../../src/mock/scenario.js';
 import { readStateFile, writeStateFile } from '../../src/mock/store.js';
 import type { RecoveryReport } from '../../src/domain/recovery/report.js';
+import { defaultMockDirs, S } from '../helpers/mock-dirs.js';
 
-const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
 const OPERATOR = '/var/lib/dcos/mesos-slave-common';
 const DROP_IN = '/etc/systemd/system/dcos-mesos-slave-public.service.d/recovery.conf';
 const AGENT_ENV = '/etc/mesosphere/mesos/agent.env';
 
-const cleanups: (() => void)[] = [];
-afterAll(() => cleanups.forEach((c) => c()));
+const newMockDir = defaultMockDirs();
 
 /**
  * A fresh default mock per test: CLI runs against one mock directory share its generated ssh_config,
  * so runs that go in parallel each get their own.
  */
 function freshMock(edit?: (state: NonNullable<ReturnType<typeof readStateFile>>, dir: string) => void) {
-  const { dir, cleanup } = tempDir();
-  cleanups.push(cleanup);
-  resetMock({ stateDir: dir, scenario: 'default', flavour: '1.10', requireAuth: false });
+  const dir = newMockDir();
   const state = readStateFile(dir);
   if (edit && state) {
     edit(state, dir);

@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mockArgs, runCli } from '../helpers/cli.js';
-import { defaultMockDirs, spawnMockCli } from '../helpers/mock-dirs.js';
+import { defaultMockDirs, S, spawnMockCli } from '../helpers/mock-dirs.js';
 import { ExitCode } from '../../src/core/errors.js';
 import type { RecoveryReport } from '../../src/domain/recovery/report.js';
 import { FIXABLE_RULES } from '../../src/domain/recovery/fix-plan.js';
@@ -13,7 +13,6 @@ import type { FixReport } from '../../src/commands/agent/recovery-config-fix.js'
 
 type PlannedEdit = { path: string; changes: { line: number; to: string }[] };
 
-const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
 const OPERATOR = '/var/lib/dcos/mesos-slave-common';
 const AGENT_ENV = '/etc/mesosphere/mesos/agent.env';
 

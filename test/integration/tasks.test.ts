@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
 import { ExitCode } from '../../src/core/errors.js';
+import { S } from '../helpers/mock-dirs.js';
 
-const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
 const WAITING_PID = 'postgres#pgdata#53ab8732-fd96-11e5-8e70-76a1c19f8c3d';
 const WAITING_UUID = '53ab8733-fd96-11e5-8e70-76a1c19f8c3d';
 const WAITING_PID_DEFAULT = WAITING_PID;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/core/errors.js';
 import { startMockServer, type MockServer } from '../../src/mock/server.js';
-import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
+import { mockCli, tempDir } from '../helpers/cli.js';
 import { changedPaths, ownedTree as tree, snapshot } from '../helpers/sandbox.js';
 
 /**
@@ -43,7 +43,7 @@ describe.skipIf(unavailable !== undefined)(`volumes backup / restore: moving an 
   let dir: string;
   let cleanup: () => void;
   let server: MockServer | undefined;
-  const cli = (args: string[], env?: Record<string, string>) => runCli([...mockArgs(dir), ...args], env ? { env } : {});
+  const cli = mockCli(() => dir);
   const backups = () => join(dir, 'backups');
   const local = (agentId: string, hostPath: string) => join(dir, 'agents', agentId, 'root', hostPath);
   const agents = () => snapshot(join(dir, 'agents'));

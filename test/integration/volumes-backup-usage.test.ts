@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/core/errors.js';
-import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
+import { mockArgs, mockCli, runCli, tempDir } from '../helpers/cli.js';
 
 const TASK = 'postgres.instance-53ab8733-fd96-11e5-8e70-76a1c19f8c3d._app.1';
 
@@ -9,7 +9,7 @@ describe('volumes backup / restore / backups: usage', () => {
   const { dir, cleanup } = tempDir();
   beforeAll(async () => expect((await runCli([...mockArgs(dir), 'mock', 'reset'])).code).toBe(0));
   afterAll(cleanup);
-  const cli = (args: string[]) => runCli([...mockArgs(dir), ...args]);
+  const cli = mockCli(() => dir);
 
   it.each([
     ['backup without tasks', ['volumes', 'backup', '--to', dir], /^Error: name the tasks to back up, or use --app <id> --all-waiting$/m],

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
 import { changedPaths, editMockState, snapshot } from '../helpers/sandbox.js';
 import { ExitCode } from '../../src/core/errors.js';
+import { S } from '../helpers/mock-dirs.js';
 
 /**
  * `volumes orphans --purge` while the cluster moves, and when the cluster cannot tell. Changes are
@@ -13,7 +14,6 @@ import { ExitCode } from '../../src/core/errors.js';
  * claims, and the output and --json say exactly what was done.
  */
 
-const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
 const WORK_DIR = 'var/lib/mesos/slave';
 const ROLES = `${WORK_DIR}/volumes/roles/slave_public`;
 const STRAY = 'postgres#pgdata#2b7e1f30-fd96-11e5-8e70-76a1c19f8c3d';

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
+import { journalRecords, mockCli, tempDir } from '../helpers/cli.js';
 import { changedPaths, snapshot } from '../helpers/sandbox.js';
 import { ExitCode } from '../../src/core/errors.js';
+import { S } from '../helpers/mock-dirs.js';
 
-const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
 const ROLES = 'var/lib/mesos/slave/volumes/roles/slave_public';
 const MARATHON = 'd935ca7e-e29d-4503-94e7-25fe9f16847c-0001';
 const OTHER_MARATHON = 'd935ca7e-e29d-4503-94e7-25fe9f16847c-0007';
@@ -24,27 +24,17 @@ interface Report {
   totals: { dataDirectories: number; dataBytes: number; reservations: number; reservedCpus: number; reservedMemMb: number; reservedDiskMb: number };
 }
 
-interface JournalLine {
-  item: string;
-  step: string;
-  status: string;
-}
-
 describe('volumes orphans against the mock', () => {
   let dir: string;
   let cleanup: () => void;
-  const cli = (args: string[], env?: Record<string, string>) => runCli([...mockArgs(dir), ...args], env ? { env } : {});
+  const cli = mockCli(() => dir);
   const report = async (env?: Record<string, string>) => {
     const r = await cli(['--json', 'volumes', 'orphans'], env);
     return { code: r.code, stderr: r.stderr, report: JSON.parse(r.stdout) as Report };
   };
   const agents = () => snapshot(join(dir, 'agents'));
   const agentPath = (n: number, path: string) => join(dir, 'agents', S(n), 'root', path);
-  const journal = (): JournalLine[] => {
-    const jdir = join(dir, 'journal');
-    if (!existsSync(jdir)) return [];
-    return readdirSync(jdir).flatMap((f) => readFileSync(join(jdir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as JournalLine));
-  };
+  const journal = () => journalRecords(dir);
   const stepsByItem = () => {
     const items = new Map<string, string[]>();
     for (const e of journal()) items.set(e.item, [...(items.get(e.item) ?? []), `${e.step}:${e.status}`]);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
+import { journalRecords, mockCli, tempDir } from '../helpers/cli.js';
 import { spawnMockCli } from '../helpers/mock-dirs.js';
 import { ExitCode } from '../../src/core/errors.js';
 
@@ -16,17 +16,13 @@ interface Row {
 describe('wipe in batches', () => {
   let dir: string;
   let cleanup: () => void;
-  const cli = (args: string[], env?: Record<string, string>) => runCli([...mockArgs(dir), ...args], env ? { env } : {});
+  const cli = mockCli(() => dir);
   const waiting = async () => JSON.parse((await cli(['--json', 'tasks', 'list', '--app', APP])).stdout) as Row[];
   const volumeDir = (row: Row) =>
     join(dir, 'agents', row.agentId, 'root', 'var/lib/mesos/slave/volumes/roles/slave_public', row.volumes[0]?.persistenceId ?? '');
   // A wiped and expunged volume's directory is removed by the agent on DESTROY (Mesos 1.11): no entries either way.
   const entriesOf = (path: string) => (existsSync(path) ? readdirSync(path) : []);
-  const journalLines = () => {
-    const jdir = join(dir, 'journal');
-    if (!existsSync(jdir)) return [];
-    return readdirSync(jdir).flatMap((f) => readFileSync(join(jdir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { item: string; step: string; status: string }));
-  };
+  const journalLines = () => journalRecords(dir);
 
   beforeEach(async () => {
     ({ dir, cleanup } = tempDir());

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
 import { changedPaths, editMockState, snapshot } from '../helpers/sandbox.js';
 import { ExitCode } from '../../src/core/errors.js';
+import { S } from '../helpers/mock-dirs.js';
 
 /**
  * The cluster moves while a wipe runs: each change is injected at a named step boundary through
@@ -13,7 +14,6 @@ import { ExitCode } from '../../src/core/errors.js';
  * and --json say exactly what was done.
  */
 
-const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
 const UUID = '53ab8733-fd96-11e5-8e70-76a1c19f8c3d';
 const PID = 'postgres#pgdata#53ab8732-fd96-11e5-8e70-76a1c19f8c3d';
 const WAITING = `postgres.instance-${UUID}._app.1`;

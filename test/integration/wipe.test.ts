@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { mockArgs, runCli, tempDir } from '../helpers/cli.js';
+import { mockArgs, journalRecords, mockCli, runCli, tempDir } from '../helpers/cli.js';
 import { changedPaths, editMockState, snapshot } from '../helpers/sandbox.js';
 import { ExitCode } from '../../src/core/errors.js';
+import { S } from '../helpers/mock-dirs.js';
 
-const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
 const UUID = '53ab8733-fd96-11e5-8e70-76a1c19f8c3d';
 const PID = 'postgres#pgdata#53ab8732-fd96-11e5-8e70-76a1c19f8c3d';
 const WAITING = `postgres.instance-${UUID}._app.1`;
@@ -14,25 +14,12 @@ const LOST = 'postgres.instance-5e0c4a21-fd96-11e5-8e70-76a1c19f8c3d._app.1';
 const ROLES = 'var/lib/mesos/slave/volumes/roles/slave_public';
 const volumeRel = (pid = PID) => join('agents', S(1), 'root', ROLES, pid);
 
-interface JournalLine {
-  item: string;
-  step: string;
-  status: string;
-  detail?: Record<string, unknown>;
-}
-
 describe('wipe against the mock', () => {
   let dir: string;
   let cleanup: () => void;
-  const cli = (args: string[], env?: Record<string, string>) => runCli([...mockArgs(dir), ...args], env ? { env } : {});
+  const cli = mockCli(() => dir);
   const agentsSnapshot = () => snapshot(join(dir, 'agents'));
-  const journal = (): JournalLine[] => {
-    const jdir = join(dir, 'journal');
-    if (!existsSync(jdir)) return [];
-    return readdirSync(jdir).flatMap((f) =>
-      readFileSync(join(jdir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as JournalLine),
-    );
-  };
+  const journal = () => journalRecords(dir);
   const steps = (task = WAITING) => journal().filter((e) => e.item === task).map((e) => `${e.step}:${e.status}`);
   const listed = async () => (JSON.parse((await cli(['--json', 'tasks', 'list', '--all'])).stdout) as { task: string }[]).map((t) => t.task);
   /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MarathonTask } from '../../../src/model/marathon.js';
-import { isShown } from '../../../src/domain/stateful-tasks.js';
+import { isShown, mesosCheckWord } from '../../../src/domain/stateful-tasks.js';
 
 const volume = { containerPath: 'data', persistenceId: 'db#data#1' };
 const waiting: MarathonTask = { id: 'db.instance-1._app.1', appId: '/db', slaveId: 'S1', host: 'h1', localVolumes: [volume] };
@@ -27,5 +27,25 @@ describe('isShown: which tasks are rows of tasks list', () => {
     expect(isShown(running, undefined, { includeRunning: false, app: (id) => id === '/other' })).toBe(false);
     expect(isShown(running, undefined, { includeRunning: false, agent: 'S2' })).toBe(false);
     expect(isShown(running, undefined, { includeRunning: false, agent: 'h1' })).toBe(true);
+  });
+});
+
+const vol = (known: boolean | null, inUse = false) => ({
+  containerPath: 'data',
+  persistenceId: 'p#data#u',
+  persistenceIdValid: true,
+  persistenceIdProblem: null,
+  uuid: null,
+  mesos: { known, role: null, inUse, source: null },
+});
+
+describe('the MESOS word of tasks list --reservations', () => {
+  it('ok, missing, in-use, unknown', () => {
+    expect(mesosCheckWord({ state: 'waiting', agentId: 'a', volumes: [vol(true)] })).toBe('ok');
+    expect(mesosCheckWord({ state: 'waiting', agentId: 'a', volumes: [vol(true), vol(false)] })).toBe('missing');
+    expect(mesosCheckWord({ state: 'waiting', agentId: 'a', volumes: [vol(true, true)] })).toBe('in-use');
+    expect(mesosCheckWord({ state: 'running', agentId: 'a', volumes: [vol(true, true)] })).toBe('ok');
+    expect(mesosCheckWord({ state: 'waiting', agentId: 'a', volumes: [vol(null)] })).toBe('unknown');
+    expect(mesosCheckWord({ state: 'waiting', agentId: null, volumes: [vol(true)] })).toBe('unknown');
   });
 });

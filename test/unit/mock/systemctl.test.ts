@@ -1,22 +1,17 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
 import { agentRoot } from '../../../src/mock/paths.js';
 import { isRestarting } from '../../../src/mock/render-mesos.js';
-import { resetMock } from '../../../src/mock/scenario.js';
 import { readStateFile } from '../../../src/mock/store.js';
 import { systemctl } from '../../../src/mock/systemd/restart.js';
+import { defaultMockDirs, S } from '../../helpers/mock-dirs.js';
 
-const S = (n: number) => `d935ca7e-e29d-4503-94e7-25fe9f16847c-S${n}`;
 const ROOT = { USER: 'root' };
-const cleanups: (() => void)[] = [];
-afterAll(() => cleanups.forEach((c) => c()));
+const newMockDir = defaultMockDirs();
 
 function mock() {
-  const { dir, cleanup } = tempDir();
-  cleanups.push(cleanup);
-  resetMock({ stateDir: dir, scenario: 'default', flavour: '1.10', requireAuth: false });
+  const dir = newMockDir();
   const agent = (n: number) => readStateFile(dir)?.agents.find((a) => a.id === S(n));
   const tasks = (fw: string, n: number) => readStateFile(dir)?.otherFrameworks?.find((f) => f.name === fw)?.tasks.filter((t) => t.agentId === S(n)) ?? [];
   return { dir, agent, tasks };

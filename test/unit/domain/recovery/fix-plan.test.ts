@@ -4,7 +4,6 @@ import { layerSettings, type EnvFileInput } from '../../../../src/domain/recover
 import { evaluateAgent } from '../../../../src/domain/recovery/rules.js';
 import { systemdRules } from '../../../../src/domain/recovery/systemd-version.js';
 import { parseUnit } from '../../../../src/domain/recovery/unit-file.js';
-import { unifiedDiff } from '../../../../src/domain/unified-diff.js';
 
 const GENERATED = '/opt/mesosphere/etc/mesos-slave-common';
 const AGENT_ENV = '/etc/mesosphere/mesos/agent.env';
@@ -93,14 +92,5 @@ describe('parseSetOption', () => {
     expect(parseSetOption('recover=Reconnect')).toEqual({ problem: expect.stringContaining('unknown option') });
     expect(parseSetOption('checkpoint=true')).toEqual({ problem: expect.stringContaining('unknown setting') });
     expect(parseSetOption('')).toEqual({ problem: expect.stringContaining('nothing to set') });
-  });
-});
-
-describe('unifiedDiff', () => {
-  it('prints hunks with three lines of context, like diff -u', () => {
-    const a = Array.from({ length: 12 }, (_, i) => `l${i + 1}`).join('\n') + '\n';
-    const b = a.replace('l2\n', 'L2\n').replace('l11\n', 'l11\nnew\n');
-    expect(unifiedDiff('/f', a, b)).toBe(['--- /f', '+++ /f', '@@ -1,5 +1,5 @@', ' l1', '-l2', '+L2', ' l3', ' l4', ' l5', '@@ -9,4 +9,5 @@', ' l9', ' l10', ' l11', '+new', ' l12', ''].join('\n'));
-    expect(unifiedDiff('/f', a, a)).toBe('');
   });
 });
