@@ -3,7 +3,7 @@ import { ShapeError } from './shape-error.js';
 /**
  * Hand-written twin of MarathonTaskSchema for the hot path: GET /v2/tasks may carry 50,000 tasks and
  * must stay faster than `curl | jq`. It allocates nothing on success and builds a path only on failure.
- * A property test (test/unit/client-schemas.test.ts) keeps it in agreement with the zod schema.
+ * A property test (test/unit/cluster/schemas.test.ts) keeps it in agreement with the zod schema.
  */
 
 type Problem = [path: string, problem: string];
