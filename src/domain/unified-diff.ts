@@ -7,11 +7,9 @@ const CONTEXT = 3;
 
 type Op = { kind: ' ' | '-' | '+'; text: string; a: number; b: number };
 
+/** Lines with their newline: a last line without one differs from the same text with one, as in diff. */
 function lines(text: string): string[] {
-  if (text === '') return [];
-  const all = text.split('\n');
-  if (all[all.length - 1] === '') all.pop();
-  return all;
+  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
 
 function diffOps(a: string[], b: string[]): Op[] {
@@ -65,8 +63,10 @@ export function unifiedDiff(path: string, before: string | null, after: string):
     const aStart = firstA ? firstA.a : (slice[0] as Op).a;
     const bStart = firstB ? firstB.b : (slice[0] as Op).b;
     out.push(`@@ -${aStart}${aCount === 1 ? '' : `,${aCount}`} +${bStart}${bCount === 1 ? '' : `,${bCount}`} @@`);
-    for (const o of slice) out.push(`${o.kind}${o.text}`);
+    for (const o of slice) {
+      if (o.text.endsWith('\n')) out.push(`${o.kind}${o.text.slice(0, -1)}`);
+      else out.push(`${o.kind}${o.text}`, '\\ No newline at end of file');
+    }
   }
-  if (after !== '' && !after.endsWith('\n')) out.push('\\ No newline at end of file');
   return `${out.join('\n')}\n`;
 }

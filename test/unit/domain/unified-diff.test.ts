@@ -30,4 +30,14 @@ describe('unifiedDiff: what recovery-config --fix shows before it writes', () =>
     expect(unifiedDiff('/f', 'x\n', 'y\n')).toBe(['--- /f', '+++ /f', '@@ -1 +1 @@', '-x', '+y', ''].join('\n'));
     expect(unifiedDiff('/f', 'a\nb\n', 'a\nc')).toBe(['--- /f', '+++ /f', '@@ -1,2 +1,2 @@', ' a', '-b', '+c', '\\ No newline at end of file', ''].join('\n'));
   });
+
+  it('a file that only gains or loses its final newline shows that line changed, as diff does', () => {
+    expect(unifiedDiff('/f', 'a\nb\nc', 'a\nb\nc\n')).toBe(['--- /f', '+++ /f', '@@ -1,3 +1,3 @@', ' a', ' b', '-c', '\\ No newline at end of file', '+c', ''].join('\n'));
+    expect(unifiedDiff('/f', 'a\nb\nc\n', 'a\nb\nc')).toBe(['--- /f', '+++ /f', '@@ -1,3 +1,3 @@', ' a', ' b', '-c', '+c', '\\ No newline at end of file', ''].join('\n'));
+  });
+
+  it('a removed last line without newline is marked where it stood', () => {
+    expect(unifiedDiff('/f', 'x\n', 'y')).toBe(['--- /f', '+++ /f', '@@ -1 +1 @@', '-x', '+y', '\\ No newline at end of file', ''].join('\n'));
+    expect(unifiedDiff('/f', 'x', 'y\n')).toBe(['--- /f', '+++ /f', '@@ -1 +1 @@', '-x', '\\ No newline at end of file', '+y', ''].join('\n'));
+  });
 });
