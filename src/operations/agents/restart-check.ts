@@ -18,7 +18,8 @@ import {
   type TaskResult,
 } from '../../domain/restart-check/verdict.js';
 import { classifyStatefulTask, isStatefulTask, type AgentPresence } from '../../domain/waiting.js';
-import { checkClusterRecovery, refuseUnknownAgents, selectAgents } from '../recovery/check.js';
+import { checkClusterRecovery, refuseUnknownAgents } from '../recovery/check.js';
+import { looksLikeAgentId, selectAgents } from '../../domain/agent-selection.js';
 import { isTerminalMesosState } from '../../domain/wipe-recheck.js';
 
 /**
@@ -123,7 +124,7 @@ export async function checkRestart(
     };
   });
   for (const value of unknown) {
-    const isId = AGENT_ID.test(value);
+    const isId = looksLikeAgentId(value);
     checks.push({
       agent: isId ? value : null,
       host: isId ? null : value,
@@ -142,8 +143,6 @@ export async function checkRestart(
   const ssh = { contacted: recovery?.contacted ?? 0, failures: recovery?.failures ?? [] };
   return { ssh, mode: o.mode, requestedDowntimeSeconds: o.downtimeMs === null ? null : o.downtimeMs / 1000, windowSeconds, agents: checks, statefulApps, notes };
 }
-
-const AGENT_ID = /^[0-9a-zA-Z-]+-S\d+$/;
 
 function frameworkFacts(f: MesosFramework): FrameworkFacts {
   return {

@@ -6,6 +6,7 @@ import type { AgentTarget } from '../../agent/settings.js';
 import { localConfigReader, sshConfigReader } from '../../agent/config-reader.js';
 import type { ClusterClients } from '../../cluster/clients.js';
 import { collectAgentConfig, type CollectedConfig } from '../../domain/recovery/collect.js';
+import { looksLikeAgentId, selectAgents } from '../../domain/agent-selection.js';
 import { notFound, usageError, type CliError } from '../../core/errors.js';
 import type { MesosAgent } from '../../model/mesos.js';
 import { layerSettings, type EnvFileInput } from '../../domain/recovery/layering.js';
@@ -93,15 +94,13 @@ export interface ClusterCheck {
   collected: Map<string, CheckedConfig>;
 }
 
-const AGENT_ID = /^[0-9a-zA-Z-]+-S\d+$/;
-
 /**
  * A value naming no agent is a wrong filter (exit 3, nothing checked), like every other command's --agent:
  * an agent id the master does not list, or a host outside the reachable world (the mock's agents are its
  * only hosts). A hostname the master does not list may be an agent that left the cluster: it passes.
  */
 export function refuseUnknownAgents(unknown: readonly string[], access: Pick<AgentAccess, 'refuseHost'>): void {
-  const nowhere = unknown.filter((value) => AGENT_ID.test(value) || access.refuseHost(value) !== undefined);
+  const nowhere = unknown.filter((value) => looksLikeAgentId(value) || access.refuseHost(value) !== undefined);
   if (nowhere.length > 0) {
     throw notFound(
       `no agent ${nowhere.map((v) => `'${v}'`).join(', ')} is known to the Mesos master`,
@@ -157,16 +156,6 @@ export async function checkClusterRecovery(
   const failures = outcomes.flatMap((out) => (out.ok ? [] : [out.error]));
   const collected = new Map(outcomes.flatMap((out) => (out.ok ? [[out.value.report.agent ?? out.value.report.host ?? '', out.value] as const] : [])));
   return { agents: reports, cluster: (await clusterFacts).report, contacted: targets.length, failures, collected };
-}
-
-/** The master's agents in its order, restricted to the `--agent` values; values it does not know are kept apart. */
-export function selectAgents(listed: readonly MesosAgent[], wanted: readonly string[]): { known: MesosAgent[]; unknown: string[] } {
-  if (wanted.length === 0) return { known: [...listed], unknown: [] };
-  const matches = (a: MesosAgent, v: string) => a.id === v || a.hostname === v;
-  return {
-    known: listed.filter((a) => wanted.some((v) => matches(a, v))),
-    unknown: [...new Set(wanted.filter((v) => !listed.some((a) => matches(a, v))))],
-  };
 }
 
 async function gatherClusterFacts(clients: ClusterClients): Promise<{ window: ReregistrationWindow | null; report: ClusterReport }> {
