@@ -8,7 +8,8 @@ import { FaultSpecError, parseFaults } from './faults.js';
 import { SERVICE_ACCOUNT_UID, defaultMockDir, stateFilePath } from './paths.js';
 import { issueToken } from './routes-acs.js';
 import { resetMock } from './scenario.js';
-import { startMockServer } from './server.js';
+import { isLoopbackAddress, startMockServer } from './server.js';
+import { readStateFile } from './store.js';
 
 const DIRECT_AGENT_LIMIT = 100;
 
@@ -48,11 +49,36 @@ export async function startEmbeddedMock(o: EmbeddedMockOptions): Promise<Embedde
     const permissions = permissionModel(o.env);
     if (!permissions.enforced) o.log.info(`mock agents: ${permissions.description}`);
   }
+  const served = o.env.STATEFUL_OPS_MOCK_URL;
+  if (served !== undefined && served !== '') return alreadyServed(served, stateDir, o.log);
   // The CLI reaches agents through Admin Router paths; binding hundreds of agent addresses would only
   // slow every run down on big generated clusters.
   const server = await startMockServer({ stateDir, faults, directAgentLimit: DIRECT_AGENT_LIMIT, log: (m) => o.log.verbose(m) });
   const state = server.store.current();
   const mock: EmbeddedMock = { url: server.url, stateDir, source: mockClusterSource(stateDir), close: () => server.close() };
+  if (state.auth.required) mock.token = issueToken(state, SERVICE_ACCOUNT_UID);
+  return mock;
+}
+
+/**
+ * `STATEFUL_OPS_MOCK_URL`: a `mock serve` of the same state directory already answers HTTP, in a process of
+ * its own (benchmarks: the figures then measure the tool, not the mock sharing its event loop). The SSH
+ * agents and journals are the run's as usual; both sides read and write the same state files.
+ */
+function alreadyServed(url: string, stateDir: string, log: Logger): EmbeddedMock {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw usageError(`STATEFUL_OPS_MOCK_URL: '${url}' is not a URL (give what \`mock serve\` printed)`);
+  }
+  if (parsed.protocol !== 'http:' || !isLoopbackAddress(parsed.hostname)) {
+    throw usageError(`STATEFUL_OPS_MOCK_URL: ${url} is not an http:// address on 127.0.0.0/8 (the mock serves loopback only)`);
+  }
+  const state = readStateFile(stateDir);
+  if (state === undefined) throw usageError(`STATEFUL_OPS_MOCK_URL: no mock cluster in ${stateDir} (run \`mock reset\` and \`mock serve\` on it first)`);
+  log.verbose(`mock: using the mock serve at ${url} for ${stateDir}`);
+  const mock: EmbeddedMock = { url: url.replace(/\/+$/, ''), stateDir, source: mockClusterSource(stateDir), close: async () => undefined };
   if (state.auth.required) mock.token = issueToken(state, SERVICE_ACCOUNT_UID);
   return mock;
 }

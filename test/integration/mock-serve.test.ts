@@ -37,4 +37,21 @@ describe('mock serve', () => {
       expect(r.stdout).toBe('');
     }
   });
+
+  it('--mock with STATEFUL_OPS_MOCK_URL talks to that mock serve instead of starting its own', async () => {
+    const served = await serve(dir, ['--fault', 'marathon:status=503']);
+    try {
+      const env = { STATEFUL_OPS_MOCK_URL: served.url };
+      const failing = await runCli(['--mock', '--mock-dir', dir, 'tasks', 'list'], { env });
+      expect(failing.code).toBe(ExitCode.PARTIAL); // Marathon refused: only what Mesos reservations tell
+      expect(failing.stderr).toMatch(/503/);
+      for (const url of ['not a url', 'https://127.0.0.1:1', 'http://localhost:1']) {
+        const r = await runCli(['--mock', '--mock-dir', dir, 'tasks', 'list'], { env: { STATEFUL_OPS_MOCK_URL: url } });
+        expect(r.code, url).toBe(ExitCode.USAGE);
+        expect(r.stderr).toMatch(/STATEFUL_OPS_MOCK_URL/);
+      }
+    } finally {
+      await served.stop('SIGTERM');
+    }
+  });
 });
