@@ -3,20 +3,18 @@ import type { Ctx } from '../context/context.js';
 import { ExitCode, isCliError, notFound, sharedAgentFailureCode, usageError, type ExitCodeValue } from '../core/errors.js';
 import { isValidAppId, normalizeAppId, parseTaskId } from '../domain/task-id.js';
 import { printable } from '../domain/mesos-ids.js';
-import type { Refusal, TaskWipePlan, WipeCandidate } from '../domain/wipe-plan.js';
+import type { Refusal, WipeCandidate } from '../domain/wipe-plan.js';
 import type { TaskWipeResult } from '../operations/wipe/execute.js';
 import { inventoryVolumes } from '../operations/volumes/list.js';
 import type { Journal } from '../journal/journal.js';
 import { instanceOf } from '../domain/wipe-recheck.js';
 import type { StatefulTaskView } from '../domain/stateful-tasks.js';
-import { deleteLine, refusedSection } from '../output/plan.js';
-import { renderTable } from '../output/table.js';
+import { renderWipePlan, renderWipeResults, reportWipeLeftovers } from '../output/wipe.js';
 import { openJournal, reportUnwrittenRecords } from '../safety/journal-open.js';
 import { acquireDestructiveLock } from '../safety/lock.js';
 import { mapSettledLimit } from '../core/map-limit.js';
 import type { Factory } from './factory.js';
 import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from './ssh-options.js';
-import { formatBytes } from '../output/bytes.js';
 import { freedBy, tasksProgress, wipeSummary } from '../output/summary.js';
 import { withIdsFromStdin } from './stdin-ids.js';
 
@@ -190,16 +188,16 @@ export async function run(ctx: Ctx, givenIds: string[], options: WipeOptions): P
   const summary = (results: TaskWipeResult[]) => ctx.log.info(wipeSummary(results, refusals.length, journal.path, skipData));
   if (options.dryRun) {
     if (ctx.opts.json) ctx.printJson({ dryRun: true, ...plan });
-    else ctx.print(renderPlan(plan));
+    else ctx.print(renderWipePlan(plan));
     if (sshFailure !== null) return sshFailure;
     return refusals.length > 0 ? ExitCode.REFUSED : ExitCode.OK;
   }
-  if (!ctx.opts.json) ctx.print(renderPlan(plan));
+  if (!ctx.opts.json) ctx.print(renderWipePlan(plan));
   for (const r of refusals) journal.record(r.task, 'preflight', 'failed', { reasons: r.reasons });
   if (pre.plans.length === 0) {
     if (ctx.opts.json) ctx.printJson({ ...plan, results: relaunchedSince });
-    else if (relaunchedSince.length > 0) ctx.print(renderResults(relaunchedSince));
-    reportLeftovers(ctx, relaunchedSince);
+    else if (relaunchedSince.length > 0) ctx.print(renderWipeResults(relaunchedSince));
+    reportWipeLeftovers(ctx.log, relaunchedSince);
     summary(relaunchedSince);
     if (relaunchedSince.length > 0) return ExitCode.CHANGED;
     if (sshFailure !== null) return sshFailure;
@@ -237,8 +235,8 @@ export async function run(ctx: Ctx, givenIds: string[], options: WipeOptions): P
 
   results.push(...relaunchedSince);
   if (ctx.opts.json) ctx.printJson({ ...plan, results });
-  else ctx.print(renderResults(results));
-  reportLeftovers(ctx, results);
+  else ctx.print(renderWipeResults(results));
+  reportWipeLeftovers(ctx.log, results);
   reportUnwrittenRecords(ctx, journal);
   summary(results);
   return exitCodeFor(results, refusals);
@@ -277,67 +275,4 @@ function relaunchedResult(id: string, successor: StatefulTaskView, deletedAt: st
       (backups.length > 0 ? `; the backup is at ${backups.join(', ')}` : '; no backup was made'),
     dataLeftOnDisk: null,
   };
-}
-
-function reportLeftovers(ctx: Ctx, results: TaskWipeResult[]): void {
-  for (const r of results) {
-    if (r.outcome === 'relaunched') ctx.log.error(`${r.task}: RELAUNCHED AFTER ITS DATA WAS DELETED — ${r.error}`);
-    if (r.outcome === 'deleted-not-expunged') ctx.log.warn(`${r.task}: ${r.error}; re-run the same command to expunge it once that is resolved.`);
-    if (r.deleteConfirmed === false) ctx.log.warn(`${r.task}: the delete ran but its report was lost; the directory was re-inspected and is empty (deleted, not confirmed).`);
-    if (r.dataLeftOnDisk && r.outcome === 'expunged') {
-      const where = r.dataLeftOnDisk.paths.map((p) => printable(p)).join(', ') || 'its volume directories';
-      ctx.log.warn(`${r.task}: the data stays on ${r.dataLeftOnDisk.host ?? 'the lost node'}'s disk at ${where}; delete it there if the node comes back.`);
-    }
-  }
-  if (results.some((r) => r.outcome === 'refused')) {
-    ctx.log.hint('Refused tasks were not touched: resolve the reason shown, then run the same command again.');
-  }
-  if (results.some((r) => r.outcome === 'interrupted' || r.outcome === 'failed')) {
-    ctx.log.hint('Re-run the same command to resume: finished steps are not repeated.');
-  }
-}
-
-export function renderPlan(plan: { marathonUrl: string; skipData: boolean; tasks: TaskWipePlan[]; refused: Refusal[]; alreadyExpunged: string[] }): string {
-  const lines: string[] = [];
-  const n = plan.tasks.length;
-  const volumes = plan.tasks.flatMap((t) => t.volumes);
-  const bytes = volumes.reduce((acc, v) => acc + (v.bytes ?? 0), 0);
-  const entries = volumes.reduce((acc, v) => acc + (v.entries ?? 0), 0);
-  const totals = plan.skipData
-    ? `${volumes.length} volume${volumes.length === 1 ? '' : 's'} kept on disk`
-    : `${volumes.length} volume${volumes.length === 1 ? '' : 's'}, ${formatBytes(bytes)} in ${entries} entries to delete`;
-  const refused = plan.refused.length > 0 ? `; ${plan.refused.length} refused` : '';
-  lines.push(`Plan: ${n} task${n === 1 ? '' : 's'} to ${plan.skipData ? 'expunge (data left on disk)' : 'wipe'}`, `TOTAL   ${totals}${refused}`);
-  for (const t of plan.tasks) {
-    lines.push('', `TASK    ${t.task}`, `APP     ${t.app}`, `AGENT   ${t.agentId ?? 'N/A'} (${t.host ?? 'no host'})`);
-    for (const v of t.volumes) {
-      if (plan.skipData) lines.push(`KEEP    ${printable(v.hostPath)} (on the lost node's disk, not touched)`);
-      else lines.push(deleteLine({ path: v.hostPath, scope: 'contents', mountRoot: v.isMountRoot, bytes: v.bytes, entries: v.entries }));
-      if (v.deleteAgain) lines.push(`AGAIN   an earlier run deleted it, but ${v.entries} entries are there now: they are deleted again`);
-    }
-    lines.push(`THEN    ${t.expunge.method} ${plan.marathonUrl}${t.expunge.path}`);
-  }
-  for (const id of plan.alreadyExpunged) lines.push('', `DONE    ${id}: expunged by an earlier run`);
-  lines.push(...refusedSection(plan.refused.map((r) => ({ item: r.task, reasons: r.reasons }))));
-  return lines.join('\n') + '\n';
-}
-
-function renderResults(results: TaskWipeResult[]): string {
-  return (
-    '\n' +
-    renderTable(
-      [
-        { header: 'TASK', value: (r: TaskWipeResult) => r.task },
-        { header: 'AGENT', value: (r) => r.host ?? 'N/A' },
-        {
-          header: 'DELETED',
-          value: (r) => (r.dataLeftOnDisk ? 'data left' : r.dataDeletedAt === null ? '-' : `${formatBytes(r.bytesDeleted)}${r.deleteConfirmed === false ? ' (not confirmed)' : ''}`),
-          align: 'right',
-        },
-        { header: 'BACKUP', value: (r) => (r.backups.length > 0 ? r.backups.join(',') : '-') },
-        { header: 'OUTCOME', value: (r) => (r.error ? `${r.outcome}: ${r.error}` : r.outcome) },
-      ],
-      results,
-    )
-  );
 }
