@@ -1,5 +1,5 @@
 import type { Ctx } from '../../context/context.js';
-import { ExitCode, sharedAgentFailureCode, usageError, type ExitCodeValue } from '../../core/errors.js';
+import { ExitCode, recoveryFixExitCode, sharedAgentFailureCode, usageError, type ExitCodeValue } from '../../core/errors.js';
 import { parseSetOption } from '../../domain/recovery/fix-plan.js';
 import type { SettingName } from '../../domain/recovery/settings.js';
 import type { AgentFixResult } from '../../operations/recovery/fix-apply.js';
@@ -119,15 +119,6 @@ export async function runFix(ctx: Ctx, options: FixOptions): Promise<ExitCodeVal
   if (rollResult?.interrupted) ctx.log.hint('Interrupted: re-run the same command to resume the roll; agents already back are not restarted again.');
   if (results.some((r) => r.outcome === 'failed' || r.outcome === 'interrupted')) ctx.log.hint('Re-run the same command to resume: files already fixed are not edited again.');
   reportUnwrittenRecords(ctx, journal);
-  return exitCodeFor(results, rollResult, refused, unread);
+  return recoveryFixExitCode(results, rollResult, refused, unread);
 }
 
-/** See README "Exit codes". */
-export function exitCodeFor(results: readonly AgentFixResult[], roll: RollResult | null, refusedInPlan: boolean, unread = false): ExitCodeValue {
-  if (results.some((r) => r.outcome === 'interrupted') || roll?.interrupted) return ExitCode.INTERRUPTED;
-  if (roll?.stoppedAt) return ExitCode.ROLL_STOPPED;
-  const failed = results.filter((r) => r.outcome === 'failed').length;
-  if (failed > 0) return failed === results.length ? ExitCode.ERROR : ExitCode.PARTIAL;
-  if (refusedInPlan || results.some((r) => r.outcome === 'refused') || (roll?.agents.some((a: RollResult['agents'][number]) => a.outcome === 'refused') ?? false)) return ExitCode.REFUSED;
-  return unread ? ExitCode.PARTIAL : ExitCode.OK;
-}

@@ -1,22 +1,17 @@
 import { Command } from 'commander';
-import type { Ctx } from '../context/context.js';
-import { ExitCode, isCliError, notFound, sharedAgentFailureCode, usageError, type ExitCodeValue } from '../core/errors.js';
-import { isValidAppId, normalizeAppId, parseTaskId } from '../domain/task-id.js';
-import { printable } from '../domain/mesos-ids.js';
-import type { Refusal, WipeCandidate } from '../domain/wipe-plan.js';
-import type { TaskWipeResult } from '../operations/wipe/execute.js';
-import { inventoryVolumes } from '../operations/volumes/list.js';
-import type { Journal } from '../journal/journal.js';
-import { instanceOf } from '../domain/wipe-recheck.js';
-import type { StatefulTaskView } from '../domain/stateful-tasks.js';
-import { renderWipePlan, renderWipeResults, reportWipeLeftovers } from '../output/wipe.js';
-import { openJournal, reportUnwrittenRecords } from '../safety/journal-open.js';
-import { acquireDestructiveLock } from '../safety/lock.js';
-import { mapSettledLimit } from '../core/map-limit.js';
-import type { Factory } from './factory.js';
-import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from './ssh-options.js';
-import { freedBy, tasksProgress, wipeSummary } from '../output/summary.js';
-import { withIdsFromStdin } from './stdin-ids.js';
+import type { Ctx } from '../../context/context.js';
+import { ExitCode, sharedAgentFailureCode, usageError, wipeExitCode, type ExitCodeValue } from '../../core/errors.js';
+import { isValidAppId, normalizeAppId, parseTaskId } from '../../domain/task-id.js';
+import { printable } from '../../domain/mesos-ids.js';
+import type { Refusal, TaskWipeResult } from '../../domain/wipe-plan.js';
+import { resolveWipeTargets, type WipeTargets } from '../../operations/wipe/targets.js';
+import { renderWipePlan, renderWipeResults, reportWipeLeftovers } from '../../output/wipe.js';
+import { openJournal, reportUnwrittenRecords } from '../../safety/journal-open.js';
+import { acquireDestructiveLock } from '../../safety/lock.js';
+import type { Factory } from '../factory.js';
+import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from '../ssh-options.js';
+import { freedBy, tasksProgress, wipeSummary } from '../../output/summary.js';
+import { withIdsFromStdin } from '../stdin-ids.js';
 
 export interface WipeOptions extends SshCommandOptions {
   app?: string;
@@ -62,9 +57,7 @@ Examples:
   return addSshOptions(cmd);
 }
 
-interface Targets {
-  appIds: string[];
-  taskIds: Set<string> | undefined;
+interface Targets extends WipeTargets {
   journalItems: string[];
 }
 
@@ -97,76 +90,13 @@ export async function run(ctx: Ctx, givenIds: string[], options: WipeOptions): P
   if (!options.dryRun) acquireDestructiveLock(ctx, clients, 'wipe');
   const journal = openJournal(ctx, clients, 'wipe', targets.journalItems);
   if (journal.all().some((e) => e.step !== 'preflight') && !options.dryRun) ctx.log.info(`Resuming an earlier run (journal ${journal.path}).`);
-  // Sent by an earlier run (done, or started and cut off): its absence from Marathon is that run's doing.
-  const expungedBefore = (task: string) => ['done', 'started'].includes(journal.status(task, 'expunge') ?? '');
-
-  // 1. Resolve the targets from Marathon. An app that is gone is fine only if this journal expunged its tasks.
-  // Resuming: a task of the interrupted run that has since disappeared is skipped, not an error.
-  const inEarlierRun = (task: string) => journal.all().some((e) => e.item === task);
-  const requestedInstances = new Set([...(targets.taskIds ?? [])].map(instanceOf));
-  const apps = await mapSettledLimit(targets.appIds, 8, (id) => clients.marathon.app(id));
-  const found = apps.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
-  apps.forEach((a, i) => {
-    if (a.status === 'fulfilled') return;
-    const requested = [...(targets.taskIds ?? [])].filter((t) => parseTaskId(t)?.appId === targets.appIds[i]);
-    const resumable = requested.length > 0 && requested.every((t) => expungedBefore(t) || inEarlierRun(t));
-    if (!resumable || !(isCliError(a.reason) && a.reason.kind === 'not-found')) throw a.reason;
-  });
-  const inventory = await inventoryVolumes(
-    clients,
-    Promise.resolve(found),
-    // Every incarnation of the requested instances: a relaunch since an interrupted run must be seen.
-    (t) => targets.taskIds === undefined || requestedInstances.has(instanceOf(t.id)),
-  );
-  const alreadyExpunged: string[] = [];
-  const vanished: string[] = [];
-  for (const id of targets.taskIds ?? []) {
-    if (inventory.tasks.some((t) => t.task === id)) continue;
-    const relaunched = inventory.tasks.some((t) => instanceOf(t.task) === instanceOf(id));
-    if (inEarlierRun(id) && (relaunched || !expungedBefore(id))) vanished.push(id);
-    else if (expungedBefore(id)) alreadyExpunged.push(id);
-    else {
-      const successor = inventory.tasks.find((t) => instanceOf(t.task) === instanceOf(id));
-      throw notFound(
-        successor
-          ? `Task '${id}' does not exist any more: its instance relaunched as ${successor.task} (${successor.state})`
-          : `Task '${id}' does not exist (or has no persistent volumes)`,
-        'Nothing was changed.',
-      );
-    }
-  }
-  const relaunchedSince: TaskWipeResult[] = [];
-  for (const id of vanished) {
-    const successor = inventory.tasks.find((t) => instanceOf(t.task) === instanceOf(id));
-    const deletedAt = journal.all().find((e) => e.item === id && e.step.startsWith('delete:') && e.status === 'done')?.ts;
-    if (successor && deletedAt) {
-      relaunchedSince.push(relaunchedResult(id, successor, deletedAt, journal));
-    } else if (successor) {
-      ctx.log.warn(`${id}: relaunched since the interrupted run as ${successor.task} (${successor.state}); nothing of it was deleted; skipped.`);
-    } else {
-      ctx.log.warn(`${id}: no longer listed by Marathon since the interrupted run (expunged by someone else); skipped.`);
-    }
-  }
-  // --all-waiting: the waiting tasks; with --skip-data, those whose agent is lost (their data is unreachable).
-  const wanted = skipData ? 'agent-lost' : 'waiting';
-  const selected = inventory.tasks.filter((t) => (targets.taskIds !== undefined ? targets.taskIds.has(t.task) : t.state === wanted));
-  if (targets.taskIds === undefined) {
-    const other = inventory.tasks.filter((t) => t.state === (skipData ? 'waiting' : 'agent-lost')).length;
-    if (other > 0) {
-      ctx.log.info(
-        skipData
-          ? `${other} waiting task(s) on live agents not included: wipe them without --skip-data.`
-          : `${other} task(s) on lost agents not included: their data is unreachable; use --skip-data to expunge them.`,
-      );
-    }
-  }
-  const candidates: WipeCandidate[] = selected.map((task) => ({
-    task,
-    volumes: inventory.details.filter((d) => d.task === task.task),
-  }));
+  // 1. Resolve the targets from Marathon (resuming: what an earlier run already did is accounted for).
+  const resolved = await resolveWipeTargets(clients, targets, journal.all(), skipData);
+  for (const note of resolved.notes) ctx.log[note.level](note.text);
+  const { inventory, candidates, alreadyExpunged, vanished, relaunchedSince } = resolved;
 
   // 2. Preflight: any doubt refuses the task; nothing is touched.
-  const { preflightWipe } = await import('../operations/wipe/preflight.js');
+  const { preflightWipe } = await import('../../operations/wipe/preflight.js');
   const uncertain = inventory.warnings.map((w) => `cannot verify: ${w}`);
   const checked = candidates.filter((c) => uncertain.length === 0 || c.task.state === 'agent-lost');
   const pre = await preflightWipe(clients, () => ctx.agents(sshFlagsFrom(options, options.yes === true)), checked, {
@@ -207,14 +137,14 @@ export async function run(ctx: Ctx, givenIds: string[], options: WipeOptions): P
   }
 
   // 4. Confirm, then 5–8: backup, delete, expunge, verify.
-  const { confirmDestruction, expectedConfirmation } = await import('../safety/confirm.js');
+  const { confirmDestruction, expectedConfirmation } = await import('../../safety/confirm.js');
   const appsInPlan = [...new Set(pre.plans.map((p) => p.app))].sort();
   await confirmDestruction(ctx, {
     yes: options.yes === true,
     expected: expectedConfirmation(pre.plans.length, appsInPlan[0]),
     question: `${skipData ? 'Expunge' : 'Delete the data of and expunge'} ${pre.plans.length} task${pre.plans.length === 1 ? '' : 's'} of ${appsInPlan.join(', ')}.`,
   });
-  const { executeWipe } = await import('../operations/wipe/execute.js');
+  const { executeWipe } = await import('../../operations/wipe/execute.js');
   const access = skipData ? undefined : await ctx.agents(sshFlagsFrom(options, true));
   const finished: TaskWipeResult[] = [];
   const verb = skipData ? 'expunging' : 'wiping';
@@ -239,40 +169,5 @@ export async function run(ctx: Ctx, givenIds: string[], options: WipeOptions): P
   reportWipeLeftovers(ctx.log, results);
   reportUnwrittenRecords(ctx, journal);
   summary(results);
-  return exitCodeFor(results, refusals);
-}
-
-/** See README "Exit codes": the worst thing that happened decides. */
-export function exitCodeFor(results: TaskWipeResult[], refusals: Refusal[]): ExitCodeValue {
-  if (results.some((r) => r.outcome === 'interrupted')) return ExitCode.INTERRUPTED;
-  if (results.some((r) => r.outcome === 'relaunched' || r.outcome === 'deleted-not-expunged')) return ExitCode.CHANGED;
-  const ok = results.filter((r) => r.outcome === 'wiped' || r.outcome === 'expunged' || r.outcome === 'skipped').length;
-  const refused = results.filter((r) => r.outcome === 'refused').length + refusals.length;
-  if (ok === results.length && refused === 0) return ExitCode.OK;
-  if (ok > 0) return ExitCode.PARTIAL;
-  return results.every((r) => r.outcome === 'refused') ? ExitCode.REFUSED : ExitCode.ERROR;
-}
-
-/** A task of the interrupted run whose data that run deleted, relaunched since on the emptied volume. */
-function relaunchedResult(id: string, successor: StatefulTaskView, deletedAt: string, journal: Journal): TaskWipeResult {
-  const backups = journal
-    .all()
-    .filter((e) => e.item === id && e.step.startsWith('backup:') && e.status === 'done' && typeof e.detail?.file === 'string')
-    .map((e) => e.detail?.file as string);
-  return {
-    app: successor.app,
-    task: id,
-    agentId: successor.agentId,
-    host: successor.host,
-    outcome: 'relaunched',
-    bytesDeleted: 0,
-    entriesDeleted: 0,
-    dataDeletedAt: deletedAt,
-    deleteConfirmed: null,
-    backups,
-    error:
-      `its data was deleted at ${deletedAt} by the interrupted run, then the instance relaunched as ${successor.task} (${successor.state}); the expunge was not sent` +
-      (backups.length > 0 ? `; the backup is at ${backups.join(', ')}` : '; no backup was made'),
-    dataLeftOnDisk: null,
-  };
+  return wipeExitCode(results, refusals.length);
 }
