@@ -135,3 +135,8 @@ export function recoveryFixExitCode(
   if (refusedInPlan || results.some((r) => r.outcome === 'refused') || (roll?.agents.some((a) => a.outcome === 'refused') ?? false)) return ExitCode.REFUSED;
   return unread ? ExitCode.PARTIAL : ExitCode.OK;
 }
+
+/** The message of whatever was thrown: an Error's own, anything else as text. */
+export function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -5,6 +5,7 @@ import { summarize, type FailOn, type RecoveryReport } from '../../domain/recove
 import { NEWEST_SYSTEMD } from '../../domain/recovery/systemd-version.js';
 import { renderRecoveryReport, reportedAgentName } from '../../output/recovery-report.js';
 import type { Factory } from '../factory.js';
+import { collect } from '../options.js';
 import type { FixOptions } from './recovery-config-fix.js';
 import { addSshOptions, sshFlagsFrom } from '../ssh-options.js';
 
@@ -15,8 +16,6 @@ export interface RecoveryConfigOptions extends FixOptions {
   origins?: boolean;
   systemd?: string;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function newCmdAgentRecoveryConfig(f: Factory, runF = run): Command {
   const cmd = new Command('recovery-config')

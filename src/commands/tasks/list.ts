@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { Ctx } from '../../context/context.js';
-import { ExitCode, type ExitCodeValue } from '../../core/errors.js';
+import { ExitCode, messageOf, type ExitCodeValue } from '../../core/errors.js';
 import { indexReservations } from '../../domain/reservations.js';
 import {
   isShown,
@@ -78,11 +78,11 @@ export async function run(ctx: Ctx, options: TasksListOptions): Promise<ExitCode
   if (tasks.status === 'fulfilled') {
     rows = selectStatefulTasks(tasks.value, reservations, filter);
     if (slaves.status === 'rejected') {
-      ctx.log.warn(`Mesos master: ${describe(slaves.reason)} — agent status unknown, lost agents cannot be detected`);
+      ctx.log.warn(`Mesos master: ${messageOf(slaves.reason)} — agent status unknown, lost agents cannot be detected`);
       exitCode = ExitCode.PARTIAL;
     }
   } else {
-    ctx.log.warn(`Marathon: ${describe(tasks.reason)} — showing volumes known to Mesos reservations only`);
+    ctx.log.warn(`Marathon: ${messageOf(tasks.reason)} — showing volumes known to Mesos reservations only`);
     // Without Marathon, the reservations are all there is: read them even if not asked for.
     const full = withReservations ? reservations : indexReservations(await mesos.slaves().catch(() => undefined));
     rows = reservationOnlyViews(full, filter);
@@ -117,8 +117,4 @@ export async function run(ctx: Ctx, options: TasksListOptions): Promise<ExitCode
     }
   }
   return exitCode;
-}
-
-function describe(reason: unknown): string {
-  return reason instanceof Error ? reason.message : String(reason);
 }
