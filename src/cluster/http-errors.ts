@@ -1,4 +1,4 @@
-import { CliError } from '../core/errors.js';
+import { CliError, messageOf } from '../core/errors.js';
 
 /**
  * Pure mapping from what happened on the wire to one operator-facing line. Every message names the
@@ -88,7 +88,7 @@ export function networkError(e: unknown, req: RequestDescription, phase: 'connec
       cause: e,
     });
   }
-  const reason = (code && NETWORK_REASONS[code]) ?? (e instanceof Error ? e.message : String(e));
+  const reason = (code && NETWORK_REASONS[code]) ?? messageOf(e);
   return new CliError('unreachable', `cannot reach ${where}: ${reason}`, { hint: URL_HINT, cause: e });
 }
 

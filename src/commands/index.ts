@@ -114,13 +114,13 @@ const entries: Entry[] = [
     name: 'wipe',
     description: 'Free waiting tasks: delete their volume data on the agent, then expunge them from Marathon (wipe=true)',
     term: 'wipe [options] [task-id...]',
-    define: async () => (await import('./wipe.js')).newCmdWipe,
+    define: async () => (await import('./wipe/wipe.js')).newCmdWipe,
   },
   {
     name: 'completion',
     description: 'Print a shell completion script (nouns, verbs and flags) for bash, zsh or fish',
     term: 'completion <shell>',
-    define: async () => (await import('./completion.js')).newCmdCompletion,
+    define: async () => (await import('./completion/completion.js')).newCmdCompletion,
   },
   {
     name: 'mock',

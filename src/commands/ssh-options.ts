@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { AgentSshFlags } from '../agent/settings.js';
 import { usageError } from '../core/errors.js';
+import { collect } from './options.js';
 
 /** The SSH options of every command that works on agents (wipe, volumes --disk-usage, recovery checks…). */
 export interface SshCommandOptions {
@@ -16,8 +17,6 @@ export interface SshCommandOptions {
   concurrency?: string;
   agentTimeout?: string;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Fresh option objects: commander keeps state on them, so each command gets its own. */
 function sshOptions(): Option[] {

@@ -103,3 +103,40 @@ export function sharedAgentFailureCode(failures: readonly CliError[], targeted: 
   if ([...codes].some((c) => c !== ExitCode.AUTH && c !== ExitCode.UNREACHABLE)) return null;
   return codes.has(ExitCode.AUTH) ? ExitCode.AUTH : ExitCode.UNREACHABLE;
 }
+
+/**
+ * `wipe`'s exit code (README "Exit codes"): the worst thing that happened decides. `outcomes` are the tasks'
+ * results; `refusedInPlan`, the tasks preflight refused (never attempted).
+ */
+export function wipeExitCode(outcomes: readonly { outcome: string }[], refusedInPlan: number): ExitCodeValue {
+  if (outcomes.some((r) => r.outcome === 'interrupted')) return ExitCode.INTERRUPTED;
+  if (outcomes.some((r) => r.outcome === 'relaunched' || r.outcome === 'deleted-not-expunged')) return ExitCode.CHANGED;
+  const ok = outcomes.filter((r) => r.outcome === 'wiped' || r.outcome === 'expunged' || r.outcome === 'skipped').length;
+  const refused = outcomes.filter((r) => r.outcome === 'refused').length + refusedInPlan;
+  if (ok === outcomes.length && refused === 0) return ExitCode.OK;
+  if (ok > 0) return ExitCode.PARTIAL;
+  return outcomes.every((r) => r.outcome === 'refused') ? ExitCode.REFUSED : ExitCode.ERROR;
+}
+
+/**
+ * `agent recovery-config --fix`'s exit code (README "Exit codes"): `results` of the edits, `roll` of the
+ * restarts (null without --restart), whether the plan refused something, whether some agent went unread.
+ */
+export function recoveryFixExitCode(
+  results: readonly { outcome: string }[],
+  roll: { interrupted?: boolean; stoppedAt?: unknown; agents: readonly { outcome: string }[] } | null,
+  refusedInPlan: boolean,
+  unread = false,
+): ExitCodeValue {
+  if (results.some((r) => r.outcome === 'interrupted') || roll?.interrupted) return ExitCode.INTERRUPTED;
+  if (roll?.stoppedAt) return ExitCode.ROLL_STOPPED;
+  const failed = results.filter((r) => r.outcome === 'failed').length;
+  if (failed > 0) return failed === results.length ? ExitCode.ERROR : ExitCode.PARTIAL;
+  if (refusedInPlan || results.some((r) => r.outcome === 'refused') || (roll?.agents.some((a) => a.outcome === 'refused') ?? false)) return ExitCode.REFUSED;
+  return unread ? ExitCode.PARTIAL : ExitCode.OK;
+}
+
+/** The message of whatever was thrown: an Error's own, anything else as text. */
+export function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

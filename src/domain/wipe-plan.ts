@@ -53,6 +53,36 @@ export interface TaskWipePlan {
   expunge: ExpungeRequest;
 }
 
+/**
+ * - wiped: data deleted and the task expunged; expunged: --skip-data, only the expunge ran
+ * - refused: a re-check right before acting said no; nothing was done to this task in this run
+ * - skipped: the task disappeared since the plan (someone else expunged it); nothing to do
+ * - deleted-not-expunged: the data is deleted, but a re-check before the expunge said no (re-run)
+ * - relaunched: the data was deleted, then Marathon relaunched the instance on the emptied volume
+ * - failed / interrupted: the step named in `error` failed or was not reached
+ */
+export type WipeOutcome = 'wiped' | 'expunged' | 'refused' | 'skipped' | 'deleted-not-expunged' | 'relaunched' | 'failed' | 'interrupted';
+
+/** Per task, what happened (README "JSON output" of `wipe`). */
+export interface TaskWipeResult {
+  app: string;
+  task: string;
+  agentId: string | null;
+  host: string | null;
+  outcome: WipeOutcome;
+  bytesDeleted: number;
+  entriesDeleted: number;
+  /** When its data was deleted (this run or an earlier one); null = not deleted. */
+  dataDeletedAt: string | null;
+  /** false: the delete ran but its report was lost; the directory was re-inspected afterwards. */
+  deleteConfirmed: boolean | null;
+  backups: string[];
+  /** The step that failed or was not reached, or why a re-check refused. */
+  error: string | null;
+  /** --skip-data: where the data stays. */
+  dataLeftOnDisk: { host: string | null; paths: string[] } | null;
+}
+
 /** A refused item of any destructive command's plan, and why (printed by output/plan.ts). */
 export interface PlannedRefusal {
   /** What was refused: a task id, an agent path, a reservation. */

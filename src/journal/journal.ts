@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, writeSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { CliError } from '../core/errors.js';
+import { CliError, messageOf } from '../core/errors.js';
 
 export type StepStatus = 'started' | 'done' | 'failed' | 'skipped';
 
@@ -223,7 +223,7 @@ export class Journal {
     try {
       done = await work();
     } catch (e) {
-      this.record(item, step, 'failed', { ...detail.failed, error: e instanceof Error ? e.message : String(e) });
+      this.record(item, step, 'failed', { ...detail.failed, error: messageOf(e) });
       throw e;
     }
     const journalError = this.record(item, step, 'done', done);
@@ -379,7 +379,7 @@ function fsyncNoFollow(path: string): void {
 function errorCode(e: unknown): string {
   if (e instanceof CliError) return e.message;
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  return code ?? (e instanceof Error ? e.message : String(e));
+  return code ?? messageOf(e);
 }
 
 /** A stable key for "the same command again": the cluster plus the sorted item ids. */

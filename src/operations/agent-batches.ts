@@ -1,4 +1,4 @@
-import { isCliError } from '../core/errors.js';
+import { messageOf } from '../core/errors.js';
 import { mapSettledLimit } from '../core/map-limit.js';
 
 export type BatchOutcome = { status: 'ran' } | { status: 'not-started' } | { status: 'failed'; error: string };
@@ -41,7 +41,7 @@ export async function runByAgent<P>(
         outcomes[i] = { status: 'ran' };
       } catch (e) {
         failed = true;
-        outcomes[i] = { status: 'failed', error: isCliError(e) || e instanceof Error ? e.message : String(e) };
+        outcomes[i] = { status: 'failed', error: messageOf(e) };
       }
       options.onItemDone?.(i);
     }

@@ -1,5 +1,6 @@
 import type { AgentFixPlan } from '../domain/recovery/fix-plan.js';
 import type { Finding } from '../domain/recovery/rules.js';
+import type { AgentFixResult } from '../operations/recovery/fix-apply.js';
 import type { RollCandidate, RollResult } from '../operations/recovery/fix-roll.js';
 import { renderTable } from './table.js';
 
@@ -82,4 +83,16 @@ export function renderRoll(r: RollResult): string {
     );
   }
   return parts.length === 0 ? '' : `${parts.join('\n\n')}\n`;
+}
+
+export function renderFixResults(results: AgentFixResult[]): string {
+  return renderTable(
+    [
+      { header: 'AGENT', value: (r: AgentFixResult) => agentLabel(r) },
+      { header: 'WRITTEN', value: (r) => r.written.map((w) => w.path).join(',') || '-' },
+      { header: 'BACKUP', value: (r) => r.written.map((w) => w.backup ?? '(new file)').join(',') || '-' },
+      { header: 'OUTCOME', value: (r) => (r.error ? `${r.outcome}: ${r.error}` : r.outcome) },
+    ],
+    results,
+  );
 }

@@ -1,5 +1,5 @@
 import type { Io } from '../core/io.js';
-import { CliError } from '../core/errors.js';
+import { CliError, messageOf } from '../core/errors.js';
 
 export interface ConfirmRequest {
   /** --yes was given: scripts confirm up front. */
@@ -50,7 +50,7 @@ export async function confirmDestruction(ctx: PromptScope, request: ConfirmReque
     if (e instanceof Error && (e.name === 'ExitPromptError' || e.name === 'AbortPromptError')) {
       throw new CliError('interrupted', `interrupted at the confirmation prompt; nothing was ${verb.past}`);
     }
-    throw new CliError('refused', `the confirmation prompt failed (${e instanceof Error ? e.message : String(e)}); nothing was ${verb.past}`);
+    throw new CliError('refused', `the confirmation prompt failed (${messageOf(e)}); nothing was ${verb.past}`);
   }
   if (answer.trim() !== request.expected) {
     throw new CliError('declined', `confirmation did not match '${request.expected}'; nothing was ${verb.past}`, {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { repoRoot, runCli, tempDir } from '../helpers/cli.js';
 import { buildProgram } from '../../src/cli.js';
-import { treeOf } from '../../src/commands/completion.js';
+import { treeOf } from '../../src/commands/completion/completion.js';
 import type { Io } from '../../src/core/io.js';
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mockArgs, runCli } from '../helpers/cli.js';
 import { defaultMockDirs, S } from '../helpers/mock-dirs.js';
 import { ExitCode } from '../../src/core/errors.js';
-import type { RestartCheckReport } from '../../src/commands/agent/restart-check.js';
+import type { RestartCheckReport } from '../../src/output/restart-check.js';
 
 const newMockDir = defaultMockDirs();
 

@@ -1,13 +1,12 @@
 import type { Ctx } from '../../context/context.js';
-import { ExitCode, sharedAgentFailureCode, usageError, type ExitCodeValue } from '../../core/errors.js';
+import { ExitCode, recoveryFixExitCode, sharedAgentFailureCode, usageError, type ExitCodeValue } from '../../core/errors.js';
 import { parseSetOption } from '../../domain/recovery/fix-plan.js';
 import type { SettingName } from '../../domain/recovery/settings.js';
 import type { AgentFixResult } from '../../operations/recovery/fix-apply.js';
 import type { FleetFixPlan } from '../../operations/recovery/fix-plan.js';
 import type { RollResult } from '../../operations/recovery/fix-roll.js';
 import { plannedRestarts } from '../../operations/recovery/fix-candidates.js';
-import { agentLabel, renderFixPlan, renderRestartPlan, renderRoll } from '../../output/recovery-fix.js';
-import { renderTable } from '../../output/table.js';
+import { agentLabel, renderFixPlan, renderFixResults, renderRestartPlan, renderRoll } from '../../output/recovery-fix.js';
 import { openJournal, reportUnwrittenRecords } from '../../safety/journal-open.js';
 import { acquireDestructiveLock } from '../../safety/lock.js';
 import { sshFlagsFrom, type SshCommandOptions } from '../ssh-options.js';
@@ -113,34 +112,13 @@ export async function runFix(ctx: Ctx, options: FixOptions): Promise<ExitCodeVal
   };
   if (ctx.opts.json) ctx.printJson(report);
   else {
-    if (results.length > 0) ctx.print(renderResults(results));
+    if (results.length > 0) ctx.print(renderFixResults(results));
     if (rollResult) ctx.print(renderRoll(rollResult));
   }
   for (const r of results.filter((x) => x.outcome !== 'fixed')) ctx.log.warn(`${agentLabel(r)}: ${r.outcome}: ${r.error}`);
   if (rollResult?.interrupted) ctx.log.hint('Interrupted: re-run the same command to resume the roll; agents already back are not restarted again.');
   if (results.some((r) => r.outcome === 'failed' || r.outcome === 'interrupted')) ctx.log.hint('Re-run the same command to resume: files already fixed are not edited again.');
   reportUnwrittenRecords(ctx, journal);
-  return exitCodeFor(results, rollResult, refused, unread);
+  return recoveryFixExitCode(results, rollResult, refused, unread);
 }
 
-/** See README "Exit codes". */
-export function exitCodeFor(results: readonly AgentFixResult[], roll: RollResult | null, refusedInPlan: boolean, unread = false): ExitCodeValue {
-  if (results.some((r) => r.outcome === 'interrupted') || roll?.interrupted) return ExitCode.INTERRUPTED;
-  if (roll?.stoppedAt) return ExitCode.ROLL_STOPPED;
-  const failed = results.filter((r) => r.outcome === 'failed').length;
-  if (failed > 0) return failed === results.length ? ExitCode.ERROR : ExitCode.PARTIAL;
-  if (refusedInPlan || results.some((r) => r.outcome === 'refused') || (roll?.agents.some((a: RollResult['agents'][number]) => a.outcome === 'refused') ?? false)) return ExitCode.REFUSED;
-  return unread ? ExitCode.PARTIAL : ExitCode.OK;
-}
-
-function renderResults(results: AgentFixResult[]): string {
-  return renderTable(
-    [
-      { header: 'AGENT', value: (r: AgentFixResult) => agentLabel(r) },
-      { header: 'WRITTEN', value: (r) => r.written.map((w) => w.path).join(',') || '-' },
-      { header: 'BACKUP', value: (r) => r.written.map((w) => w.backup ?? '(new file)').join(',') || '-' },
-      { header: 'OUTCOME', value: (r) => (r.error ? `${r.outcome}: ${r.error}` : r.outcome) },
-    ],
-    results,
-  );
-}

@@ -5,7 +5,7 @@ import type { AppCheckReport, AppCheckTarget } from '../../domain/app-check/chec
 import { parseMarathonVersion, ruleSetFor, type MarathonVersion } from '../../domain/app-check/version.js';
 import { printable } from '../../domain/mesos-ids.js';
 import { isValidAppId } from '../../domain/task-id.js';
-import { renderFinding } from '../../output/findings.js';
+import { renderAppCheckReport } from '../../output/app-check.js';
 import type { Factory } from '../factory.js';
 
 export interface AppsCheckOptions {
@@ -100,7 +100,7 @@ export async function run(ctx: Ctx, targets: string[], options: AppsCheckOptions
     failOn,
   });
   if (ctx.opts.json) ctx.printJson(report);
-  else ctx.print(renderReport(report));
+  else ctx.print(renderAppCheckReport(report));
   return report.failed ? ExitCode.CHECK_FAILED : ExitCode.OK;
 }
 
@@ -137,17 +137,4 @@ async function deployedApp(ctx: Ctx, id: string, absentIsFine: boolean): Promise
 
 function withHint(e: unknown, hint: string): unknown {
   return isCliError(e) && e.hint === undefined ? new CliError(e.kind, e.message, { hint, exitCode: e.exitCode }) : e;
-}
-
-function renderReport(r: AppCheckReport): string {
-  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
-  const compared = r.apps.some((a) => a.againstDeployed) ? ', compared with the deployed app' : '';
-  const what = r.apps.length === 1 && r.apps[0] ? `${r.apps[0].app ?? '(no id)'} (${r.apps[0].file})` : `${count(r.apps.length, 'app')} in ${count(new Set(r.apps.map((a) => a.file)).size, 'file')}`;
-  const source = r.versionSource === 'newest rules (offline)' ? 'no cluster: the newest rules' : `from ${r.versionSource}`;
-  const lines = [`${what}: Marathon ${r.marathonVersion} (${source}), rules of Marathon ${r.ruleSet}${compared}`];
-  for (const note of r.notes) lines.push(`note: ${note}`);
-  for (const f of r.findings) lines.push('', renderFinding({ ...f, who: f.app }));
-  const { error, warning, info } = r.summary;
-  lines.push('', r.findings.length === 0 ? 'No findings.' : `${count(error, 'error')}, ${count(warning, 'warning')}, ${info} info${r.failed ? ` — fails at --fail-on ${r.failOn}` : ''}`);
-  return `${lines.join('\n')}\n`;
 }

@@ -2,14 +2,13 @@ import { Command } from 'commander';
 import type { Ctx } from '../../context/context.js';
 import { CliError, usageError, type ExitCodeValue } from '../../core/errors.js';
 import type { Factory } from '../factory.js';
+import { collect } from '../options.js';
 
 export interface MockServeOptions {
   port: string;
   host: string;
   fault: string[];
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function newCmdMockServe(f: Factory, runF = run): Command {
   return new Command('serve')

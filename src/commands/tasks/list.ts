@@ -1,19 +1,16 @@
 import { Command } from 'commander';
 import type { Ctx } from '../../context/context.js';
-import { ExitCode, type ExitCodeValue } from '../../core/errors.js';
+import { ExitCode, messageOf, type ExitCodeValue } from '../../core/errors.js';
 import { indexReservations } from '../../domain/reservations.js';
 import {
   isShown,
-  mesosCheckWord,
   reservationOnlyViews,
   selectStatefulTasks,
   type StatefulTaskView,
   type TaskFilter,
 } from '../../domain/stateful-tasks.js';
 import { appFilter, parseTaskId } from '../../domain/task-id.js';
-import { paintWord } from '../../output/colour.js';
-import { renderTable, shortAgentId, type TableLayout } from '../../output/table.js';
-import type { ChalkInstance } from 'chalk';
+import { renderTasksTable } from '../../output/tasks.js';
 import type { Factory } from '../factory.js';
 import type { MarathonTask } from '../../model/marathon.js';
 
@@ -81,11 +78,11 @@ export async function run(ctx: Ctx, options: TasksListOptions): Promise<ExitCode
   if (tasks.status === 'fulfilled') {
     rows = selectStatefulTasks(tasks.value, reservations, filter);
     if (slaves.status === 'rejected') {
-      ctx.log.warn(`Mesos master: ${describe(slaves.reason)} — agent status unknown, lost agents cannot be detected`);
+      ctx.log.warn(`Mesos master: ${messageOf(slaves.reason)} — agent status unknown, lost agents cannot be detected`);
       exitCode = ExitCode.PARTIAL;
     }
   } else {
-    ctx.log.warn(`Marathon: ${describe(tasks.reason)} — showing volumes known to Mesos reservations only`);
+    ctx.log.warn(`Marathon: ${messageOf(tasks.reason)} — showing volumes known to Mesos reservations only`);
     // Without Marathon, the reservations are all there is: read them even if not asked for.
     const full = withReservations ? reservations : indexReservations(await mesos.slaves().catch(() => undefined));
     rows = reservationOnlyViews(full, filter);
@@ -120,36 +117,4 @@ export async function run(ctx: Ctx, options: TasksListOptions): Promise<ExitCode
     }
   }
   return exitCode;
-}
-
-export interface TasksTableOptions {
-  layout?: TableLayout;
-  paint?: ChalkInstance;
-  /** Add the MESOS column (the --reservations cross-check). */
-  mesos?: boolean;
-}
-
-export function renderTasksTable(rows: StatefulTaskView[], o: TasksTableOptions = {}): string {
-  const layout = o.layout ?? { wide: true };
-  const word = (w: string) => (o.paint ? paintWord(o.paint, w) : w);
-  return renderTable(
-    [
-      { header: 'APP', value: (r: StatefulTaskView) => r.app, shrink: true },
-      { header: 'TASK', value: (r) => r.task, shrink: 'middle' },
-      { header: 'HOST', value: (r) => r.host ?? 'N/A' },
-      { header: 'AGENT', value: (r) => (r.agentId === null ? 'N/A' : shortAgentId(r.agentId, layout)) },
-      { header: 'STATE', value: (r) => word(r.state) },
-      ...(o.mesos ? [{ header: 'MESOS', value: (r: StatefulTaskView) => word(mesosCheckWord(r)) }] : []),
-      { header: 'VOLUMES', value: (r) => r.volumes.map((v) => v.containerPath).join(','), shrink: true },
-      { header: 'MARATHON STATE', value: (r) => r.marathonState ?? 'N/A', wide: true },
-      { header: 'AGENT STATUS', value: (r) => r.agentStatus, wide: true },
-      { header: 'ROLE', value: (r) => r.role ?? 'N/A', wide: true },
-    ],
-    rows,
-    layout,
-  );
-}
-
-function describe(reason: unknown): string {
-  return reason instanceof Error ? reason.message : String(reason);
 }

@@ -2,13 +2,12 @@ import { Command } from 'commander';
 import type { Ctx } from '../../context/context.js';
 import { notFound, sharedAgentFailureCode, usageError, ExitCode, type ExitCodeValue } from '../../core/errors.js';
 import { parseTaskId } from '../../domain/task-id.js';
-import type { StatefulTaskView } from '../../domain/stateful-tasks.js';
 import { isStatefulTask } from '../../domain/waiting.js';
-import type { VolumeDetail } from '../../domain/volume-details.js';
 import { printable } from '../../domain/mesos-ids.js';
 import { inventoryVolumes } from '../../operations/volumes/list.js';
 import type { Factory } from '../factory.js';
 import { agentsProgress } from '../../output/summary.js';
+import { renderTaskShow } from '../../output/tasks.js';
 import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from '../ssh-options.js';
 
 export interface TasksShowOptions extends SshCommandOptions {
@@ -74,47 +73,4 @@ export async function run(ctx: Ctx, taskId: string, options: TasksShowOptions = 
   const unmeasured = options.diskUsage ? inventory.details.filter((d) => d.sizeOnDisk === null).length : 0;
   if (sshFailure !== null) return sshFailure;
   return inventory.warnings.length > 0 || unmeasured > 0 ? ExitCode.PARTIAL : ExitCode.OK;
-}
-
-export function renderTaskShow(task: StatefulTaskView, volumes: VolumeDetail[]): string {
-  const lines = [
-    ...keyValues([
-      ['TASK', task.task],
-      ['APP', task.app],
-      ['STATE', task.state],
-      ['AGENT', `${task.agentId ?? 'N/A'} (${task.host ?? 'no host'}, ${task.agentStatus})`],
-    ]),
-  ];
-  if (task.note) lines.push(...keyValues([['NOTE', task.note]]));
-  for (const v of volumes) {
-    lines.push('', `VOLUME ${v.containerPath}`);
-    lines.push(...renderVolume(v).map((l) => `  ${l}`));
-  }
-  return lines.join('\n') + '\n';
-}
-
-export function renderVolume(v: VolumeDetail): string[] {
-  const id = v.persistenceIdValid ? v.persistenceId : `${printable(v.persistenceId)} (INVALID: ${v.persistenceIdProblem})`;
-  const mesos = v.mesos.volumeKnown
-    ? `volume known${v.mesos.inUse ? ', in use by a container' : ''}${v.mesos.source && v.mesos.source !== 'ROOT' ? `, ${v.mesos.source} disk` : ''}`
-    : v.mesos.reservationKnown
-      ? 'reservation known, volume not listed'
-      : 'not known to the Mesos master';
-  const pairs: [string, string][] = [
-    ['PERSISTENCE ID', id],
-    ['MODE', v.mode ?? 'N/A'],
-    ['SIZE', v.sizeMb === null ? 'N/A' : `${v.sizeMb} MiB${v.type ? ` (${v.type})` : ''}`],
-    ['ROLE', v.role === null ? 'unknown' : `${v.role}${v.roleSource ? ` (from ${v.roleSource})` : ''}`],
-    ['WORK DIR', `${v.workDir} (${v.workDirSource === 'agent-flags' ? 'agent /flags' : 'DC/OS default'})`],
-    ['HOST PATH', v.hostPath === null ? `unavailable: ${v.hostPathProblem}` : `${v.hostPath}${v.isMountRoot ? '  (mount root: contents only)' : ''}`],
-    ['MESOS', mesos],
-    ['ON DISK', v.sizeOnDisk === null ? 'not measured' : `${v.sizeOnDisk} bytes`],
-  ];
-  for (const note of v.notes) pairs.push(['NOTE', note]);
-  return keyValues(pairs);
-}
-
-function keyValues(pairs: [string, string][]): string[] {
-  const width = Math.max(...pairs.map(([k]) => k.length));
-  return pairs.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
 }

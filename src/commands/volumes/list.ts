@@ -2,18 +2,11 @@ import { Command } from 'commander';
 import type { Ctx } from '../../context/context.js';
 import { ExitCode, sharedAgentFailureCode, type ExitCodeValue } from '../../core/errors.js';
 import { appFilter, normalizeAppId } from '../../domain/task-id.js';
-import { printable } from '../../domain/mesos-ids.js';
-import type { VolumeDetail } from '../../domain/volume-details.js';
 import { inventoryVolumes } from '../../operations/volumes/list.js';
-import { formatBytes } from '../../output/bytes.js';
-import { paintWord } from '../../output/colour.js';
-import { renderTable, shortAgentId, type TableLayout } from '../../output/table.js';
-import type { ChalkInstance } from 'chalk';
+import { renderVolumesTable } from '../../output/volumes.js';
 import type { Factory } from '../factory.js';
 import { agentsProgress } from '../../output/summary.js';
 import { addSshOptions, sshFlagsFrom, type SshCommandOptions } from '../ssh-options.js';
-
-export { formatBytes };
 
 export interface VolumesListOptions extends SshCommandOptions {
   app?: string;
@@ -86,28 +79,4 @@ export async function run(ctx: Ctx, options: VolumesListOptions): Promise<ExitCo
   else ctx.print(renderVolumesTable(details, ctx.layout, ctx.paint));
   if (sshFailure !== null) return sshFailure;
   return inventory.warnings.length > 0 || unmeasured > 0 ? ExitCode.PARTIAL : ExitCode.OK;
-}
-
-export function renderVolumesTable(rows: VolumeDetail[], layout: TableLayout = { wide: true }, paint?: ChalkInstance): string {
-  const word = (w: string) => (paint ? paintWord(paint, w) : w);
-  return renderTable(
-    [
-      { header: 'APP', value: (r: VolumeDetail) => r.app, shrink: true },
-      { header: 'TASK', value: (r) => r.task, shrink: 'middle' },
-      { header: 'STATE', value: (r) => word(r.taskState) },
-      { header: 'HOST', value: (r) => r.host ?? 'N/A' },
-      { header: 'AGENT', value: (r) => (r.agentId === null ? 'N/A' : shortAgentId(r.agentId, layout)), wide: true },
-      { header: 'CONTAINER PATH', value: (r) => r.containerPath, shrink: true },
-      { header: 'PERSISTENCE ID', value: (r) => printable(r.persistenceId), wide: true },
-      { header: 'MESOS', value: (r) => (r.mesos.volumeKnown ? 'known' : 'unknown') },
-      { header: 'ON DISK', value: (r) => (r.sizeOnDisk === null ? '-' : formatBytes(r.sizeOnDisk)), align: 'right' },
-      {
-        header: 'HOST PATH',
-        value: (r) => (r.hostPath === null ? `(unavailable: ${r.hostPathProblem})` : printable(r.hostPath)),
-        shrink: 'middle',
-      },
-    ],
-    rows,
-    layout,
-  );
 }

@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import type { Ctx } from '../../context/context.js';
 import { ExitCode, sharedAgentFailureCode, type ExitCodeValue } from '../../core/errors.js';
-import type { OrphanData } from '../../domain/orphan-data.js';
 import type { OrphanReservation } from '../../domain/orphan-reservations.js';
 import type { PurgePlan, PurgeResult } from '../../operations/orphans/purge.js';
 import type { ReleaseResult } from '../../operations/orphans/release.js';

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { AgentAccess } from '../../agent/access.js';
 import { fanOutByAgent } from '../../agent/fanout.js';
 import type { ClusterClients } from '../../context/context.js';
-import { isCliError, type CliError } from '../../core/errors.js';
+import { isCliError, messageOf, type CliError } from '../../core/errors.js';
 import { remoteRefusals, taskPlan, volumeRefusals, type Refusal, type RemoteVolumeFacts, type TaskWipePlan, type WipeCandidate } from '../../domain/wipe-plan.js';
 import { preflightWipe } from '../wipe/preflight.js';
 import { recheckPlan } from '../wipe/recheck.js';
@@ -156,7 +156,7 @@ export async function runBackups(
         const a = written.manifest.archive;
         Object.assign(result, { outcome: 'backed-up', archive: written.archive, manifest: written.manifestFile, entries: a.entries, bytes: a.bytes, sha256: a.sha256, warning: written.warning ?? null });
       } catch (e) {
-        result.error = e instanceof Error ? e.message : String(e);
+        result.error = messageOf(e);
         if (isCliError(e) && e.kind === 'refused') result.outcome = 'refused';
       }
     }

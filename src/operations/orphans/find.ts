@@ -3,7 +3,7 @@ import { fanOut } from '../../agent/fanout.js';
 import type { ClusterClients } from '../../context/context.js';
 import type { MarathonInfo, MarathonPodInstance, MarathonTask } from '../../model/marathon.js';
 import type { MesosAgent, MesosSlaves } from '../../model/mesos.js';
-import { isCliError, type CliError } from '../../core/errors.js';
+import { isCliError, messageOf, type CliError } from '../../core/errors.js';
 import { classifyVolumeDirs, type OrphanData, type RoleDirListing, type SkippedEntry } from '../../domain/orphan-data.js';
 import { agentListingGap, marathonClaims, rolesDirOf, type MarathonClaims } from '../../domain/orphan-evidence.js';
 import { findOrphanReservations, type OrphanReservation } from '../../domain/orphan-reservations.js';
@@ -63,7 +63,7 @@ export async function orphanReservationsOf(clients: ClusterClients, slaves: Meso
     const registeredFrameworks = new Set((state.frameworks ?? []).map((f) => f.id));
     return { reservations: findOrphanReservations({ ...input, registeredFrameworks }) };
   } catch (e) {
-    return { reservations: first, warning: `Mesos master /state: ${message(e)} — other frameworks' registration unknown` };
+    return { reservations: first, warning: `Mesos master /state: ${messageOf(e)} — other frameworks' registration unknown` };
   }
 }
 
@@ -88,7 +88,7 @@ export async function findOrphans(
   const warnings: string[] = [];
   let reservations: OrphanReservation[] = [];
   if (view instanceof Error) {
-    warnings.push(`Marathon: ${message(view)} — orphan reservations not checked, and no volume directory is called orphaned`);
+    warnings.push(`Marathon: ${messageOf(view)} — orphan reservations not checked, and no volume directory is called orphaned`);
   } else {
     const found = await orphanReservationsOf(clients, slaves, view);
     reservations = found.reservations;
@@ -177,8 +177,4 @@ async function listRolesDir(agents: AgentAccess, target: ReturnType<AgentAccess[
     else listing.push({ roleDir, entries: (await agents.fs.list(target, `${rolesDir}/${roleDir.name}`, { signal })).entries });
   }
   return listing;
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -5,7 +5,7 @@ import type { AgentTarget } from '../../agent/settings.js';
 import { SudoRefusedError } from '../../agent/ssh-errors.js';
 import type { ClusterClients } from '../../context/context.js';
 import type { MesosAgent } from '../../model/mesos.js';
-import { CliError, isCliError } from '../../core/errors.js';
+import { CliError, isCliError, messageOf } from '../../core/errors.js';
 import { decodeRoleDir, orphanProblem, type OrphanData } from '../../domain/orphan-data.js';
 import { notOrphan, type MarathonClaims } from '../../domain/orphan-evidence.js';
 import { remotePathProblem } from '../../domain/remote-path.js';
@@ -83,11 +83,11 @@ async function readFresh(clients: ClusterClients, agentIds: readonly string[]): 
   const problems: string[] = [];
   const [slaves, view, flags] = await Promise.all([
     clients.mesos.slaves([...agentIds]).catch((e: unknown) => {
-      problems.push(`could not re-read the Mesos master's /slaves: ${message(e)}`);
+      problems.push(`could not re-read the Mesos master's /slaves: ${messageOf(e)}`);
       return undefined;
     }),
     readMarathonView(clients).catch((e: unknown) => {
-      problems.push(`could not re-read Marathon: ${message(e)}; whether a task still lists the persistence id is unknown`);
+      problems.push(`could not re-read Marathon: ${messageOf(e)}; whether a task still lists the persistence id is unknown`);
       return undefined;
     }),
     Promise.all(agentIds.map((id) => clients.mesos.agentFlags(id).then((f) => f.work_dir, () => undefined))),
@@ -254,20 +254,16 @@ async function removeFenced(agents: AgentAccess, target: AgentTarget, o: PurgePl
     try {
       [now] = await agents.fs.inspect(target, [o.path]);
     } catch {
-      throw new CliError('remote', `${message(e)}; the directory could not be re-inspected: whether anything was removed is unknown (re-run to re-inspect)`);
+      throw new CliError('remote', `${messageOf(e)}; the directory could not be re-inspected: whether anything was removed is unknown (re-run to re-inspect)`);
     }
-    if (now?.stat === null) return { removed: o.entries ?? 0, bytes: o.bytes, confirmed: false, lostReport: message(e) };
+    if (now?.stat === null) return { removed: o.entries ?? 0, bytes: o.bytes, confirmed: false, lostReport: messageOf(e) };
     const entries = now?.size?.entries;
     const entriesGone = o.entries !== null && entries !== undefined ? Math.max(0, o.entries - entries) : 0;
     const bytesGone = o.bytes !== null && now?.size ? Math.max(0, o.bytes - now.size.bytes) : 0;
     throw new LostReport(
-      `${message(e)}; re-inspected: ${entriesGone} of ${o.entries ?? '?'} entries (${bytesGone} bytes) are gone, ${entries ?? '?'} remain`,
+      `${messageOf(e)}; re-inspected: ${entriesGone} of ${o.entries ?? '?'} entries (${bytesGone} bytes) are gone, ${entries ?? '?'} remain`,
       bytesGone,
       entriesGone,
     );
   }
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

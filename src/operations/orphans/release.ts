@@ -5,6 +5,7 @@ import type { Journal } from '../../journal/journal.js';
 import type { PlannedRefusal } from '../../domain/wipe-plan.js';
 import { runByAgent } from '../agent-batches.js';
 import { orphanReservationsOf, readMarathonView } from './find.js';
+import { messageOf } from '../../core/errors.js';
 
 export interface ReleaseResult {
   key: string;
@@ -107,7 +108,7 @@ async function stillOrphan(clients: ClusterClients, r: OrphanReservation): Promi
     const [view, slaves] = await Promise.all([readMarathonView(clients), clients.mesos.slaves([r.agentId])]);
     now = (await orphanReservationsOf(clients, slaves, view)).reservations.find((x) => x.key === r.key);
   } catch (e) {
-    return `could not re-read Marathon and the master: ${e instanceof Error ? e.message : String(e)}`;
+    return `could not re-read Marathon and the master: ${messageOf(e)}`;
   }
   if (now === undefined) return 'no longer an orphan: Marathon or the master changed since the plan';
   return now.blocked ?? undefined;

@@ -7,7 +7,7 @@ import { localConfigReader, sshConfigReader } from '../../agent/config-reader.js
 import type { ClusterClients } from '../../cluster/clients.js';
 import { collectAgentConfig, type CollectedConfig } from '../../domain/recovery/collect.js';
 import { looksLikeAgentId, selectAgents } from '../../domain/agent-selection.js';
-import { notFound, usageError, type CliError } from '../../core/errors.js';
+import { messageOf, notFound, usageError, type CliError } from '../../core/errors.js';
 import type { MesosAgent } from '../../model/mesos.js';
 import { layerSettings, type EnvFileInput } from '../../domain/recovery/layering.js';
 import { agentReport, unreachableReport, type AgentIdentity, type AgentReport, type ClusterReport } from '../../domain/recovery/report.js';
@@ -195,7 +195,6 @@ async function gatherClusterFacts(clients: ClusterClients): Promise<{ window: Re
   };
 }
 
-const messageOf = (reason: unknown) => (reason instanceof Error ? reason.message : String(reason));
 
 /**
  * `--file`: each path is an EnvironmentFile, or a directory laid out like an agent's `/`. No cluster needed.

@@ -7,6 +7,7 @@ import { nextToRestart, type RollSlot } from '../../domain/recovery/roll-order.j
 import { parseSettingValue, sameSettingValue, type SettingName } from '../../domain/recovery/settings.js';
 import type { Journal } from '../../journal/journal.js';
 import { checkRestart } from '../agents/restart-check.js';
+import { messageOf } from '../../core/errors.js';
 
 /**
  * `--restart`: the agents whose files were fixed (or differ from what they run) are restarted one at a time
@@ -152,7 +153,7 @@ async function restartOne(
     );
     return { ...base, outcome: 'restarted', tasksKept: (outcome.detail?.tasksKept as number) ?? survivors.length, error: null };
   } catch (e) {
-    return { ...base, outcome: o.signal.aborted ? 'not-reached' : 'failed', tasksKept: null, error: e instanceof Error ? e.message : String(e) };
+    return { ...base, outcome: o.signal.aborted ? 'not-reached' : 'failed', tasksKept: null, error: messageOf(e) };
   }
 }
 

@@ -6,6 +6,7 @@ import { isStatefulTask } from '../../domain/waiting.js';
 import { compareViews, statefulTaskView, type StatefulTaskView } from '../../domain/stateful-tasks.js';
 import { volumeDetails, workDirFrom, type AgentWorkDir, type VolumeDetail } from '../../domain/volume-details.js';
 import { mapSettledLimit } from '../../core/map-limit.js';
+import { messageOf } from '../../core/errors.js';
 
 export interface VolumeInventory {
   /** The selected stateful tasks, in app/task order. */
@@ -30,7 +31,7 @@ export async function inventoryVolumes(
   const [apps, info] = await Promise.allSettled([appsRequest, clients.marathon.info()]);
   if (apps.status === 'rejected') throw apps.reason;
   const warnings: string[] = [];
-  if (info.status === 'rejected') warnings.push(`Marathon /v2/info: ${message(info.reason)} — mesos_role unknown`);
+  if (info.status === 'rejected') warnings.push(`Marathon /v2/info: ${messageOf(info.reason)} — mesos_role unknown`);
   const marathonRole = info.status === 'fulfilled' ? (info.value as MarathonInfo).marathon_config.mesos_role : undefined;
 
   const entries = apps.value
@@ -47,7 +48,7 @@ export async function inventoryVolumes(
     agentIds.length === 0 ? Promise.resolve<MesosSlaves>({ slaves: [] }) : clients.mesos.slaves(agentIds).catch((e: unknown) => e as Error),
     mapSettledLimit(agentIds, AGENT_FLAGS_CONCURRENCY, (id) => clients.mesos.agentFlags(id)),
   ]);
-  if (slaves instanceof Error) warnings.push(`Mesos master: ${message(slaves)} — reservations unknown`);
+  if (slaves instanceof Error) warnings.push(`Mesos master: ${messageOf(slaves)} — reservations unknown`);
   const reservations = indexReservations(slaves instanceof Error ? undefined : slaves);
 
   const workDirs = new Map<string, AgentWorkDir>();
@@ -55,7 +56,7 @@ export async function inventoryVolumes(
     const r = flags[i];
     if (r?.status === 'fulfilled') workDirs.set(id, workDirFrom(r.value));
     else if (reservations.presenceOf(id) === 'gone') workDirs.set(id, workDirFrom(undefined, 'the agent is no longer known to the Mesos master'));
-    else workDirs.set(id, workDirFrom(undefined, `agent /flags: ${message(r?.reason)}`));
+    else workDirs.set(id, workDirFrom(undefined, `agent /flags: ${messageOf(r?.reason)}`));
   });
   const details = entries.flatMap(({ app, task }) =>
     volumeDetails({
@@ -68,8 +69,4 @@ export async function inventoryVolumes(
   );
   const tasks = entries.map(({ task }) => statefulTaskView(task, reservations));
   return { tasks, details, reservations, warnings };
-}
-
-function message(reason: unknown): string {
-  return reason instanceof Error ? reason.message : String(reason);
 }

@@ -12,36 +12,9 @@ import { runByAgent } from '../agent-batches.js';
 import { step } from './preflight.js';
 import { recheckPlan } from './recheck.js';
 import { instanceOf } from '../../domain/wipe-recheck.js';
+import type { TaskWipeResult } from '../../domain/wipe-plan.js';
 
-/**
- * - wiped: data deleted and the task expunged; expunged: --skip-data, only the expunge ran
- * - refused: a re-check right before acting said no; nothing was done to this task in this run
- * - skipped: the task disappeared since the plan (someone else expunged it); nothing to do
- * - deleted-not-expunged: the data is deleted, but a re-check before the expunge said no (re-run)
- * - relaunched: the data was deleted, then Marathon relaunched the instance on the emptied volume
- * - failed / interrupted: the step named in `error` failed or was not reached
- */
-export type WipeOutcome = 'wiped' | 'expunged' | 'refused' | 'skipped' | 'deleted-not-expunged' | 'relaunched' | 'failed' | 'interrupted';
-
-/** Per task, what happened (README "JSON output" of `wipe`). */
-export interface TaskWipeResult {
-  app: string;
-  task: string;
-  agentId: string | null;
-  host: string | null;
-  outcome: WipeOutcome;
-  bytesDeleted: number;
-  entriesDeleted: number;
-  /** When its data was deleted (this run or an earlier one); null = not deleted. */
-  dataDeletedAt: string | null;
-  /** false: the delete ran but its report was lost; the directory was re-inspected afterwards. */
-  deleteConfirmed: boolean | null;
-  backups: string[];
-  /** The step that failed or was not reached, or why a re-check refused. */
-  error: string | null;
-  /** --skip-data: where the data stays. */
-  dataLeftOnDisk: { host: string | null; paths: string[] } | null;
-}
+export type { TaskWipeResult, WipeOutcome } from '../../domain/wipe-plan.js';
 
 export interface ExecuteOptions {
   journal: Journal;

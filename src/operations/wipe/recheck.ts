@@ -1,11 +1,10 @@
 import type { ClusterClients } from '../../context/context.js';
-import { isCliError } from '../../core/errors.js';
+import { isCliError, messageOf } from '../../core/errors.js';
 import { indexReservations } from '../../domain/reservations.js';
 import { recheckTask, type FreshView, type RecheckVerdict } from '../../domain/wipe-recheck.js';
 import type { TaskWipePlan } from '../../domain/wipe-plan.js';
 
 const notFound = (e: unknown) => isCliError(e) && e.kind === 'not-found';
-const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** The part of a plan a re-check needs. */
 export type RecheckTarget = Pick<TaskWipePlan, 'app' | 'task' | 'agentId' | 'skipData'> & {
@@ -35,15 +34,15 @@ export async function recheckPlans(clients: ClusterClients, plans: readonly Rech
     const failures: string[] = [];
     const [app, tasks] = appReads[apps.indexOf(plan.app)] ?? [];
     const appGone = app !== undefined && !app.ok && notFound(app.error);
-    if (app && !app.ok && !appGone) failures.push(`could not re-read app ${plan.app}: ${why(app.error)}`);
-    if (tasks && !tasks.ok && !appGone) failures.push(`could not re-read the tasks of ${plan.app}: ${why(tasks.error)}`);
-    if (!deployments.ok) failures.push(`could not re-read the deployments in progress: ${why(deployments.error)}`);
+    if (app && !app.ok && !appGone) failures.push(`could not re-read app ${plan.app}: ${messageOf(app.error)}`);
+    if (tasks && !tasks.ok && !appGone) failures.push(`could not re-read the tasks of ${plan.app}: ${messageOf(tasks.error)}`);
+    if (!deployments.ok) failures.push(`could not re-read the deployments in progress: ${messageOf(deployments.error)}`);
     const agentId = plan.agentId ?? '';
     const slave = slaves[agents.indexOf(agentId)];
-    if (slave && !slave.ok) failures.push(`could not re-read the master's view of the agent: ${why(slave.error)}`);
+    if (slave && !slave.ok) failures.push(`could not re-read the master's view of the agent: ${messageOf(slave.error)}`);
     const state = plan.skipData ? undefined : states[dataAgents.indexOf(agentId)];
     // A removed agent's endpoints answer 404: the master's view says why.
-    if (state && !state.ok && !notFound(state.error)) failures.push(`could not re-read the agent's own state: ${why(state.error)}`);
+    if (state && !state.ok && !notFound(state.error)) failures.push(`could not re-read the agent's own state: ${messageOf(state.error)}`);
     if (failures.length > 0) return { ok: false, relaunched: false, gone: false, reasons: failures };
     const fresh: FreshView = {
       app: app?.ok ? app.value : null,

@@ -2,12 +2,10 @@ import { Command } from 'commander';
 import type { Ctx } from '../../../context/context.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../../../core/errors.js';
 import { describeMachine, sameMachine, transitionProblem } from '../../../domain/maintenance.js';
-import type { AppImpact } from '../../../domain/restart-check/impact.js';
-import type { MachineTarget } from '../../../operations/agents/maintenance.js';
 import { openJournal, reportUnwrittenRecords } from '../../../safety/journal-open.js';
 import { acquireDestructiveLock } from '../../../safety/lock.js';
-import { machineLines, requestLine } from '../../../output/maintenance.js';
-import { refusedSection, type PlannedRefusal } from '../../../output/plan.js';
+import { renderDownPlan, requestLine, type DownPlan } from '../../../output/maintenance.js';
+import type { PlannedRefusal } from '../../../output/plan.js';
 import type { Factory } from '../../factory.js';
 
 export interface DownOptions {
@@ -39,17 +37,6 @@ Examples:
   $ stateful-ops agent maintenance down --yes --force 127.0.0.167`,
     )
     .action(async (agents: string[], options: DownOptions, c: Command) => f.execute(c, (ctx) => runF(ctx, agents, options)));
-}
-
-export interface DownPlan {
-  machines: MachineTarget[];
-  alreadyDown: MachineTarget[];
-  killed: { agentId: string | null; task: string; framework: string; app: string | null; resident: boolean }[];
-  statefulApps: AppImpact[];
-  forced: boolean;
-  refused: PlannedRefusal[];
-  request: { method: 'POST'; url: string; body: unknown } | null;
-  journal: string;
 }
 
 export async function run(ctx: Ctx, agents: string[], options: DownOptions): Promise<ExitCodeValue> {
@@ -101,10 +88,10 @@ export async function run(ctx: Ctx, agents: string[], options: DownOptions): Pro
 
   if (options.dryRun) {
     if (ctx.opts.json) ctx.printJson({ dryRun: true, ...plan });
-    else ctx.print(renderPlan(plan));
+    else ctx.print(renderDownPlan(plan));
     return refused.length > 0 ? ExitCode.REFUSED : ExitCode.OK;
   }
-  if (!ctx.opts.json) ctx.print(renderPlan(plan));
+  if (!ctx.opts.json) ctx.print(renderDownPlan(plan));
   if (refused.length > 0) {
     if (ctx.opts.json) ctx.printJson({ ...plan, result: null });
     return ExitCode.REFUSED;
@@ -145,22 +132,4 @@ export async function run(ctx: Ctx, agents: string[], options: DownOptions): Pro
     return ExitCode.PARTIAL;
   }
   return ExitCode.OK;
-}
-
-export function renderPlan(plan: DownPlan): string {
-  const n = plan.machines.length;
-  const lines = [`Plan: bring ${n} machine${n === 1 ? '' : 's'} DOWN (the master shuts their agents down; every task there is killed)`];
-  lines.push(...machineLines(plan.machines));
-  for (const t of plan.killed) {
-    const what = t.app ? `${t.app}${t.resident ? ', resident: waits on its reservation until the machine is up' : ', rescheduled elsewhere'}` : `${t.framework}: its framework decides where it goes`;
-    lines.push(`KILL    ${t.task} (${what})`);
-  }
-  for (const a of plan.statefulApps.filter((x) => x.losesLastInstance)) {
-    lines.push(`LOSES   ${a.app}: last running instance${a.onlyCopy ? '; these agents hold the only copy of its data' : ''}${plan.forced ? ' (--force)' : ''}`);
-  }
-  if (n > 0) lines.push('KEEP    reservations and persistent volumes on the agents (nothing is deleted)');
-  for (const t of plan.alreadyDown) lines.push(`DONE    ${describeMachine(t.machine)} is DOWN already`);
-  if (plan.request) lines.push(`SEND    ${requestLine(plan.request.method, plan.request.url, plan.request.body)}`);
-  lines.push(...refusedSection(plan.refused));
-  return `${lines.join('\n')}\n`;
 }

@@ -3,10 +3,9 @@ import type { Ctx } from '../../../context/context.js';
 import { ExitCode, type ExitCodeValue } from '../../../core/errors.js';
 import type { MachineId, MesosMasterState } from '../../../model/mesos.js';
 import type { MarathonApp } from '../../../model/marathon.js';
-import { describeMachine, machineOfAgent, maintenanceMachines, modeOf, sameMachine, windowOf, type MachineMode } from '../../../domain/maintenance.js';
+import { machineOfAgent, maintenanceMachines, modeOf, sameMachine, windowOf } from '../../../domain/maintenance.js';
 import { isLaunched, isStatefulTask } from '../../../domain/waiting.js';
-import { describeWindow } from '../../../output/maintenance.js';
-import { renderTable } from '../../../output/table.js';
+import { describeWindow, renderMaintenanceStatus, type FrameworkAnswer, type MachineStatus } from '../../../output/maintenance.js';
 import type { Factory } from '../../factory.js';
 
 export function newCmdMaintenanceStatus(f: Factory, runF = run): Command {
@@ -24,25 +23,6 @@ Examples:
   $ stateful-ops --json agent maintenance status | jq '.machines[] | select(.mode == "DOWN")'`,
     )
     .action(async (_options: unknown, c: Command) => f.execute(c, (ctx) => runF(ctx)));
-}
-
-export interface FrameworkAnswer {
-  frameworkId: string;
-  name: string | null;
-  /** Tasks it runs on the machine's agents. */
-  tasks: number;
-  answer: 'ACCEPT' | 'DECLINE' | 'UNKNOWN' | 'no answer';
-  at: string | null;
-}
-
-export interface MachineStatus {
-  machine: MachineId;
-  mode: MachineMode;
-  window: string;
-  agents: string[];
-  frameworks: FrameworkAnswer[];
-  /** Resident Marathon tasks whose agent is on this machine and that are not running: they wait for it. */
-  waiting: { app: string; task: string }[];
 }
 
 export async function run(ctx: Ctx): Promise<ExitCodeValue> {
@@ -77,7 +57,7 @@ export async function run(ctx: Ctx): Promise<ExitCodeValue> {
   });
   for (const n of notes) ctx.log.warn(n);
   if (ctx.opts.json) ctx.printJson({ machines, notes });
-  else ctx.print(renderStatus(machines));
+  else ctx.print(renderMaintenanceStatus(machines));
   return notes.length > 0 ? ExitCode.PARTIAL : ExitCode.OK;
 }
 
@@ -108,20 +88,4 @@ function waitingOn(apps: MarathonApp[] | null, machine: MachineId): MachineStatu
       .filter((t) => isStatefulTask(t) && t.host !== undefined && hosts.includes(t.host.toLowerCase()) && !isLaunched(t))
       .map((t) => ({ app: app.id, task: t.id })),
   );
-}
-
-function renderStatus(machines: MachineStatus[]): string {
-  if (machines.length === 0) return 'No machine is scheduled for maintenance or down.\n';
-  const table = renderTable(
-    [
-      { header: 'MACHINE', value: (m: MachineStatus) => describeMachine(m.machine) },
-      { header: 'MODE', value: (m) => m.mode },
-      { header: 'WINDOW', value: (m) => m.window },
-      { header: 'AGENTS', value: (m) => m.agents.join(',') || '-' },
-      { header: 'INVERSE OFFERS', value: (m) => m.frameworks.map((f) => `${f.name ?? f.frameworkId} ${f.answer}`).join(', ') || '-' },
-    ],
-    machines,
-  ).trimEnd();
-  const waiting = machines.flatMap((m) => m.waiting.map((w) => `  ${describeMachine(m.machine)}: ${w.app} ${w.task}`));
-  return `${table}\n${waiting.length > 0 ? `\nRESIDENT TASKS WAITING FOR THEIR MACHINE (reservation kept; relaunched once it is up)\n${waiting.join('\n')}\n` : ''}`;
 }

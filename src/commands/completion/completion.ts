@@ -1,8 +1,8 @@
 import { Argument, Command } from 'commander';
-import type { Ctx } from '../context/context.js';
-import { ExitCode, type ExitCodeValue } from '../core/errors.js';
-import { completionScript, type CompletionTree, type Shell } from '../output/completion.js';
-import type { Factory } from './factory.js';
+import type { Ctx } from '../../context/context.js';
+import { ExitCode, type ExitCodeValue } from '../../core/errors.js';
+import { completionScript, type CompletionTree, type Shell } from '../../output/completion.js';
+import type { Factory } from '../factory.js';
 
 export function newCmdCompletion(f: Factory, runF = run): Command {
   return new Command('completion')
