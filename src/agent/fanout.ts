@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { CliError, isCliError } from '../core/errors.js';
+import { CliError, isCliError, messageOf } from '../core/errors.js';
 import { mapSettledLimit } from '../core/map-limit.js';
 import { agentLabel, type AgentTarget } from './settings.js';
 import { formatSeconds } from './ssh-errors.js';
@@ -72,8 +72,7 @@ async function runOne<T>(
 
 function asCliError(agent: AgentTarget, e: unknown): CliError {
   if (isCliError(e)) return e;
-  const message = e instanceof Error ? e.message : String(e);
-  return new CliError('error', `agent ${agentLabel(agent)}: ${message}`, { cause: e });
+  return new CliError('error', `agent ${agentLabel(agent)}: ${messageOf(e)}`, { cause: e });
 }
 
 export interface AgentGroup<I, T> {
