@@ -1,4 +1,3 @@
-import type { Logger } from '../core/log.js';
 import { AgentFs } from './operations.js';
 import type { AgentSshFlags, AgentSshSettings, AgentTarget } from './settings.js';
 import { AgentShell } from './ssh.js';

@@ -4,7 +4,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { Logger } from '../core/log.js';
 import type { TableLayout } from '../core/io.js';
 import { usageError } from '../core/errors.js';
-import type { AgentAccess, AgentTransport } from '../agent/access.js';
+import type { AgentAccess } from '../agent/access.js';
 import type { AgentSshFlags } from '../agent/settings.js';
 import type { ConnectionFlags } from '../config/flags.js';
 import type { ClusterClients } from '../cluster/clients.js';

@@ -24,7 +24,7 @@ export interface ParsedTaskId {
 export function parseTaskId(taskId: string): ParsedTaskId | undefined {
   const m = TASK_ID.exec(taskId);
   if (!m?.groups) return undefined;
-  const { safeAppId = '', prefix = '', uuid = '', suffix = '' } = m.groups;
+  const { safeAppId = '', prefix = '', uuid = '' } = m.groups;
   const base = `${safeAppId}.${prefix}${uuid}`;
   const labels = new Set<string>([taskId, base]);
   return {

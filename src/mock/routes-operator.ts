@@ -1,7 +1,6 @@
 import { http, type RequestHandler } from 'msw';
 import { text, type MockContext } from './handler-context.js';
 import { destroyVolumes, unreserveResources, type OperatorOutcome } from './operator-ops.js';
-import { deleteVolumeData } from './sandbox.js';
 
 /**
  * The master's v1 operator API (`POST /api/v1`, under Admin Router's `/mesos`), for the two calls that

@@ -4,7 +4,7 @@ import { envNameOf, isFileReference, sameSettingValue, settingSpec, SETTINGS, ty
 import { DEFAULT_RESTART_SEC_MS, formatMs, parseSystemdTimeSpanMs } from './systemd-time.js';
 import { VALID_KILL_MODES, type Located } from './unit-file.js';
 import type { ReregistrationWindow } from './window.js';
-import type { Finding as SharedFinding, Severity } from '../finding.js';
+import type { Finding as SharedFinding } from '../finding.js';
 
 /**
  * The recovery rules: each finding has a rule id, a severity, a one-line reason, a remedy and, whenever

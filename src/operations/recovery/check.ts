@@ -9,20 +9,11 @@ import { collectAgentConfig, type CollectedConfig } from '../../domain/recovery/
 import { looksLikeAgentId, selectAgents } from '../../domain/agent-selection.js';
 import { messageOf, notFound, usageError, type CliError } from '../../core/errors.js';
 import type { MesosAgent } from '../../model/mesos.js';
-import { layerSettings, type EnvFileInput } from '../../domain/recovery/layering.js';
+import { layerSettings } from '../../domain/recovery/layering.js';
 import { agentReport, unreachableReport, type AgentIdentity, type AgentReport, type ClusterReport } from '../../domain/recovery/report.js';
-import { evaluateAgent, evaluateCluster, fileUnreadable, unitNotFound, type Finding } from '../../domain/recovery/rules.js';
-import { NEWEST_SYSTEMD, dropInDirs, orderDropIns, parseSystemctlVersion, systemdRules, type SystemdRules } from '../../domain/recovery/systemd-version.js';
-import {
-  DCOS_AGENT_UNITS,
-  DCOS_VERSION_FILE,
-  SYSTEMD_UNIT_DIR,
-  dcosAgentEnvironmentFiles,
-  dcosVersionOf,
-  parseUnit,
-  type UnitConfig,
-  type UnitSource,
-} from '../../domain/recovery/unit-file.js';
+import { evaluateAgent, evaluateCluster } from '../../domain/recovery/rules.js';
+import { NEWEST_SYSTEMD, systemdRules } from '../../domain/recovery/systemd-version.js';
+import { DCOS_AGENT_UNITS } from '../../domain/recovery/unit-file.js';
 import { describeWindow, reregistrationWindow, type ReregistrationWindow } from '../../domain/recovery/window.js';
 
 /**

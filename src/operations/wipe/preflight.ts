@@ -1,6 +1,5 @@
 import type { AgentAccess } from '../../agent/access.js';
 import { fanOutByAgent } from '../../agent/fanout.js';
-import type { AgentTarget } from '../../agent/settings.js';
 import { SudoRefusedError } from '../../agent/ssh-errors.js';
 import type { ClusterClients } from '../../context/context.js';
 import type { CliError } from '../../core/errors.js';

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import {
   decodeAgentState,
   decodeApp,
@@ -17,7 +16,6 @@ import { decodeAgentSummary } from '../../../src/cluster/decoders.js';
 import { taskProblem } from '../../../src/cluster/task-check.js';
 
 const scalar = fc.oneof(fc.string({ maxLength: 4 }), fc.integer(), fc.constant(null), fc.boolean());
-const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const strOrJunk = fc.oneof({ weight: 4, arbitrary: fc.string({ maxLength: 6 }) }, { weight: 1, arbitrary: scalar });
 
 const localVolume = fc.record(

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { layerSettings, type EnvFileInput } from '../../../../src/domain/recovery/layering.js';
 import { evaluateAgent, evaluateCluster, type AgentFacts, type Finding } from '../../../../src/domain/recovery/rules.js';
 import { agentReport, summarize, summaryLine } from '../../../../src/domain/recovery/report.js';
