@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
+import { afterEach } from 'vitest';
 import { Logger } from '../../src/core/log.js';
 
 /** A request as the test server saw it. */
@@ -70,4 +71,24 @@ export function captureLog(verbosity = 0): { log: Logger; text: () => string } {
   stream.on('data', (d: string) => (text += d));
   const log = new Logger({ stderr: stream, quiet: false, verbosity, color: false });
   return { log, text: () => text };
+}
+
+/**
+ * For a test file: `serve` starts a test server closed when the test ends; `closeLater` registers anything
+ * else to close then (clients), last opened first.
+ */
+export function testServers(): { serve: (handler: Handler) => Promise<TestServer>; closeLater: (close: () => Promise<void> | void) => void } {
+  const closers: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  });
+  const closeLater = (close: () => Promise<void> | void) => void closers.push(close);
+  return {
+    closeLater,
+    async serve(handler) {
+      const server = await startServer(handler);
+      closeLater(() => server.close());
+      return server;
+    },
+  };
 }

@@ -1,30 +1,21 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connect, type Connection } from '../../../src/cluster/connect.js';
 import { agentAddress, agentUrlMap } from '../../../src/cluster/mesos.js';
 import { appPath } from '../../../src/cluster/marathon.js';
 import { mockClusterConfig } from '../../../src/config/resolve.js';
 import type { ClusterConfig } from '../../../src/config/types.js';
 import { CliError, ExitCode } from '../../../src/core/errors.js';
-import { captureLog, sendJson, startServer, type Handler, type TestServer } from '../../helpers/http-test-server.js';
+import { captureLog, sendJson, testServers, type Handler } from '../../helpers/http-test-server.js';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.endpoint-test.sig';
 const AGENT = 'd935ca7e-e29d-4503-94e7-25fe9f16847c-S1';
 const TASK = { id: 'db_mysql.instance-53ab8733-fd96-11e5-8e70-76a1c19f8c3d._app.1', appId: '/db/mysql' };
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function serve(handler: Handler): Promise<TestServer> {
-  const server = await startServer(handler);
-  cleanups.push(() => server.close());
-  return server;
-}
+const { serve, closeLater } = testServers();
 
 async function open(config: ClusterConfig): Promise<Connection> {
   const c = await connect(config, captureLog().log);
-  cleanups.push(() => c.close());
+  closeLater(() => c.close());
   return c;
 }
 

@@ -5,32 +5,23 @@ import { createServer as createHttpsServer } from 'node:https';
 import { connect as netConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Connection } from '../../../src/cluster/connect.js';
 import { mockClusterConfig } from '../../../src/config/resolve.js';
 import type { ClusterConfig } from '../../../src/config/types.js';
 import { CliError } from '../../../src/core/errors.js';
-import { captureLog, sendJson, startServer, type Handler, type TestServer } from '../../helpers/http-test-server.js';
+import { captureLog, sendJson, testServers, type Handler } from '../../helpers/http-test-server.js';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.another-secret.c2ln';
 const FAST_RETRY = { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 };
 const TASKS = { tasks: [{ id: 'postgres.1', appId: '/postgres' }] };
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function serve(handler: Handler): Promise<TestServer> {
-  const server = await startServer(handler);
-  cleanups.push(() => server.close());
-  return server;
-}
+const { serve, closeLater } = testServers();
 
 async function open(config: ClusterConfig, verbosity = 0): Promise<{ c: Connection; log: () => string }> {
   const { log, text } = captureLog(verbosity);
   const c = await connect(config, log, { retry: FAST_RETRY });
-  cleanups.push(() => c.close());
+  closeLater(() => c.close());
   return { c, log: text };
 }
 
