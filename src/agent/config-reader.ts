@@ -9,15 +9,17 @@ import { sshFailureError } from './ssh-errors.js';
 /**
  * First `V <systemctl --version's first line>` (empty when there is no systemctl), then one line per path, in
  * argument order: `F <base64>` (a file), `D <base64 of NUL-terminated names>`, `A` (absent) or `E` (not
- * readable). Paths are positional parameters, never spliced into the script.
+ * readable); a file that fails while being read ends its line with ` !` (base64 has no space). Paths are
+ * positional parameters, never spliced into the script. A process per file and per directory listing, not a
+ * subshell around each: on a 200-agent fan-out the agents' process count is what the operator waits for.
  */
 const READ_PATHS_SCRIPT =
-  `printf 'V %s\n' "$(systemctl --version 2>/dev/null | head -n 1 | tr -d '\n')"; ` +
+  `systemctl --version 2>/dev/null | { IFS= read -r v; printf 'V %s\n' "$v"; }; ` +
   'for p do ' +
   `if [ -d "$p" ] && { [ ! -r "$p" ] || [ ! -x "$p" ]; }; then printf E; ` +
-  `elif [ -d "$p" ]; then printf 'D %s' "$(find "$p" -mindepth 1 -maxdepth 1 -printf '%f\\0' | base64 -w0)"; ` +
+  `elif [ -d "$p" ]; then printf 'D '; find "$p" -mindepth 1 -maxdepth 1 -printf '%f\\0' | base64 -w0; ` +
   `elif [ ! -e "$p" ]; then printf A; ` +
-  `elif b=$(base64 -w0 < "$p" 2>/dev/null); then printf 'F %s' "$b"; ` +
+  `elif [ -r "$p" ]; then printf 'F '; base64 -w0 2>/dev/null < "$p" || printf ' !'; ` +
   'else printf E; fi; echo; done';
 
 /** `sudo`: the files were read as root, so "permission denied" cannot be helped by --sudo. */
@@ -36,7 +38,7 @@ export function parseReadPaths(
   const contents = new Map(
     paths.map((path, i): [string, PathContent] => {
       const line = lines[i] as string;
-      if (line.startsWith('F ')) return [path, { kind: 'file', text: decode(line.slice(2)) }];
+      if (line.startsWith('F ') && !line.endsWith(' !')) return [path, { kind: 'file', text: decode(line.slice(2)) }];
       if (line.startsWith('D ')) return [path, { kind: 'directory', names: decode(line.slice(2)).split('\0').filter(Boolean).sort() }];
       if (line === 'A') return [path, { kind: 'absent' }];
       return [path, { kind: 'unreadable', reason: sudo ? 'permission denied (even as root)' : 'permission denied, try --sudo' }];
