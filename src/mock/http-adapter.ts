@@ -102,7 +102,29 @@ async function sendResponse(res: ServerResponse, response: Response, plan: Fault
   res.end();
 }
 
+/**
+ * msw tries every handler in turn, compiling its path pattern and parsing the request's cookies each time
+ * (≈2.5 ms a request here): this hands it only the handlers that could match — same order, so the same
+ * handler answers — by method and by the pattern's literal start (case-insensitive, as msw matches).
+ */
+export function handlerIndex(handlers: readonly RequestHandler[]): (method: string, pathname: string) => RequestHandler[] {
+  const entries = handlers.map((handler) => {
+    const info = handler.info as { method?: string | RegExp; path?: string | RegExp };
+    const literal = typeof info.path === 'string' ? (info.path.split(/[:*(?+{]/, 1)[0] as string) : '';
+    // A pattern naming a whole URL, or not a string at all, is always tried.
+    const prefix = literal.startsWith('/') ? literal.replace(/\/+$/, '').toLowerCase() : '';
+    return { handler, method: info.method, prefix };
+  });
+  return (method, pathname) => {
+    const path = pathname.toLowerCase();
+    return entries
+      .filter((e) => (e.method === undefined || (e.method instanceof RegExp ? e.method.test(method) : e.method.toUpperCase() === method.toUpperCase())) && path.startsWith(e.prefix))
+      .map((e) => e.handler);
+  };
+}
+
 export function createRequestListener(o: AdapterOptions, listener: ListenerInfo) {
+  const candidates = handlerIndex(o.handlers);
   return (req: IncomingMessage, res: ServerResponse): void => {
     const controller = new AbortController();
     res.on('close', () => controller.abort());
@@ -139,7 +161,7 @@ export function createRequestListener(o: AdapterOptions, listener: ListenerInfo)
         signal,
       });
       o.listenerOf.set(request, listener);
-      response = (await getResponse(o.handlers, request, { baseUrl: url.origin })) ?? new Response(null, { status: 404 });
+      response = (await getResponse(candidates(request.method, url.pathname), request, { baseUrl: url.origin })) ?? new Response(null, { status: 404 });
     }
     await sendResponse(res, response, plan, signal, req.method === 'HEAD');
   }
