@@ -54,11 +54,11 @@ export function scriptArgv(script: string, args: readonly string[], options: { s
 const FENCE_AWK = String.raw`
 function unesc(s,  out, i) { out = ""; while ((i = index(s, "\\")) > 0) { out = out substr(s, 1, i - 1) sprintf("%c", substr(s, i + 1, 1) * 64 + substr(s, i + 2, 1) * 8 + substr(s, i + 3, 1)); s = substr(s, i + 4) } return out s }
 function under(p, base) { return base == "/" || p == base || substr(p, 1, length(base) + 1) == base "/" }
-BEGIN { v = ENVIRON["V"]; dev = ENVIRON["DEV"] + 0; mm = (int(dev / 256) % 4096 + int(dev / 17592186044416) * 4096) ":" (dev % 256 + (int(dev / 1048576) % 16777216) * 256); phase = 0; best = -1 }
-phase == 0 && $0 == "=" { phase = 1; if (best < 0) next; rest = (bmp == "/") ? v : substr(v, length(bmp) + 1); rv = (broot == "/" ? "" : broot) rest; if (rv == "") rv = "/"; next }
-phase == 0 { if ($3 == mm) { mp = unesc($5); if (under(v, mp) && length(mp) > best) { best = length(mp); bmp = mp; broot = unesc($4) } } next }
+BEGIN { v = ENVIRON["V"]; self = ENVIRON["SELF"]; dev = ENVIRON["DEV"] + 0; mm = (int(dev / 256) % 4096 + int(dev / 17592186044416) * 4096) ":" (dev % 256 + (int(dev / 1048576) % 16777216) * 256); seen = 0; best = -1; ready = 0 }
+substr($0, 1, length(self)) == self { seen = 1; split(substr($0, length(self) + 1), f, " "); if (f[3] == mm) { mp = unesc(f[5]); if (under(v, mp) && length(mp) > best) { best = length(mp); bmp = mp; broot = unesc(f[4]) } } next }
+!ready { ready = 1; if (best >= 0) { rest = (bmp == "/") ? v : substr(v, length(bmp) + 1); rv = (broot == "/" ? "" : broot) rest; if (rv == "") rv = "/" } }
 best >= 0 { i = index($0, "/mountinfo:"); if (i == 0) next; split(substr($0, i + 11), f, " "); if (f[3] != mm) next; r = unesc(f[4]); if (r == rv || substr(r, 1, length(rv) + 1) == rv "/") { pid = substr($0, 1, i - 1); sub(/.*\//, "", pid); if (++n <= 3) print "mounted in the mount namespace of pid " pid " at " f[5] } }
-END { if (phase == 0 || best < 0) exit 50; if (n > 3) print "(" n - 3 " more)"; if (n > 0) exit 47 }`;
+END { if (!seen || best < 0) exit 50; if (n > 3) print "(" n - 3 " more)"; if (n > 0) exit 47 }`;
 
 const FD_AWK = String.raw`BEGIN { v = ENVIRON["V"]; FS = "\t" } $2 == v || substr($2, 1, length(v) + 1) == v "/" { if (++n <= 3) print "used by " $1 " -> " $2 } END { if (n > 3) print "(" n - 3 " more)"; if (n > 0) exit 47 }`;
 
@@ -68,10 +68,26 @@ const FENCE =
   `while [ -n "$rest" ]; do rest=\${rest#/}; comp=\${rest%%/*}; rest=\${rest#"$comp"}; c=$c/$comp; ` +
   `if [ -L "$c" ]; then echo "symlink: $c" >&2; exit 48; fi; done; ` +
   REQUIRE_REAL_DIRECTORY +
-  `if [ "$4" != - ]; then id=$(find "$1" -maxdepth 0 -printf '%D:%i') || exit 1; [ "$id" = "$4" ] || { echo "now $id, was $4" >&2; exit 49; }; fi; ` +
-  `dev=$(find "$1" -maxdepth 0 -printf '%D') || exit 1; ` +
-  `{ cat -- "$2/self/mountinfo" && echo = && grep -Hs '' "$2"/[0-9]*/mountinfo; } | V=$1 DEV=$dev awk '${FENCE_AWK}' >&2; rc=$?; [ "$rc" -eq 0 ] || exit $rc; ` +
+  `id=$(find "$1" -maxdepth 0 -printf '%D:%i') || exit 1; ` +
+  `if [ "$4" != - ] && [ "$id" != "$4" ]; then echo "now $id, was $4" >&2; exit 49; fi; ` +
+  // This shell's own mount table first (grep reads its files in order), then every process's, each line
+  // prefixed with the file it came from; one grep, and a pid that exits meanwhile is skipped silently.
+  `grep -Hs '' "$2/self/mountinfo" "$2"/[0-9]*/mountinfo | V=$1 DEV=\${id%%:*} SELF="$2/self/mountinfo:" awk '${FENCE_AWK}' >&2; rc=$?; [ "$rc" -eq 0 ] || exit $rc; ` +
   `find "$2"/[0-9]*/cwd "$2"/[0-9]*/fd -maxdepth 1 -type l -printf '%p\\t%l\\n' 2>/dev/null | V=$1 awk '${FD_AWK}' >&2 || exit 47; `;
+
+/**
+ * Deletes everything below $1, never crossing into another filesystem: $before the entries the deleting
+ * find met, $rc its status, $after the entries still directly inside. Counted by the shell (the length
+ * of one `x` per entry), not by a pipe into wc: on a fan-out the agent's process count is the cost.
+ */
+const DELETE_BELOW =
+  `x=$(find "$1" -xdev -mindepth 1 -printf x -delete); rc=$?; before=\${#x}; ` +
+  `x=$(find "$1" -mindepth 1 -maxdepth 1 -printf x); after=\${#x}; `;
+
+/** DELETE_BELOW, then `<before> <after> <find status>` and, when something is left, up to 4 KiB of its NUL-terminated names. */
+const DELETE_CONTENTS =
+  `${DELETE_BELOW}printf '%s %s %s\\n' "$before" "$after" "$rc"; ` +
+  `if [ "$after" -gt 0 ]; then find "$1" -mindepth 1 -maxdepth 1 -printf '%P\\0' | head -c 4096; fi`;
 
 /**
  * Like deleteContents, then removes the emptied $1 itself with rmdir (never `rm -r`: a mount point or
@@ -79,9 +95,7 @@ const FENCE =
  * still there, then up to 4 KiB of NUL-terminated names still inside.
  */
 const REMOVE_DIRECTORY =
-  `before=$(find "$1" -xdev -mindepth 1 -printf x | wc -c); ` +
-  `find "$1" -xdev -mindepth 1 -delete; rc=$?; ` +
-  `after=$(find "$1" -mindepth 1 -maxdepth 1 -printf x | wc -c); ` +
+  `${DELETE_BELOW}` +
   `if [ "$after" -eq 0 ]; then rmdir -- "$1" || rc=$?; fi; ` +
   `if [ -e "$1" ] || [ -L "$1" ]; then present=1; else present=0; fi; ` +
   `printf '%s %s %s %s\\n' "$before" "$after" "$rc" "$present"; ` +
@@ -92,7 +106,7 @@ const TAR_OPTIONS = `o=--numeric-owner; if tar --xattrs --acls -cf - -T /dev/nul
 
 /** $n entries below $1 and $b bytes of its regular files, each inode once; one filesystem. */
 const COUNT_ENTRIES =
-  `n=$(find "$1" -xdev -mindepth 1 -printf x | wc -c); ` +
+  `x=$(find "$1" -xdev -mindepth 1 -printf x); n=\${#x}; ` +
   `b=$(find "$1" -xdev -mindepth 1 -type f -printf '%i %s\\n' | sort -u -k1,1 | awk '{ s += $2 } END { printf "%.0f", s }'); `;
 
 export const scripts = {
@@ -119,7 +133,7 @@ export const scripts = {
     `a=$(find "$p" -xdev \\( -type d \\( ! -readable -o ! -writable -o ! -executable \\) -printf 'd %U\\n' \\) ` +
     `-o \\( ! -type d ! -type l ! -readable -printf 'r %U\\n' \\) 2>/dev/null | sort | uniq -c | head -n 16 | tr -s ' \\n' '  '); ` +
     `if [ ! -w "$q" ] || [ ! -x "$q" ]; then a="$a 1 p $(find "$q" -maxdepth 0 -printf %U)"; fi; ` +
-    `b=$(du -sb --one-file-system -- "$p" 2>/dev/null); n=$(find "$p" -xdev -mindepth 1 -printf x 2>/dev/null | wc -c); ` +
+    `b=$(du -sb --one-file-system -- "$p" 2>/dev/null); x=$(find "$p" -xdev -mindepth 1 -printf x 2>/dev/null); n=\${#x}; ` +
     `printf '%s| %s %s| %s\\n' "$s" "\${b%%[!0-9]*}" "$n" "$a"; ` +
     `else printf '%s|\\n' "$s"; fi; done`,
 
@@ -129,7 +143,7 @@ export const scripts = {
   /** Apparent bytes (du -sb) and entry count, both without crossing into other filesystems. */
   size:
     `${REQUIRE_REAL_DIRECTORY}b=$(du -sb --one-file-system -- "$1") || exit $?; ` +
-    `n=$(find "$1" -xdev -mindepth 1 -printf x | wc -c); printf '%s %s\\n' "\${b%%[!0-9]*}" "$n"`,
+    `x=$(find "$1" -xdev -mindepth 1 -printf x); printf '%s %s\\n' "\${b%%[!0-9]*}" "\${#x}"`,
 
   /**
    * The archive goes to stdout, with numeric owners, modes and times, plus xattrs and ACLs where this
@@ -150,7 +164,7 @@ export const scripts = {
    */
   restoreFenced:
     `[ "$(id -u)" -eq 0 ] || { echo "running as $(id -un 2>/dev/null || id -u), not root" >&2; exit 52; }; ` +
-    `${FENCE}n=$(find "$1" -xdev -mindepth 1 -printf x | wc -c); [ "$n" -eq 0 ] || { echo "$n entries are in it now" >&2; exit 51; }; ` +
+    `${FENCE}x=$(find "$1" -xdev -mindepth 1 -printf x); n=\${#x}; [ "$n" -eq 0 ] || { echo "$n entries are in it now" >&2; exit 51; }; ` +
     `o=--numeric-owner; if [ "$5" = xattrs ] && tar --xattrs --acls -cf - -T /dev/null >/dev/null 2>&1; then o="$o --xattrs --acls"; fi; ` +
     `tar -C "$1" -x --same-owner -p $o -f - ; rc=$?; ${COUNT_ENTRIES}` +
     `printf 'entries=%s\\nfilebytes=%s\\ntaropts=%s\\n' "$n" "$b" "$o" >&2; exit $rc`,
@@ -160,20 +174,10 @@ export const scripts = {
    * filesystem, keeping $1 itself. Prints `<before> <after> <find status>` then up to 4 KiB of
    * NUL-terminated names that are still there.
    */
-  deleteContents:
-    `${REQUIRE_REAL_DIRECTORY}before=$(find "$1" -xdev -mindepth 1 -printf x | wc -c); ` +
-    `find "$1" -xdev -mindepth 1 -delete; rc=$?; ` +
-    `after=$(find "$1" -mindepth 1 -maxdepth 1 -printf x | wc -c); ` +
-    `printf '%s %s %s\\n' "$before" "$after" "$rc"; ` +
-    `find "$1" -mindepth 1 -maxdepth 1 -printf '%P\\0' | head -c 4096`,
+  deleteContents: `${REQUIRE_REAL_DIRECTORY}${DELETE_CONTENTS}`,
 
   /** deleteContents behind the fence (see FENCE): $1 dir, $2 proc root, $3 base, $4 device:inode or -. */
-  fencedDeleteContents:
-    `${FENCE}before=$(find "$1" -xdev -mindepth 1 -printf x | wc -c); ` +
-    `find "$1" -xdev -mindepth 1 -delete; rc=$?; ` +
-    `after=$(find "$1" -mindepth 1 -maxdepth 1 -printf x | wc -c); ` +
-    `printf '%s %s %s\\n' "$before" "$after" "$rc"; ` +
-    `find "$1" -mindepth 1 -maxdepth 1 -printf '%P\\0' | head -c 4096`,
+  fencedDeleteContents: `${FENCE}${DELETE_CONTENTS}`,
 
   /**
    * Replaces a configuration file atomically, behind a fence: $1 the file, $2 the sha256 of the content the

@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { parseInspect, parseTarReport } from '../../../src/agent/remote-scripts.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseInspect, parseTarReport, ScriptExit, scripts } from '../../../src/agent/remote-scripts.js';
 
 describe('what the agent-side inspect script reports', () => {
   it('parses the inspect report: who looked, then per path what is blocked', () => {
@@ -21,5 +25,72 @@ describe('what tar reports after archiving or restoring', () => {
     expect(parseTarReport('entries=0\nfilebytes=0\ntaropts=--numeric-owner\n')).toEqual({ entries: 0, fileBytes: 0, options: ['--numeric-owner'] });
     expect(parseTarReport('entries=9\n')).toBeUndefined();
     expect(parseTarReport('tar: Cannot open: Permission denied\n')).toBeUndefined();
+  });
+});
+
+describe('the fenced delete, run by a real sh against a proc root of our own', () => {
+  const root = mkdtempSync(join(tmpdir(), 'so-fence-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const base = join(root, 'work');
+  const volume = join(base, 'volumes', 'roles', 'slave_public', 'pg#data#1');
+  const proc = join(root, 'proc');
+  /** major:minor of a device number, as the kernel prints it in mountinfo. */
+  const majorMinor = (dev: number) => {
+    const big = BigInt(dev);
+    return `${Number(((big >> 8n) & 0xfffn) | ((big >> 32n) & ~0xfffn))}:${Number((big & 0xffn) | ((big >> 12n) & ~0xffn))}`;
+  };
+  const fill = () => {
+    mkdirSync(join(volume, 'base', '16384'), { recursive: true });
+    writeFileSync(join(volume, 'PG_VERSION'), '12\n');
+    writeFileSync(join(volume, '.hidden'), 'x');
+    writeFileSync(join(volume, 'base', '16384', '1259'), 'y');
+  };
+  const processes = (mounts: Record<string, string>) => {
+    rmSync(proc, { recursive: true, force: true });
+    for (const [pid, text] of Object.entries(mounts)) {
+      mkdirSync(join(proc, pid), { recursive: true });
+      writeFileSync(join(proc, pid, 'mountinfo'), text);
+    }
+  };
+  const run = (expect = '-') => {
+    const r = spawnSync('sh', ['-c', scripts.fencedDeleteContents, 'sh', volume, proc, base, expect], { encoding: 'utf8' });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it('deletes everything below the directory (dotfiles too), keeps it, and reports the counts', () => {
+    fill();
+    const mm = majorMinor(statSync(volume).dev);
+    processes({ self: `22 1 ${mm} / / rw - ext4 /dev/sda1 rw\n`, 4242: `30 1 ${mm} / / rw - ext4 /dev/sda1 rw\n` });
+    const r = run(`${statSync(volume).dev}:${statSync(volume).ino}`);
+    expect(r).toEqual({ code: 0, stdout: '5 0 0\n', stderr: '' });
+    expect(readdirSync(volume)).toEqual([]);
+  });
+
+  it('a process that has the directory mounted stops it: exit 47, the pid named, nothing deleted', () => {
+    fill();
+    const mm = majorMinor(statSync(volume).dev);
+    processes({ self: `22 1 ${mm} / / rw - ext4 /dev/sda1 rw\n`, 4242: `31 30 ${mm} ${volume.replace(/ /g, '\\040')} /mnt/mesos/sandbox/data rw - ext4 /dev/sda1 rw\n` });
+    const r = run();
+    expect(r.code).toBe(ScriptExit.IN_USE);
+    expect(r.stderr).toBe('mounted in the mount namespace of pid 4242 at /mnt/mesos/sandbox/data\n');
+    expect(readdirSync(volume).sort()).toEqual(['.hidden', 'PG_VERSION', 'base']);
+  });
+
+  it('without its own mount table, or with no mount holding the directory, it cannot tell: exit 50, nothing deleted', () => {
+    fill();
+    processes({ 4242: '30 1 0:1 / / rw - ext4 /dev/sda1 rw\n' });
+    expect(run().code).toBe(ScriptExit.FENCE_UNKNOWN);
+    processes({ self: '22 1 0:1 / / rw - ext4 /dev/sda1 rw\n' });
+    expect(run().code).toBe(ScriptExit.FENCE_UNKNOWN);
+    expect(readdirSync(volume).sort()).toEqual(['.hidden', 'PG_VERSION', 'base']);
+  });
+
+  it('a directory that is not the one inspected (another inode) is refused: exit 49', () => {
+    fill();
+    processes({ self: `22 1 ${majorMinor(statSync(volume).dev)} / / rw - ext4 /dev/sda1 rw\n` });
+    const r = run(`${statSync(volume).dev}:1`);
+    expect(r.code).toBe(ScriptExit.REPLACED);
+    expect(r.stderr).toMatch(/^now \d+:\d+, was \d+:1\n$/);
+    expect(readdirSync(volume).length).toBe(3);
   });
 });
