@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises';
 import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, writeSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -72,6 +73,8 @@ export class Journal {
   private readonly entries: JournalEntry[];
   private readonly writer: JournalWriter;
   private readonly syncer: JournalSyncer;
+  /** The group commit's fsync: off the main thread, so other tasks' work goes on while the disk syncs. */
+  private readonly syncerInBackground: (path: string) => Promise<void>;
   /** The file ends without a newline (a torn last line): one is written before the next record. */
   private tornTail: boolean;
   /** Appended records not yet covered by an fsync (reported as unwritten if the fsync fails). */
@@ -86,7 +89,9 @@ export class Journal {
     this.problems = { unparseableLines: read.problems, unwrittenRecords: [] };
     this.tornTail = read.tornTail;
     this.writer = options.writer ?? appendNoFollow;
-    this.syncer = options.syncer ?? fsyncNoFollow;
+    const { syncer } = options;
+    this.syncer = syncer ?? fsyncNoFollow;
+    this.syncerInBackground = syncer ? async (path) => syncer(path) : fsyncNoFollowInBackground;
   }
 
   /**
@@ -154,25 +159,43 @@ export class Journal {
    * is a `started` the error is rethrown: its work must not run.
    */
   private syncNow(): void {
-    if (this.unsynced.length === 0) return;
-    const covered = this.unsynced;
-    this.unsynced = [];
+    const covered = this.takeUnsynced();
+    if (covered.length === 0) return;
     try {
       this.syncer(this.path);
     } catch (e) {
-      const started = covered.filter((r) => r.status === 'started');
-      for (const r of covered) if (r.status !== 'started') this.problems.unwrittenRecords.push({ ...r, error: errorCode(e) });
-      // A started record that may not be on disk: the run must not act on it (and a re-run sees no done).
-      for (const r of started) this.forget(r.item, r.step);
-      if (started.length > 0) throw e;
+      this.syncFailed(covered, e);
     }
   }
 
-  /** One fsync for every `started` record appended in this turn of the event loop. */
+  private takeUnsynced(): { item: string; step: string; status: StepStatus }[] {
+    const covered = this.unsynced;
+    this.unsynced = [];
+    return covered;
+  }
+
+  private syncFailed(covered: readonly { item: string; step: string; status: StepStatus }[], e: unknown): void {
+    const started = covered.filter((r) => r.status === 'started');
+    for (const r of covered) if (r.status !== 'started') this.problems.unwrittenRecords.push({ ...r, error: errorCode(e) });
+    // A started record that may not be on disk: the run must not act on it (and a re-run sees no done).
+    for (const r of started) this.forget(r.item, r.step);
+    if (started.length > 0) throw e;
+  }
+
+  /**
+   * One fsync for every `started` record appended in this turn of the event loop. What it covers is taken
+   * when it starts: a record appended while it runs waits for the next one.
+   */
   private syncSoon(): Promise<void> {
-    this.pendingSync ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+    this.pendingSync ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
       this.pendingSync = undefined;
-      this.syncNow();
+      const covered = this.takeUnsynced();
+      if (covered.length === 0) return;
+      try {
+        await this.syncerInBackground(this.path);
+      } catch (e) {
+        this.syncFailed(covered, e);
+      }
     });
     return this.pendingSync;
   }
@@ -367,6 +390,15 @@ function appendNoFollow(path: string, text: string): void {
 }
 
 /** fsync of the journal file (through O_NOFOLLOW, like every append): covers all appends before it. */
+async function fsyncNoFollowInBackground(path: string): Promise<void> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 function fsyncNoFollow(path: string): void {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
