@@ -61,14 +61,19 @@ function numberField(field: Buffer, at: number): number {
     for (const b of field.subarray(1)) n = n * 256 + b;
     return n;
   }
+  const n = octal(field);
+  if (n === null) throw new Error(`the header at byte ${at} has no size`);
+  return n;
+}
+
+/** An octal header field, padded with spaces or NULs; null when it holds anything else. */
+function octal(field: Buffer): number | null {
   const text = field.toString('latin1').replace(/[\0 ]+$/, '').replace(/^ +/, '');
-  if (!/^[0-7]+$/.test(text)) throw new Error(`the header at byte ${at} has no size`);
-  return parseInt(text, 8);
+  return /^[0-7]+$/.test(text) ? parseInt(text, 8) : null;
 }
 
 function verifyChecksum(header: Buffer, at: number): void {
   let sum = 0;
   for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : (header[i] as number);
-  const text = header.subarray(148, 156).toString('latin1').replace(/[\0 ]+$/, '').replace(/^ +/, '');
-  if (!/^[0-7]+$/.test(text) || parseInt(text, 8) !== sum) throw new Error(`the header at byte ${at} fails its checksum`);
+  if (octal(header.subarray(148, 156)) !== sum) throw new Error(`the header at byte ${at} fails its checksum`);
 }
