@@ -48,25 +48,34 @@ export function measure(argv: string[], env: NodeJS.ProcessEnv = process.env): P
   });
 }
 
-/** Start `stateful-ops mock serve` on an ephemeral loopback port; resolves with its base URL. */
+/**
+ * Start `stateful-ops mock serve` on an ephemeral loopback port; `url` resolves with its base URL, and with
+ * `--ssh` among `extraArgs` `sshConfig` with its agents' ssh_config (the second line it prints).
+ */
 export function startMockServe(stateDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = process.env) {
   const child = spawn(process.execPath, [cliPath, '--mock-dir', stateDir, 'mock', 'serve', '--port', '0', ...extraArgs], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const url = new Promise<string>((resolve, reject) => {
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const printed = new Promise<string[]>((resolve, reject) => {
+    const wanted = extraArgs.includes('--ssh') ? 2 : 1;
     let out = '';
-    let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       out += d;
-      const line = out.split('\n').find((l) => l.startsWith('http://'));
-      if (line) resolve(line.trim());
+      const lines = out.split('\n');
+      if (lines.length > wanted) resolve(lines.slice(0, wanted).map((l) => l.trim()));
     });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
     child.on('close', (code) => reject(new Error(`mock serve exited with ${code}: ${err.trim()}`)));
+  });
+  const url = printed.then(([first]) => {
+    if (!first?.startsWith('http://')) throw new Error(`mock serve printed '${first}', not a URL`);
+    return first;
   });
   return {
     url,
+    sshConfig: printed.then((lines) => lines[1] ?? ''),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

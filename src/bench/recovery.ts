@@ -5,8 +5,7 @@ import { DCOS_AGENT_UNITS, SYSTEMD_UNIT_DIR, dcosAgentEnvironmentFiles } from '.
 import type { RecoveryReport } from '../domain/recovery/report.js';
 import { mockAgentHosts } from '../mock/agents.js';
 import { resetMock } from '../mock/scenario.js';
-import { startMockSshAgentsProcess } from '../mock/ssh/agents-process.js';
-import { cliPath, fmtMb, fmtMs, machineLoad, measure, median, rowPrinter, ratio, type Measured } from './harness.js';
+import { cliPath, fmtMb, fmtMs, machineLoad, measure, median, rowPrinter, ratio, startMockServe, type Measured } from './harness.js';
 
 /** Agents → measured rounds. */
 const CURVE: [agents: number, runs: number][] = [
@@ -27,7 +26,7 @@ const CONFIG_PATHS = [
 ];
 
 /**
- * `agent recovery-config` over mock agents (in a process of their own for both) with 50 ms injected per remote command, from 20 to 2,000 agents,
+ * `agent recovery-config` over mock agents with 50 ms injected per remote command, from 20 to 2,000 agents,
  * side by side with what an operator would do by hand: `xargs -P16 ssh <agent> cat <the same files>`
  * against the same mock agents, and with the ideal bound
  * ceil(agents / concurrency) × latency.
@@ -38,9 +37,13 @@ export async function benchRecovery(): Promise<void> {
   );
   for (const [agents, runs] of CURVE) {
     const stateDir = mkdtempSync(join(tmpdir(), 'stateful-ops-bench-recovery-'));
+    resetMock({ stateDir, scenario: 'generated', flavour: '1.10', requireAuth: false, generator: { apps: 1, tasksPerApp: 10, waitingRatio: 0, agents } });
+    // Marathon, Mesos and the agents' SSH answer from a `mock serve --ssh` (its own processes), up before
+    // and after each command as on a real cluster; both ours and xargs talk to the same agents.
+    const served = startMockServe(stateDir, ['--ssh'], { ...process.env, STATEFUL_OPS_MOCK_SSH_FAULTS: `*:latency=${LATENCY_MS}` });
     try {
-      resetMock({ stateDir, scenario: 'generated', flavour: '1.10', requireAuth: false, generator: { apps: 1, tasksPerApp: 10, waitingRatio: 0, agents } });
-      const env = { ...process.env, STATEFUL_OPS_MOCK_SSH_FAULTS: `*:latency=${LATENCY_MS}` };
+      const [url, sshConfig] = await Promise.all([served.url, served.sshConfig]);
+      const env = { ...process.env, STATEFUL_OPS_MOCK_URL: url, STATEFUL_OPS_MOCK_SSH_CONFIG: sshConfig, STATEFUL_OPS_MOCK_SSH_FAULTS: '', STATEFUL_OPS_MOCK_TRIGGERS: '' };
       const cli = [process.execPath, cliPath, '--mock', '--mock-dir', stateDir, '--json', 'agent', 'recovery-config', '--concurrency', String(CONCURRENCY)];
       const ours: Measured[] = [];
       const xargs: number[] = [];
@@ -49,7 +52,7 @@ export async function benchRecovery(): Promise<void> {
         const m = await measure(cli, env);
         if (m.code !== 0) throw new Error(`recovery-config exited ${m.code}: ${m.stderr.trim().slice(0, 400)}`);
         ours.push(m);
-        xargs.push(await xargsBaseline(stateDir));
+        xargs.push(await xargsBaseline(stateDir, sshConfig));
       }
       const oursMs = median(ours.map((m) => m.wallMs));
       const xargsMs = median(xargs);
@@ -65,39 +68,29 @@ export async function benchRecovery(): Promise<void> {
         fmtMb(Math.max(...ours.map((m) => m.maxRssKb ?? 0)) || null),
       ]);
     } finally {
+      await served.stop();
       rmSync(stateDir, { recursive: true, force: true });
     }
   }
   console.log(
     `${LATENCY_MS} ms per remote command, concurrency ${CONCURRENCY} (xargs -P${CONCURRENCY}); "per agent": wall above the ideal bound ÷ agents; ` +
-      `medians; ${machineLoad()}`,
+      `Marathon, Mesos and the agents' SSH: one 'mock serve --ssh'; medians; ${machineLoad()}`,
   );
 }
 
 /** The hand-made equivalent: one `ssh <agent> cat <files>` per agent, xargs -P keeping 16 in flight. */
-async function xargsBaseline(stateDir: string): Promise<number> {
-  const hosts = mockAgentHosts(stateDir);
-  const server = await startMockSshAgentsProcess({
-    stateDir,
-    agents: hosts.map(({ id, hostname, root }) => ({ id, hostname, root })),
-    faults: Object.fromEntries(hosts.map((h) => [h.id, { latencyMs: LATENCY_MS }])),
-    triggers: [],
-  });
-  try {
-    // The agent paths as positional parameters of `sh -c`, as an operator would pass them (and as the
-    // mock agents map arguments into their sandboxes); the outer double quotes keep the command one word for xargs.
-    const lines = server.agents.map((a) => `${a.hostname} "sh -c 'cat $@ 2>/dev/null; true' sh ${CONFIG_PATHS.join(' ')}"`);
-    const input = join(stateDir, 'xargs-input');
-    writeFileSync(input, `${lines.join('\n')}\n`);
-    const m = await measure(
-      ['bash', '-c', `xargs -P${CONCURRENCY} -L1 ssh -F '${server.configPath}' -o BatchMode=yes -o LogLevel=ERROR -T < '${input}' > /dev/null`],
-      { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: stateDir },
-    );
-    if (m.code !== 0) throw new Error(`xargs ssh exited ${m.code}: ${m.stderr.trim().slice(0, 400)}`);
-    return m.wallMs;
-  } finally {
-    await server.close();
-  }
+async function xargsBaseline(stateDir: string, sshConfig: string): Promise<number> {
+  // The agent paths as positional parameters of `sh -c`, as an operator would pass them (and as the
+  // mock agents map arguments into their sandboxes); the outer double quotes keep the command one word for xargs.
+  const lines = mockAgentHosts(stateDir).map((a) => `${a.hostname} "sh -c 'cat $@ 2>/dev/null; true' sh ${CONFIG_PATHS.join(' ')}"`);
+  const input = join(stateDir, 'xargs-input');
+  writeFileSync(input, `${lines.join('\n')}\n`);
+  const m = await measure(
+    ['bash', '-c', `xargs -P${CONCURRENCY} -L1 ssh -F '${sshConfig}' -o BatchMode=yes -o LogLevel=ERROR -T < '${input}' > /dev/null`],
+    { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: stateDir },
+  );
+  if (m.code !== 0) throw new Error(`xargs ssh exited ${m.code}: ${m.stderr.trim().slice(0, 400)}`);
+  return m.wallMs;
 }
 
 /** The benchmark only counts if every agent was really checked. */

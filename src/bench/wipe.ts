@@ -26,7 +26,7 @@ export async function benchWipe(): Promise<void> {
   printRow([String(tasks), String(AGENTS), fmtMs(parallel), fmtMs(ideal), ratio(parallel, ideal, IDEAL_TARGET), fmtMs(serial), ratio(parallel, serial)]);
   console.log(
     `${LATENCY_MS} ms per remote command; ideal: ceil(agents / concurrency) × (1 inspect + tasks per agent deletes) × latency; ` +
-      `Marathon and Mesos: a 'mock serve' process; sudo -n as the mock's permission model asks when run as root; ${machineLoad()}`,
+      `Marathon, Mesos and the agents' SSH: a 'mock serve --ssh'; sudo -n as the mock's permission model asks when run as root; ${machineLoad()}`,
   );
 }
 
@@ -39,13 +39,14 @@ async function timedWipe(concurrency: number): Promise<number> {
     const listed = cli('--json', 'tasks', 'list');
     const ids = (JSON.parse(listed.stdout) as { task: string }[]).map((t) => t.task);
     if (ids.length !== APPS * TASKS_PER_APP) throw new Error(`expected ${APPS * TASKS_PER_APP} waiting tasks, got ${ids.length}`);
-    // Marathon and Mesos answer from a `mock serve` process, as a real cluster answers from its own
-    // machines; the mock's SSH agents run in a process of their own too.
-    const server = startMockServe(dir);
+    // Marathon, Mesos and the agents' SSH answer from a `mock serve --ssh` (processes of their own), as a
+    // real cluster answers from its own machines, up before the command starts.
+    const server = startMockServe(dir, ['--ssh'], { ...process.env, STATEFUL_OPS_MOCK_SSH_FAULTS: `*:latency=${LATENCY_MS}` });
     try {
+      const [url, sshConfig] = await Promise.all([server.url, server.sshConfig]);
       const run = await measure(
         [process.execPath, cliPath, '--mock', '--mock-dir', dir, '--quiet', '--sudo', 'wipe', '--yes', '--concurrency', String(concurrency), ...ids],
-        { ...process.env, STATEFUL_OPS_MOCK_URL: await server.url, STATEFUL_OPS_MOCK_SSH_FAULTS: `*:latency=${LATENCY_MS}` },
+        { ...process.env, STATEFUL_OPS_MOCK_URL: url, STATEFUL_OPS_MOCK_SSH_CONFIG: sshConfig, STATEFUL_OPS_MOCK_SSH_FAULTS: '', STATEFUL_OPS_MOCK_TRIGGERS: '' },
       );
       if (run.code !== 0) throw new Error(`wipe failed (${run.code}): ${run.stderr.slice(0, 500)}`);
       return run.wallMs;

@@ -6,9 +6,8 @@ import { mockClusterSource } from './agent-transport.js';
 import { permissionModel } from './ssh/permissions.js';
 import { FaultSpecError, parseFaults } from './faults.js';
 import { SERVICE_ACCOUNT_UID, defaultMockDir, stateFilePath } from './paths.js';
-import { issueToken } from './routes-acs.js';
-import { resetMock } from './scenario.js';
-import { isLoopbackAddress, startMockServer } from './server.js';
+import { isLoopbackAddress } from './loopback.js';
+import { issueToken } from './tokens.js';
 import { readStateFile } from './store.js';
 
 const DIRECT_AGENT_LIMIT = 100;
@@ -44,6 +43,7 @@ export async function startEmbeddedMock(o: EmbeddedMockOptions): Promise<Embedde
     throw e;
   }
   if (!existsSync(stateFilePath(stateDir))) {
+    const { resetMock } = await import('./scenario.js');
     resetMock({ stateDir, scenario: 'default', flavour: '1.10', requireAuth: false });
     o.log.info(`mock: seeded the default scenario (Marathon 1.10) in ${stateDir}`);
     const permissions = permissionModel(o.env);
@@ -52,7 +52,9 @@ export async function startEmbeddedMock(o: EmbeddedMockOptions): Promise<Embedde
   const served = o.env.STATEFUL_OPS_MOCK_URL;
   if (served !== undefined && served !== '') return alreadyServed(served, stateDir, o.log);
   // The CLI reaches agents through Admin Router paths; binding hundreds of agent addresses would only
-  // slow every run down on big generated clusters.
+  // slow every run down on big generated clusters. The HTTP mock (msw) loads only here: a run against a
+  // `mock serve` keeps the heap of a run against a real cluster (each ssh spawn forks that heap).
+  const { startMockServer } = await import('./server.js');
   const server = await startMockServer({ stateDir, faults, directAgentLimit: DIRECT_AGENT_LIMIT, log: (m) => o.log.verbose(m) });
   const state = server.store.current();
   const mock: EmbeddedMock = { url: server.url, stateDir, source: mockClusterSource(stateDir), close: () => server.close() };

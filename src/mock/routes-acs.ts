@@ -1,39 +1,14 @@
 import { MOCK_MASTER_PUBLIC_IP } from './agents.js';
 import { http, type RequestHandler } from 'msw';
 import { html, json, type MockContext } from './handler-context.js';
-import { signRs256, verifyRs256 } from './jwt.js';
+import { verifyRs256 } from './jwt.js';
+import { isTokenValid, issueToken, tokenFromRequest } from './tokens.js';
 import { proxyErrorPage, unauthorizedPage } from './pages.js';
-import type { MockState } from './types.js';
 
 /**
  * DC/OS authentication as Admin Router (open) does it: `Authorization: token=<jwt>` (or `Bearer`, or the
  * `dcos-acs-auth-cookie`), RS256 only, `uid` required, `exp` honoured; login with a service-account JWT.
  */
-
-const TOKEN_LIFETIME_SECONDS = 5 * 24 * 3600;
-
-export function tokenFromRequest(request: Request): string | undefined {
-  const header = request.headers.get('authorization');
-  if (header) {
-    const m = /^(?:token=|Bearer\s+)(\S+)$/i.exec(header.trim());
-    if (m) return m[1];
-  }
-  const cookie = request.headers.get('cookie');
-  const m = cookie ? /(?:^|;\s*)dcos-acs-auth-cookie=([^;]+)/.exec(cookie) : null;
-  return m?.[1];
-}
-
-export function isTokenValid(state: MockState, token: string | undefined): boolean {
-  if (!token || !state.auth.iamPublicKeyPem) return false;
-  const check = verifyRs256(token, state.auth.iamPublicKeyPem);
-  return check.ok && typeof check.claims.uid === 'string';
-}
-
-/** A token as the IAM issues it; the embedded mock hands one to the CLI when auth is required. */
-export function issueToken(state: MockState, uid: string): string {
-  if (!state.auth.iamPrivateKeyPem) throw new Error('this mock cluster has no IAM key (reset with --require-auth)');
-  return signRs256({ uid, exp: Math.floor(Date.now() / 1000) + TOKEN_LIFETIME_SECONDS }, state.auth.iamPrivateKeyPem);
-}
 
 const PUBLIC_PATHS = [/^\/acs\/api\/v1\/auth\//, /^\/dcos-metadata\//];
 

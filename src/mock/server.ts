@@ -13,6 +13,7 @@ import { maintenanceRoutes } from './routes-maintenance.js';
 import { createVolumeDir, deleteVolumeData } from './sandbox.js';
 import { MockStore } from './store.js';
 import type { MockState } from './types.js';
+import { isLoopbackAddress } from './loopback.js';
 
 export interface MockServerOptions {
   stateDir: string;
@@ -34,13 +35,6 @@ export interface MockServer {
   stateDir: string;
   store: MockStore;
   close(): Promise<void>;
-}
-
-const LOOPBACK = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
-export function isLoopbackAddress(host: string): boolean {
-  const m = LOOPBACK.exec(host);
-  return m !== null && m.slice(1).every((octet) => Number(octet) <= 255);
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -3,12 +3,14 @@ import { cliPath } from './cli.js';
 
 export interface Served {
   url: string;
+  /** With `--ssh`: the agents' ssh_config path, its second line. */
+  sshConfig?: string;
   stdout: () => string;
   stderr: () => string;
   stop(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-/** `stateful-ops mock serve` as a user starts it; resolves once the URL is printed. */
+/** `stateful-ops mock serve` as a user starts it; resolves once the URL (with `--ssh`, and the ssh_config path) is printed. */
 export function serve(dir: string, args: string[] = [], env: Record<string, string> = {}): Promise<Served> {
   const child = spawn(process.execPath, [cliPath, '--mock-dir', dir, 'mock', 'serve', ...args], {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, NO_COLOR: '1', ...env },
@@ -21,12 +23,14 @@ export function serve(dir: string, args: string[] = [], env: Record<string, stri
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`mock serve printed no URL: ${err}`)), 15_000);
+    const wanted = args.includes('--ssh') ? 2 : 1;
     child.stdout.on('data', () => {
-      const line = out.split('\n').find((l) => l.startsWith('http://'));
-      if (!line) return;
+      const lines = out.split('\n');
+      if (lines.length <= wanted) return;
       clearTimeout(timer);
       resolve({
-        url: line.trim(),
+        url: (lines[0] ?? '').trim(),
+        ...(wanted === 2 ? { sshConfig: (lines[1] ?? '').trim() } : {}),
         stdout: () => out,
         stderr: () => err,
         stop: (signal) => {

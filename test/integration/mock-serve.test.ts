@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/core/errors.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { serve } from '../helpers/mock-serve.js';
+import { serve, type Served } from '../helpers/mock-serve.js';
+import type { RecoveryReport } from '../../src/domain/recovery/report.js';
 
 describe('mock serve', () => {
   const { dir, cleanup } = tempDir('stateful-ops-mock-serve-');
@@ -50,6 +53,61 @@ describe('mock serve', () => {
         expect(r.code, url).toBe(ExitCode.USAGE);
         expect(r.stderr).toMatch(/STATEFUL_OPS_MOCK_URL/);
       }
+    } finally {
+      await served.stop('SIGTERM');
+    }
+  });
+});
+
+describe('mock serve --ssh', () => {
+  const { dir, cleanup } = tempDir('stateful-ops-mock-serve-ssh-');
+  afterAll(cleanup);
+  const run = (served: Served, args: string[], env: Record<string, string> = {}) =>
+    runCli(['--mock', '--mock-dir', dir, ...args], {
+      env: { STATEFUL_OPS_MOCK_URL: served.url, STATEFUL_OPS_MOCK_SSH_CONFIG: served.sshConfig ?? '', ...env },
+    });
+
+  it('keeps the agents answering SSH between runs, with the faults it was started with, until it stops', async () => {
+    await runCli(['--mock-dir', dir, 'mock', 'reset']);
+    const served = await serve(dir, ['--ssh'], { STATEFUL_OPS_MOCK_SSH_FAULTS: 'S1:connection=refused' });
+    let stopped = false;
+    try {
+      expect(served.sshConfig).toMatch(new RegExp(`^${dir}/ssh/run-\\d+-\\w+/ssh_config$`));
+      expect(served.stdout()).toBe(`${served.url}\n${served.sshConfig}\n`);
+      expect(served.stderr()).toMatch(/agents answer SSH through .*ssh_config/);
+      for (const attempt of [1, 2]) {
+        const r = await run(served, ['-v', '--json', 'agent', 'recovery-config']);
+        const report = JSON.parse(r.stdout) as RecoveryReport;
+        // The run used the served agents (its own would not refuse S1), and started none of its own.
+        expect(report.agents.map((a) => [a.host, a.verdict]), `run ${attempt}`).toContainEqual(['127.0.0.168', 'unreachable']);
+        expect(r.stderr).toContain(`agents answer SSH through ${served.sshConfig}`);
+        expect(report.summary.agents).toBe(5);
+      }
+      expect(await served.stop('SIGTERM')).toBe(0);
+      stopped = true;
+      // The agents went with it: their ssh_config is removed, and a run that names it is told so.
+      expect(existsSync(served.sshConfig ?? '')).toBe(false);
+      const after = await runCli(['--mock', '--mock-dir', dir, 'agent', 'recovery-config'], { env: { STATEFUL_OPS_MOCK_SSH_CONFIG: served.sshConfig ?? '' } });
+      expect(after.code).toBe(ExitCode.USAGE);
+      expect(after.stderr).toMatch(/STATEFUL_OPS_MOCK_SSH_CONFIG: .* does not exist/);
+    } finally {
+      if (!stopped) await served.stop('SIGTERM');
+    }
+  });
+
+  it('a run refuses SSH faults or triggers of its own, and an ssh_config that is not the mock’s', async () => {
+    const served = await serve(dir, ['--ssh']);
+    try {
+      const own: Record<string, string>[] = [{ STATEFUL_OPS_MOCK_SSH_FAULTS: '*:latency=5' }, { STATEFUL_OPS_MOCK_TRIGGERS: 'S0:before=1:lose-agent' }];
+    for (const env of own) {
+        const r = await run(served, ['agent', 'recovery-config'], env);
+        expect(r.code, JSON.stringify(env)).toBe(ExitCode.USAGE);
+        expect(r.stderr).toMatch(/STATEFUL_OPS_MOCK_SSH_CONFIG: the agents of a mock serve take STATEFUL_OPS_MOCK_(SSH_FAULTS|TRIGGERS) when it starts/);
+      }
+      const foreign = await run(served, ['agent', 'recovery-config'], { STATEFUL_OPS_MOCK_SSH_CONFIG: join(dir, 'state.json') });
+      expect(foreign.code).toBe(ExitCode.USAGE);
+      expect(foreign.stderr).toMatch(/is not an ssh_config of the mock cluster/);
+      expect(foreign.stdout).toBe('');
     } finally {
       await served.stop('SIGTERM');
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLoopbackAddress } from '../../../src/mock/server.js';
+import { isLoopbackAddress } from '../../../src/mock/loopback.js';
 
 describe('where the mock server may listen', () => {
   it('only 127.0.0.0/8 counts as a loopback address to listen on', () => {
