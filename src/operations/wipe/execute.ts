@@ -10,7 +10,7 @@ import { archiveVolume, clusterVersions, LONG_STEP_MS, type ClusterVersions } fr
 import { mapSettledLimit } from '../../core/map-limit.js';
 import { runByAgent } from '../agent-batches.js';
 import { step } from './preflight.js';
-import { recheckPlan } from './recheck.js';
+import { recheckQueue, type RecheckQueue } from './recheck.js';
 import { instanceOf } from '../../domain/wipe-recheck.js';
 import type { TaskWipeResult } from '../../domain/wipe-plan.js';
 
@@ -30,8 +30,8 @@ export interface ExecuteOptions {
 /**
  * Carries out exactly the plans it is given, each step journaled before and after. Tasks on different
  * agents run concurrently (bounded); tasks on one agent one after another. Right before each destructive
- * step the task is read fresh (recheckPlan): before the backup, before the delete (and the delete itself
- * runs behind the agent-side fence), before the expunge. After Ctrl-C (signal) the current step
+ * step the task is read fresh (recheckQueue: concurrent tasks share the reads, never an older one): before
+ * the backup, before the delete (and the delete itself runs behind the agent-side fence), before the expunge. After Ctrl-C (signal) the current step
  * finishes and nothing new starts.
  */
 export async function executeWipe(
@@ -43,6 +43,7 @@ export async function executeWipe(
   if (options.backupDir) mkdirSync(options.backupDir, { recursive: true, mode: 0o700 });
   const versions = options.backupDir ? await clusterVersions(clients, plans.map((p) => p.agentId)) : undefined;
   const results = new Map(plans.map((p) => [p.task, newResult(p)]));
+  const recheck = recheckQueue(clients);
   const outcomes = await runByAgent(
     plans,
     {
@@ -52,7 +53,7 @@ export async function executeWipe(
       failFast: options.failFast,
       onItemDone: (i) => options.onTaskDone?.(results.get(plans[i]?.task ?? '') as TaskWipeResult),
     },
-    (plan, stop) => wipeOne(clients, access, plan, results.get(plan.task) as TaskWipeResult, options, stop, versions),
+    (plan, stop) => wipeOne(clients, recheck, access, plan, results.get(plan.task) as TaskWipeResult, options, stop, versions),
   );
   outcomes.forEach((outcome, i) => {
     const result = results.get(plans[i]?.task ?? '') as TaskWipeResult;
@@ -64,8 +65,8 @@ export async function executeWipe(
 }
 
 /** Re-reads the task; false (and the result says why) when it must not be touched any more. */
-async function stillSafe(clients: ClusterClients, plan: TaskWipePlan, result: TaskWipeResult, before: string, journal: Journal): Promise<boolean> {
-  const verdict = await recheckPlan(clients, plan);
+async function stillSafe(recheck: RecheckQueue, plan: TaskWipePlan, result: TaskWipeResult, before: string, journal: Journal): Promise<boolean> {
+  const verdict = await recheck(plan);
   if (verdict.ok) return true;
   const reasons = verdict.reasons.join('; ');
   if (result.dataDeletedAt !== null) {
@@ -87,6 +88,7 @@ async function stillSafe(clients: ClusterClients, plan: TaskWipePlan, result: Ta
 
 async function wipeOne(
   clients: ClusterClients,
+  recheck: RecheckQueue,
   access: AgentAccess | undefined,
   plan: TaskWipePlan,
   result: TaskWipeResult,
@@ -107,12 +109,12 @@ async function wipeOne(
         continue;
       }
       if (stop()) return interrupted(result, `before deleting ${v.hostPath}`);
-      if (!(await stillSafe(clients, plan, result, `deleting ${v.hostPath}`, journal))) return;
+      if (!(await stillSafe(recheck, plan, result, `deleting ${v.hostPath}`, journal))) return;
       // A backup already made is reused.
       if (options.backupDir && versions) {
         result.backups.push(await backup(access, plan, v, options, versions));
         if (stop()) return interrupted(result, `before deleting ${v.hostPath}`);
-        if (!(await stillSafe(clients, plan, result, `deleting ${v.hostPath}`, journal))) return;
+        if (!(await stillSafe(recheck, plan, result, `deleting ${v.hostPath}`, journal))) return;
       }
       let deleted;
       try {
@@ -135,7 +137,7 @@ async function wipeOne(
     }
   }
   if (stop()) return interrupted(result, 'before the expunge');
-  if (!journal.isDone(task, step.expunge) && !(await stillSafe(clients, plan, result, 'the expunge', journal))) return;
+  if (!journal.isDone(task, step.expunge) && !(await stillSafe(recheck, plan, result, 'the expunge', journal))) return;
   await journal.runStep(
     task,
     step.expunge,

@@ -1,4 +1,5 @@
 import type { ClusterClients } from '../../context/context.js';
+import { batchWhileBusy } from '../../core/batch-while-busy.js';
 import { isCliError, messageOf } from '../../core/errors.js';
 import { indexReservations } from '../../domain/reservations.js';
 import { recheckTask, type FreshView, type RecheckVerdict } from '../../domain/wipe-recheck.js';
@@ -62,4 +63,16 @@ export async function recheckPlans(clients: ClusterClients, plans: readonly Rech
 export async function recheckPlan(clients: ClusterClients, plan: RecheckTarget): Promise<RecheckVerdict> {
   const [verdict] = await recheckPlans(clients, [plan]);
   return verdict as RecheckVerdict;
+}
+
+/** A re-check asked for by one task while others are being read (group commit, see batchWhileBusy). */
+export type RecheckQueue = (plan: RecheckTarget) => Promise<RecheckVerdict>;
+
+/**
+ * Re-checks for tasks that run concurrently (one per agent): those asked for while a read is in flight
+ * share the next one — one request per app, per agent and for the deployments for all of them — and
+ * each is still answered by reads issued after it asked.
+ */
+export function recheckQueue(clients: ClusterClients): RecheckQueue {
+  return batchWhileBusy((plans: RecheckTarget[]) => recheckPlans(clients, plans));
 }
