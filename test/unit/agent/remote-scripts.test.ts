@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseInspect, parseTarReport, ScriptExit, scripts } from '../../../src/agent/remote-scripts.js';
@@ -15,6 +15,35 @@ describe('what the agent-side inspect script reports', () => {
     expect(b).toEqual({ stat: null });
     expect(c?.access?.blocked).toEqual([]);
     expect(() => parseInspect(`${stat}|\n`, 1)).toThrow(/no user line/);
+  });
+});
+
+describe('the inspect script, run by a real sh', () => {
+  const root = mkdtempSync(join(tmpdir(), 'so-inspect-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('counts bytes as du -sb --one-file-system does (hard links once) and entries as find does', () => {
+    const volume = join(root, 'pg#data#1');
+    mkdirSync(join(volume, 'base', '16384'), { recursive: true });
+    mkdirSync(join(volume, '.snap'));
+    writeFileSync(join(volume, 'PG_VERSION'), '12\n');
+    writeFileSync(join(volume, 'base', '16384', '1259'), 'y'.repeat(10_000));
+    linkSync(join(volume, 'base', '16384', '1259'), join(volume, 'hard-link'));
+    symlinkSync('PG_VERSION', join(volume, 'sym'));
+    symlinkSync('/nowhere', join(volume, 'dangling'));
+    writeFileSync(join(root, 'plain-file'), 'x');
+    const r = spawnSync('sh', ['-c', scripts.inspect, 'sh', volume, root, join(root, 'plain-file'), root, join(root, 'nope'), root], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const [dir, file, absent] = parseInspect(r.stdout, 3);
+    const du = Number(spawnSync('du', ['-sb', '--one-file-system', volume], { encoding: 'utf8' }).stdout.split('\t')[0]);
+    const entries = spawnSync('find', [volume, '-xdev', '-mindepth', '1'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).length;
+    expect(entries).toBe(8);
+    expect(dir?.size).toEqual({ bytes: du, entries });
+    expect(dir?.stat).toMatchObject({ type: 'directory' });
+    expect(dir?.access?.blocked).toEqual(process.getuid?.() === 0 ? [] : expect.any(Array));
+    expect(file?.stat).toMatchObject({ type: 'file', size: 1 });
+    expect(file?.size).toBeUndefined();
+    expect(absent).toEqual({ stat: null });
   });
 });
 
