@@ -24,7 +24,8 @@ export function newCmdMockServe(f: Factory, runF = run): Command {
 Layout: Admin Router paths (/service/marathon/v2/..., /mesos/..., /agent/<id>/..., /acs/api/v1/auth/login).
 Each live agent also answers /flags and /state on its own address (e.g. 127.0.0.167) at the same port.
 With --ssh the agents keep answering SSH between commands, as a real cluster's do: SSH faults and
-triggers are this process's (STATEFUL_OPS_MOCK_SSH_FAULTS, STATEFUL_OPS_MOCK_TRIGGERS), not each run's.
+triggers are this process's (STATEFUL_OPS_MOCK_SSH_FAULTS, STATEFUL_OPS_MOCK_TRIGGERS), not each run's;
+the agents are the ones the state had when it started (restart it after \`mock reset\`).
 Fault spec: [marathon|mesos|agent|acs|all:]key=value,... ; keys latency=<ms>, status=<code>, rate=<0..1>,
 drop=<0..1>, hang=1, slow-body=<ms>, html=1, truncate=1. Rules are separated by ';'.
 
