@@ -8,6 +8,7 @@ import { usageError } from '../core/errors.js';
 import { MOCK_MASTER_PUBLIC_IP, mockAgentHosts } from './agents.js';
 import { parseSshFaults } from './ssh/fault-spec.js';
 import { startMockSshAgentsProcess, type MockSshAgentsProcess } from './ssh/agents-process.js';
+import { processExists, runDirOwner } from './ssh/run-dirs.js';
 import { parseMockTriggers } from './triggers.js';
 
 /**
@@ -82,5 +83,9 @@ function servedAgents(configPath: string, stateDir: string, env: NodeJS.ProcessE
   }
   const sshDir = join(realpathSync(stateDir), 'ssh') + sep;
   if (!real.startsWith(sshDir)) throw fail(`${configPath} is not an ssh_config of the mock cluster in ${stateDir}`);
+  const owner = runDirOwner(real.slice(sshDir.length).split(sep)[0] ?? '');
+  if (owner === undefined || !processExists(owner)) {
+    throw fail(`the mock agents that wrote ${configPath}${owner === undefined ? '' : ` (pid ${owner})`} are not running (is its mock serve --ssh still up?)`);
+  }
   return { configPath: real, agents: [], permissions: 'served by a mock serve', close: async () => undefined };
 }

@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/core/errors.js';
 import { runCli, tempDir } from '../helpers/cli.js';
@@ -108,6 +109,14 @@ describe('mock serve --ssh', () => {
       expect(foreign.code).toBe(ExitCode.USAGE);
       expect(foreign.stderr).toMatch(/is not an ssh_config of the mock cluster/);
       expect(foreign.stdout).toBe('');
+      // One left behind by agents that died without cleaning up (a pid that has exited).
+      const gone = spawnSync('true').pid;
+      const stale = join(dir, 'ssh', `run-${gone}-test`, 'ssh_config');
+      mkdirSync(dirname(stale), { recursive: true });
+      writeFileSync(stale, readFileSync(served.sshConfig ?? ''));
+      const old = await run(served, ['agent', 'recovery-config'], { STATEFUL_OPS_MOCK_SSH_CONFIG: stale });
+      expect(old.code).toBe(ExitCode.USAGE);
+      expect(old.stderr).toContain(`the mock agents that wrote ${stale} (pid ${gone}) are not running`);
     } finally {
       await served.stop('SIGTERM');
     }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, link, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
+import { processExists, runDirOwner } from './run-dirs.js';
 
 /**
  * Where the mock's SSH material lives inside its state directory. The keys are shared by every run on
@@ -33,19 +34,10 @@ export async function makeMockSshRunDir(stateDir: string): Promise<string> {
   const { dir } = mockSshPaths(stateDir);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   for (const name of await readdir(dir)) {
-    const pid = /^run-(\d+)-/.exec(name)?.[1];
-    if (pid !== undefined && !processExists(Number(pid))) await rm(join(dir, name), { recursive: true, force: true });
+    const pid = runDirOwner(name);
+    if (pid !== undefined && !processExists(pid)) await rm(join(dir, name), { recursive: true, force: true });
   }
   return mkdtemp(join(dir, `run-${process.pid}-`));
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
 }
 
 export interface MockSshKeys {
