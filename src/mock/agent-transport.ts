@@ -5,7 +5,7 @@ import type { ClusterSource } from '../cluster/clients.js';
 import type { Io } from '../core/io.js';
 import type { Logger } from '../core/log.js';
 import { usageError } from '../core/errors.js';
-import { MOCK_MASTER_PUBLIC_IP, mockAgentHosts } from './agents.js';
+import { MOCK_MASTER_PUBLIC_IP, mockAgentHosts, type MockAgentHost } from './agents.js';
 import { parseSshFaults } from './ssh/fault-spec.js';
 import { startMockSshAgentsProcess, type MockSshAgentsProcess } from './ssh/agents-process.js';
 import { processExists, runDirOwner } from './ssh/run-dirs.js';
@@ -34,7 +34,7 @@ export const SERVED_SSH_CONFIG_ENV = 'STATEFUL_OPS_MOCK_SSH_CONFIG';
 async function openMockAgentTransport(io: Io, stateDir: string, log: Logger): Promise<AgentTransport> {
   const hosts = mockAgentHosts(stateDir);
   const served = io.env[SERVED_SSH_CONFIG_ENV];
-  const agents = served ? servedAgents(served, stateDir, io.env) : await startMockAgents(stateDir, io.env);
+  const agents = served ? servedAgents(served, stateDir, io.env) : await startMockAgents(stateDir, io.env, hosts);
   log.verbose(`mock: agents answer SSH through ${agents.configPath}; ${agents.permissions}`);
   const known = new Set(hosts.map((h) => h.hostname));
   return {
@@ -51,8 +51,11 @@ async function openMockAgentTransport(io: Io, stateDir: string, log: Logger): Pr
  * cluster (see agents-process.ts), with the faults and triggers `env` asks for. For one CLI run, or for
  * `mock serve --ssh`.
  */
-export async function startMockAgents(stateDir: string, env: NodeJS.ProcessEnv): Promise<MockSshAgentsProcess> {
-  const hosts = mockAgentHosts(stateDir);
+export async function startMockAgents(
+  stateDir: string,
+  env: NodeJS.ProcessEnv,
+  hosts: MockAgentHost[] = mockAgentHosts(stateDir),
+): Promise<MockSshAgentsProcess> {
   // The master (jump host) takes faults too, by the name `master`, so a test can tell that it was used.
   const master = { id: 'master-1', hostname: MOCK_MASTER_PUBLIC_IP };
   const faults = parseSshFaults(env.STATEFUL_OPS_MOCK_SSH_FAULTS, [...hosts, master]);

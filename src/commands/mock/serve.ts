@@ -76,7 +76,8 @@ export async function run(ctx: Ctx, options: MockServeOptions): Promise<ExitCode
     });
     let agents;
     try {
-      agents = options.ssh ? await startServedAgents(stateDir, ctx) : undefined;
+      // The agents' SSH servers for as long as this serves (their spec errors are usage errors already).
+      agents = options.ssh ? await (await import('../../mock/agent-transport.js')).startMockAgents(stateDir, ctx.io.env) : undefined;
     } catch (e) {
       await server.close();
       throw e;
@@ -101,8 +102,3 @@ export async function run(ctx: Ctx, options: MockServeOptions): Promise<ExitCode
   }
 }
 
-/** The agents' SSH servers for as long as this serves (their spec errors are usage errors already). */
-async function startServedAgents(stateDir: string, ctx: Ctx) {
-  const { startMockAgents } = await import('../../mock/agent-transport.js');
-  return startMockAgents(stateDir, ctx.io.env);
-}
